@@ -1,0 +1,1 @@
+"""Hotline: the shared package deployed as the domain Lambda layer."""

@@ -1,0 +1,1 @@
+"""Pure domain: no boto3, no PynamoDB, no environment, no HTTP."""

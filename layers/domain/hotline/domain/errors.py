@@ -1,0 +1,60 @@
+"""Domain errors. The API maps each class to one HTTP status in one place (functions/api/errors.py)."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    problem: str
+
+
+class HotlineError(Exception):
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(HotlineError):
+    """Well-formed request whose values break a rule (HTTP 422)."""
+
+    code = "invalid_input"
+
+    def __init__(self, message: str, fields: list[FieldProblem] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields or []
+
+
+class InvalidPageToken(HotlineError):
+    """A `next` token that this service did not issue for this listing (HTTP 400)."""
+
+    code = "invalid_page_token"
+
+
+class NotFound(HotlineError):
+    """Unknown, or not the caller's: deliberately indistinguishable (HTTP 404)."""
+
+    code = "not_found"
+
+
+class Unauthenticated(HotlineError):
+    code = "unauthenticated"
+
+
+class Forbidden(HotlineError):
+    code = "forbidden"
+
+
+@dataclass
+class Conflict(HotlineError):
+    """The request clashes with the current state (HTTP 409)."""
+
+    message: str
+    code: str = "conflict"
+    current_status: str | None = None
+    details: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)

@@ -1,0 +1,72 @@
+"""Unified intake (统一受理): every channel registers tickets through here."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from uuid import uuid4
+from zoneinfo import ZoneInfo
+
+from hotline.domain.catalog import Channel
+from hotline.domain.clock import Clock
+from hotline.domain.errors import FieldProblem, InvalidInput
+from hotline.domain.numbering import hash_access_code, month_of, new_access_code
+from hotline.domain.ports import CatalogRepository, TicketRepository
+from hotline.domain.privacy import phone_hash
+from hotline.domain.tickets import Actor, Ticket, TicketDraft, TicketEvent
+
+
+@dataclass(frozen=True)
+class Registration:
+    ticket: Ticket
+    access_code: str
+    """Shown once to the customer; only its hash is stored."""
+
+
+@dataclass
+class Intake:
+    tickets: TicketRepository
+    catalog: CatalogRepository
+    clock: Clock
+    zone: ZoneInfo
+    new_id: Callable[[], str] = lambda: uuid4().hex
+    new_code: Callable[[], str] = new_access_code
+
+    def register(
+        self, draft: TicketDraft, channel: Channel, actor: Actor, partner_id: str | None = None
+    ) -> Registration:
+        self._check_category(draft)
+        now = self.clock.now()
+        ticket_id = self.new_id()
+        code = self.new_code()
+        ticket = Ticket(
+            **draft.model_dump(),
+            id=ticket_id,
+            number="",
+            access_code_hash=hash_access_code(ticket_id, code),
+            channel=channel,
+            partner_id=partner_id,
+            phone_hash=phone_hash(draft.contact.phone) if draft.contact and draft.contact.phone else None,
+            received_at=now,
+            updated_at=now,
+        )
+        created = TicketEvent(
+            id=self.new_id(),
+            type="ticket.created",
+            number="",
+            actor=actor,
+            at=now,
+            data={"channel": channel.value, "type": draft.type.value, "category": draft.category},
+        )
+        stored = self.tickets.create(ticket, created, month_of(now, self.zone))
+        return Registration(ticket=stored, access_code=code)
+
+    def _check_category(self, draft: TicketDraft) -> None:
+        allowed = self.catalog.get().allows(draft.category, draft.type)
+        if allowed is None:
+            raise InvalidInput(
+                "unknown category", [FieldProblem("category", f"'{draft.category}' is not in the catalogue")]
+            )
+        if not allowed:
+            raise InvalidInput(
+                "category does not fit the type",
+                [FieldProblem("category", f"'{draft.category}' cannot be used for {draft.type.value} tickets")],
+            )

@@ -1,0 +1,40 @@
+"""Human ticket numbers `YYMM-NNNNNN` (seed 004 §8) and the access codes citizens track them with."""
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+NUMBER_PATTERN = re.compile(r"^\d{4}-\d{6}$")
+MAX_SERIAL = 999_999
+ACCESS_CODE_DIGITS = 8
+
+
+def month_of(moment: datetime, zone: ZoneInfo) -> str:
+    """The numbering month (`YYMM`) of an instant, in the centre's own time zone."""
+    return moment.astimezone(zone).strftime("%y%m")
+
+
+def format_number(month: str, serial: int) -> str:
+    if not 1 <= serial <= MAX_SERIAL:
+        raise ValueError(f"serial {serial} is outside 1..{MAX_SERIAL}")
+    return f"{month}-{serial:06d}"
+
+
+def is_number(text: str) -> bool:
+    return bool(NUMBER_PATTERN.match(text))
+
+
+def new_access_code() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(ACCESS_CODE_DIGITS))
+
+
+def hash_access_code(ticket_id: str, code: str) -> str:
+    """Only the hash is stored: a leaked table does not let anyone read tickets as their customers."""
+    return hashlib.sha256(f"{ticket_id}:{code}".encode()).hexdigest()
+
+
+def access_code_matches(ticket_id: str, code: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(hash_access_code(ticket_id, code), stored_hash)

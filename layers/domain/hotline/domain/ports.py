@@ -1,0 +1,48 @@
+"""What the domain needs from storage. The DynamoDB store implements these; unit tests use fakes."""
+
+from datetime import datetime
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from hotline.domain.catalog import Catalog, Channel, TicketType
+from hotline.domain.paging import Page, PageRequest
+from hotline.domain.partners import Partner
+from hotline.domain.tickets import Status, Ticket, TicketEvent
+
+
+class TicketFilter(BaseModel):
+    status: Status | None = None
+    channel: Channel | None = None
+    type: TicketType | None = None
+    unit_id: str | None = None
+    partner_id: str | None = None
+    phone_hash: str | None = None
+    updated_since: datetime | None = None
+
+
+class TicketRepository(Protocol):
+    def create(self, ticket: Ticket, event: TicketEvent, month: str) -> Ticket:
+        """Allocate the month's next serial and store ticket and event in one transaction.
+
+        Returns the ticket carrying its number; serials are unique and gap-free per month.
+        """
+        ...
+
+    def get(self, number: str) -> Ticket | None: ...
+
+    def timeline(self, number: str) -> list[TicketEvent]: ...
+
+    def list(self, where: TicketFilter, page: PageRequest) -> Page[Ticket]:
+        """Newest first (by update time when `partner_id` is set, else by receipt)."""
+        ...
+
+
+class CatalogRepository(Protocol):
+    def get(self) -> Catalog: ...
+
+
+class PartnerRepository(Protocol):
+    def by_api_key_id(self, api_key_id: str) -> Partner | None: ...
+
+    def save(self, partner: Partner) -> None: ...

@@ -1,0 +1,1 @@
+"""The only package that talks to DynamoDB. It returns domain objects."""

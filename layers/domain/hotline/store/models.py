@@ -1,0 +1,97 @@
+"""PynamoDB models of the single Hotline table (the CDK table in infra/constructs/storage.py matches).
+
+Items, by key:
+  TICKET#<number> / TICKET            the ticket (indexed by the GSIs below)
+  TICKET#<number> / EVENT#<at>#<id>   its timeline, written in the same transaction as each change
+  SERIAL#<YYMM>   / SERIAL            the month's last ticket serial
+  PARTNER#<id>    / PARTNER           a partner;  APIKEY#<key id> / APIKEY  points a key at it
+  CONFIG#<name>   / CONFIG            configuration documents (catalogue …)
+  idempotency#…   / <hash>            Powertools idempotency records (expire through TTL)
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+FEED = "TICKET"
+
+# index name -> (partition key attribute, sort key attribute); the CDK table is built from this too.
+TICKET_INDEXES: dict[str, tuple[str, str]] = {
+    "by_status": ("status", "received_key"),
+    "by_channel": ("channel", "channel_key"),
+    "by_type": ("ticket_type", "received_key"),
+    "by_unit": ("unit_id", "updated_key"),
+    "by_partner": ("partner_id", "updated_key"),
+    "by_phone": ("phone_hash", "received_key"),
+    "feed": ("feed", "received_key"),
+}
+
+
+def _index(name: str) -> type[GlobalSecondaryIndex[Any]]:
+    hash_name, range_name = TICKET_INDEXES[name]
+    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+    attrs = {
+        "Meta": meta,
+        hash_name: UnicodeAttribute(hash_key=True),
+        range_name: UnicodeAttribute(range_key=True),
+    }
+    return type(f"Index_{name}", (GlobalSecondaryIndex,), attrs)
+
+
+@dataclass(frozen=True)
+class TableModels:
+    ticket: type[Model]
+    event: type[Model]
+    serial: type[Model]
+    item: type[Model]
+
+
+def bind(table_name: str, region: str) -> TableModels:
+    """Model classes bound to one table (PynamoDB fixes the table per class, tests use many tables)."""
+
+    meta = type("Meta", (), {"table_name": table_name, "region": region})
+
+    ticket_attrs: dict[str, Any] = {
+        "Meta": meta,
+        "pk": UnicodeAttribute(hash_key=True),
+        "sk": UnicodeAttribute(range_key=True),
+        "doc": JSONAttribute(),
+        "status": UnicodeAttribute(),
+        "channel": UnicodeAttribute(),
+        "ticket_type": UnicodeAttribute(),
+        "unit_id": UnicodeAttribute(null=True),
+        "partner_id": UnicodeAttribute(null=True),
+        "phone_hash": UnicodeAttribute(null=True),
+        "feed": UnicodeAttribute(),
+        "received_key": UnicodeAttribute(),
+        "updated_key": UnicodeAttribute(),
+        "channel_key": UnicodeAttribute(),
+        "version": VersionAttribute(),
+    }
+    ticket_attrs.update({f"{name}_index": _index(name)() for name in TICKET_INDEXES})
+    ticket_model: type[Model] = type("TicketModel", (Model,), ticket_attrs)
+
+    class EventModel(Model):
+        Meta = meta
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        doc = JSONAttribute()
+
+    class SerialModel(Model):
+        Meta = meta
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        serial = NumberAttribute()
+
+    class ItemModel(Model):
+        """Small documents addressed by key: partners, key pointers, configuration."""
+
+        Meta = meta
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        doc = JSONAttribute()
+
+    return TableModels(ticket_model, EventModel, SerialModel, ItemModel)

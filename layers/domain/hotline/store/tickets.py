@@ -1,0 +1,190 @@
+"""Tickets and their timelines in DynamoDB."""
+
+import random
+import time
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import QueryError, TransactWriteError
+from pynamodb.expressions.condition import Condition
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from hotline.domain.clock import to_iso_z
+from hotline.domain.errors import InvalidPageToken
+from hotline.domain.numbering import format_number
+from hotline.domain.paging import Page, PageRequest
+from hotline.domain.ports import TicketFilter
+from hotline.domain.tickets import Ticket, TicketEvent
+from hotline.store import paging
+from hotline.store.models import FEED, TableModels
+
+MAX_ALLOCATION_ATTEMPTS = 200
+RETRYABLE = {"ConditionalCheckFailed", "TransactionConflict"}
+
+
+def _lost_race(error: TransactWriteError) -> bool:
+    """True when another writer got there first (a retry will see the new serial)."""
+    if error.cause_response_code == "TransactionConflictException":
+        return True
+    codes = {reason.code for reason in error.cancellation_reasons if reason is not None}
+    return bool(codes) and codes <= RETRYABLE
+
+
+def ticket_pk(number: str) -> str:
+    return f"TICKET#{number}"
+
+
+def _sort_key(moment_iso: str, number: str) -> str:
+    return f"{moment_iso}#{number}"
+
+
+class DynamoTicketRepository:
+    def __init__(self, models: TableModels) -> None:
+        self._m = models
+        self._connection = Connection(region=models.ticket.Meta.region)
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def create(self, ticket: Ticket, event: TicketEvent, month: str) -> Ticket:
+        """Read the month's serial, then write serial+1, ticket and event in one conditional transaction.
+
+        A concurrent writer makes the condition fail and we retry with the new serial, so numbers stay
+        unique and gap-free: a serial is only ever consumed together with the ticket that carries it.
+        """
+        for attempt in range(MAX_ALLOCATION_ATTEMPTS):
+            current = self._current_serial(month)
+            number = format_number(month, current + 1)
+            numbered = ticket.model_copy(update={"number": number})
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    self._advance_serial(tx, month, current)
+                    tx.save(self._ticket_item(numbered), condition=self._m.ticket.pk.does_not_exist())
+                    tx.save(self._event_item(event.model_copy(update={"number": number})))
+                return numbered
+            except TransactWriteError as error:
+                if not _lost_race(error):
+                    raise
+                time.sleep(random.uniform(0, min(0.2, 0.005 * 2 ** min(attempt, 6))))
+        raise RuntimeError(f"could not allocate a serial for {month} after {MAX_ALLOCATION_ATTEMPTS} attempts")
+
+    def _current_serial(self, month: str) -> int:
+        try:
+            item = self._m.serial.get(f"SERIAL#{month}", "SERIAL", consistent_read=True)
+        except self._m.serial.DoesNotExist:
+            return 0
+        return int(item.serial)
+
+    def _advance_serial(self, tx: TransactWrite, month: str, current: int) -> None:
+        serial = self._m.serial(f"SERIAL#{month}", "SERIAL", serial=current + 1)
+        condition: Condition
+        if current == 0:
+            condition = self._m.serial.pk.does_not_exist()
+        else:
+            condition = self._m.serial.serial == current
+        tx.save(serial, condition=condition)
+
+    def _ticket_item(self, ticket: Ticket) -> Model:
+        received = to_iso_z(ticket.received_at)
+        return self._m.ticket(
+            ticket_pk(ticket.number),
+            "TICKET",
+            doc=ticket.model_dump(mode="json"),
+            status=ticket.status.value,
+            channel=ticket.channel.value,
+            ticket_type=ticket.type.value,
+            unit_id=ticket.unit_id,
+            partner_id=ticket.partner_id,
+            phone_hash=ticket.phone_hash,
+            feed=FEED,
+            received_key=_sort_key(received, ticket.number),
+            updated_key=_sort_key(to_iso_z(ticket.updated_at), ticket.number),
+            channel_key=f"{ticket.type.value}#{_sort_key(received, ticket.number)}",
+        )
+
+    def _event_item(self, event: TicketEvent) -> Model:
+        return self._m.event(
+            ticket_pk(event.number), f"EVENT#{to_iso_z(event.at)}#{event.id}", doc=event.model_dump(mode="json")
+        )
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def get(self, number: str) -> Ticket | None:
+        try:
+            item = self._m.ticket.get(ticket_pk(number), "TICKET")
+        except self._m.ticket.DoesNotExist:
+            return None
+        return self._to_ticket(item)
+
+    def timeline(self, number: str) -> list[TicketEvent]:
+        items = self._m.event.query(ticket_pk(number), self._m.event.sk.startswith("EVENT#"))
+        return [TicketEvent.model_validate(item.doc) for item in items]
+
+    def list(self, where: TicketFilter, page: PageRequest) -> Page[Ticket]:
+        index, hash_value, range_condition, ascending, used = self._plan(where)
+        filters = self._filters(where, used)
+        start = paging.decode(index, page.token)
+        try:
+            results = self._m.ticket.query(
+                hash_value,
+                range_condition,
+                filter_condition=filters,
+                index_name=index,
+                scan_index_forward=ascending,
+                limit=page.limit,
+                last_evaluated_key=start,
+            )
+            items = [self._to_ticket(item) for item in results]
+        except QueryError as error:
+            if start is not None and "ValidationException" in str(error):
+                raise InvalidPageToken("the 'next' token is not valid for this listing") from error
+            raise
+        last = results.last_evaluated_key if len(items) == page.limit else None
+        return Page[Ticket](items=items, next=paging.encode(index, last))
+
+    def _plan(self, where: TicketFilter) -> tuple[str, str, Condition | None, bool, set[str]]:
+        """Pick the index that narrows the listing most; the other filters become filter conditions."""
+        ticket = self._m.ticket
+        if where.partner_id is not None:
+            # A partner syncs forward in time, so its listing runs oldest change first.
+            since = ticket.updated_key > to_iso_z(where.updated_since) if where.updated_since else None
+            return "by_partner", where.partner_id, since, True, {"partner_id", "updated_since"}
+        if where.unit_id is not None:
+            return "by_unit", where.unit_id, None, False, {"unit_id"}
+        if where.phone_hash is not None:
+            return "by_phone", where.phone_hash, None, False, {"phone_hash"}
+        if where.status is not None:
+            return "by_status", where.status.value, None, False, {"status"}
+        if where.channel is not None:
+            by_type = ticket.channel_key.startswith(f"{where.type.value}#") if where.type else None
+            return "by_channel", where.channel.value, by_type, False, {"channel", "type"}
+        if where.type is not None:
+            return "by_type", where.type.value, None, False, {"type"}
+        return "feed", FEED, None, False, set()
+
+    def _filters(self, where: TicketFilter, used: set[str]) -> Condition | None:
+        ticket = self._m.ticket
+        conditions: list[Condition] = []
+        attributes: dict[str, Any] = {
+            "status": ticket.status,
+            "channel": ticket.channel,
+            "type": ticket.ticket_type,
+            "unit_id": ticket.unit_id,
+            "phone_hash": ticket.phone_hash,
+        }
+        for name, attribute in attributes.items():
+            value = getattr(where, name)
+            if value is not None and name not in used:
+                conditions.append(attribute == getattr(value, "value", value))
+        if where.updated_since is not None and "updated_since" not in used:
+            conditions.append(ticket.updated_key > to_iso_z(where.updated_since))
+        combined: Condition | None = None
+        for condition in conditions:
+            combined = condition if combined is None else combined & condition
+        return combined
+
+    @staticmethod
+    def _to_ticket(item: Model) -> Ticket:
+        doc = dict(item.doc)  # type: ignore[attr-defined]
+        doc["version"] = item.version  # type: ignore[attr-defined]
+        return Ticket.model_validate(doc)
