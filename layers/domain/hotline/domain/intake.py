@@ -31,19 +31,25 @@ class Intake:
     new_code: Callable[[], str] = new_access_code
 
     def register(
-        self, draft: TicketDraft, channel: Channel, actor: Actor, partner_id: str | None = None
+        self,
+        draft: TicketDraft,
+        channel: Channel,
+        actor: Actor,
+        partner_id: str | None = None,
+        external_ref: str | None = None,
     ) -> Registration:
         self._check_category(draft)
         now = self.clock.now()
         ticket_id = self.new_id()
         code = self.new_code()
         ticket = Ticket(
-            **draft.model_dump(),
+            **draft.model_dump(include=set(TicketDraft.model_fields)),
             id=ticket_id,
             number="",
             access_code_hash=hash_access_code(ticket_id, code),
             channel=channel,
             partner_id=partner_id,
+            external_ref=external_ref,
             phone_hash=phone_hash(draft.contact.phone) if draft.contact and draft.contact.phone else None,
             received_at=now,
             updated_at=now,

@@ -73,9 +73,6 @@ class TicketDraft(BaseModel):
         default=None, description="What the customer asks for (诉求)."
     )
     attachments: list[Attachment] = Field(default_factory=list, max_length=10)
-    external_ref: Annotated[Text, Field(max_length=128)] | None = Field(
-        default=None, description="The partner's own reference for this ticket."
-    )
 
 
 class Actor(BaseModel):
@@ -106,6 +103,7 @@ class Ticket(TicketDraft):
     channel: Channel
     status: Status = Status.RECEIVED
     partner_id: str | None = None
+    external_ref: str | None = None
     unit_id: str | None = None
     phone_hash: str | None = None
     received_at: UtcDatetime

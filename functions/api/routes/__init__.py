@@ -1,0 +1,1 @@
+"""Routes by audience: public forms, partner systems, staff."""

@@ -1,0 +1,30 @@
+"""The citizen's web and mobile forms: submit, track with number + access code, read the catalogue."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from functions.api.routes.common import created
+from functions.api.schemas import CatalogView, CustomerTicketView, FormTicketIn, TicketCreated
+from hotline.domain.catalog import Channel
+from hotline.domain.tickets import Actor
+from hotline.services import services
+
+router = APIGatewayRouter()
+
+
+@router.post("/v1/tickets", summary="Submit a ticket from the web or mobile form", tags=["public"])
+def submit(ticket: Annotated[FormTicketIn, Body()]) -> Response[TicketCreated]:
+    return created(services().intake.register(ticket, Channel(ticket.channel), Actor(role="citizen")))
+
+
+@router.get("/v1/tickets/<number>", summary="Track a ticket with its access code", tags=["public"])
+def track(number: str, code: Annotated[str, Query(min_length=1, max_length=32)]) -> CustomerTicketView:
+    return CustomerTicketView.of(services().queries.for_customer(number, code))
+
+
+@router.get("/v1/catalog", summary="Types, categories and priorities for forms", tags=["public"])
+def catalog() -> CatalogView:
+    return CatalogView(**services().catalog.get().model_dump(), channels=list(Channel))

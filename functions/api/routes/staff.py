@@ -1,0 +1,48 @@
+"""Staff (Cognito groups as roles): register tickets for callers, list and read them."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from functions.api.identity import staff_of
+from functions.api.routes.common import Limit, NextToken, created, page_request, ticket_list
+from functions.api.schemas import StaffTicketIn, StaffTicketView, TicketCreated, TicketList
+from hotline.domain.catalog import Channel, TicketType
+from hotline.domain.ports import TicketFilter
+from hotline.domain.privacy import phone_hash
+from hotline.domain.staff import REGISTER_ROLES, StaffMember
+from hotline.domain.tickets import Status
+from hotline.services import services
+
+router = APIGatewayRouter()
+
+
+def _staff() -> StaffMember:
+    return staff_of(router.current_event)
+
+
+@router.post("/v1/staff/tickets", summary="Register a phone, letter or visit ticket", tags=["staff"])
+def register(ticket: Annotated[StaffTicketIn, Body()]) -> Response[TicketCreated]:
+    staff = _staff()
+    staff.require_any(REGISTER_ROLES, "registering a ticket")
+    return created(services().intake.register(ticket, Channel(ticket.channel), staff.actor))
+
+
+@router.get("/v1/staff/tickets", summary="List tickets, newest first", tags=["staff"])
+def listing(
+    status: Annotated[Status | None, Query()] = None,
+    channel: Annotated[Channel | None, Query()] = None,
+    type: Annotated[TicketType | None, Query()] = None,
+    phone: Annotated[str | None, Query(min_length=5, max_length=20, description="Customer phone")] = None,
+    limit: Limit = 50,
+    next_token: NextToken = None,
+) -> TicketList:
+    where = TicketFilter(status=status, channel=channel, type=type, phone_hash=phone_hash(phone) if phone else None)
+    return ticket_list(services().queries.staff_list(_staff(), where, page_request(limit, next_token)))
+
+
+@router.get("/v1/staff/tickets/<number>", summary="A ticket with its timeline", tags=["staff"])
+def read(number: str) -> StaffTicketView:
+    return StaffTicketView.of_record(services().queries.for_staff(number, _staff()))
