@@ -109,7 +109,9 @@ def install(app: APIGatewayRestResolver) -> None:
         path = app.current_event.path
         if _route_exists_for_other_method(app, path):
             return error_response(
-                HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", f"{app.current_event.http_method} is not allowed here"
+                HTTPStatus.METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                f"{app.current_event.http_method} is not allowed here",
             )
         return error_response(HTTPStatus.NOT_FOUND, "not_found", f"no route for {path}")
 

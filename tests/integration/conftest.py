@@ -50,7 +50,9 @@ class Api:
     ) -> Reply:
         from functions.api.handler import handler
 
-        payload = raw if raw is not None else (json.dumps(body, ensure_ascii=False).encode() if body is not None else b"")
+        payload = (
+            raw if raw is not None else (json.dumps(body, ensure_ascii=False).encode() if body is not None else b"")
+        )
         sent_headers = {"Content-Type": "application/json", **(headers or {})}
         event = proxy_event(
             method=method,
@@ -65,7 +67,9 @@ class Api:
         )
         result = handler(event, LambdaContext())
         text = result.get("body") or ""
-        return Reply(result["statusCode"], result.get("headers") or {}, json.loads(text) if text.startswith(("{", "[")) else text)
+        return Reply(
+            result["statusCode"], result.get("headers") or {}, json.loads(text) if text.startswith(("{", "[")) else text
+        )
 
 
 def staff_claims(*roles: str, unit: str | None = None, username: str | None = None) -> dict[str, Any]:

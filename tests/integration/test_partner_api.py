@@ -23,7 +23,11 @@ def test_same_key_with_another_body_is_rejected(api: Api, partners: dict[str, st
     key = {"Idempotency-Key": "sub-2"}
     api.call("POST", "/v1/partner/tickets", PARTNER_FORM, headers=key, api_key_id=partners["city-app"])
     other = api.call(
-        "POST", "/v1/partner/tickets", {**PARTNER_FORM, "subject": "另一件事"}, headers=key, api_key_id=partners["city-app"]
+        "POST",
+        "/v1/partner/tickets",
+        {**PARTNER_FORM, "subject": "另一件事"},
+        headers=key,
+        api_key_id=partners["city-app"],
     )
     assert other.status == 422
     assert other.body["error"]["code"] == "idempotency_key_reused"
@@ -52,7 +56,8 @@ def test_public_tickets_are_not_a_partners(api: Api, partners: dict[str, str]) -
 
 def test_updated_since_and_pagination(api: Api, partners: dict[str, str]) -> None:
     numbers = [
-        api.call("POST", "/v1/partner/tickets", PARTNER_FORM, api_key_id=partners["crm"]).body["number"] for _ in range(5)
+        api.call("POST", "/v1/partner/tickets", PARTNER_FORM, api_key_id=partners["crm"]).body["number"]
+        for _ in range(5)
     ]
     seen: list[str] = []
     token = None
@@ -64,13 +69,21 @@ def test_updated_since_and_pagination(api: Api, partners: dict[str, str]) -> Non
         if not token:
             break
     assert seen == numbers
-    future = api.call("GET", "/v1/partner/tickets", query="updated_since=2999-01-01T00:00:00Z", api_key_id=partners["crm"])
+    future = api.call(
+        "GET", "/v1/partner/tickets", query="updated_since=2999-01-01T00:00:00Z", api_key_id=partners["crm"]
+    )
     assert future.status == 200 and future.body["items"] == []
 
 
 def test_bad_paging_inputs_are_4xx(api: Api, partners: dict[str, str]) -> None:
     key = partners["crm"]
-    for query in ("next=garbage", "limit=0", "limit=201", "updated_since=yesterday", "updated_since=2026-11-01T00:00:00"):
+    for query in (
+        "next=garbage",
+        "limit=0",
+        "limit=201",
+        "updated_since=yesterday",
+        "updated_since=2026-11-01T00:00:00",
+    ):
         reply = api.call("GET", "/v1/partner/tickets", query=query, api_key_id=key)
         assert reply.status in (400, 422), query
         assert "error" in reply.body

@@ -34,7 +34,12 @@ def test_catalog_lists_types_categories_priorities_and_channels(api: Api) -> Non
     reply = api.call("GET", "/v1/catalog")
     assert reply.status == 200
     assert {t["code"] for t in reply.body["types"]} == {
-        "suggestion", "request", "help", "complaint", "consultation", "praise"
+        "suggestion",
+        "request",
+        "help",
+        "complaint",
+        "consultation",
+        "praise",
     }
     assert "urban" in {c["code"] for c in reply.body["categories"]}
     assert "web" in reply.body["channels"]

@@ -34,8 +34,12 @@ def test_listing_filters_by_status_channel_type_and_phone(api: Api) -> None:
     agent = staff_claims("agent")
     api.call("POST", "/v1/tickets", FORM)
     api.call("POST", "/v1/staff/tickets", PHONE_CALL, claims=agent)
-    api.call("POST", "/v1/staff/tickets", {**PHONE_CALL, "type": "consultation", "category": "service.policy",
-                                           "contact": {"phone": "+86 139 0000 1111"}}, claims=agent)
+    api.call(
+        "POST",
+        "/v1/staff/tickets",
+        {**PHONE_CALL, "type": "consultation", "category": "service.policy", "contact": {"phone": "+86 139 0000 1111"}},
+        claims=agent,
+    )
 
     def numbers(query: str) -> int:
         reply = api.call("GET", "/v1/staff/tickets", query=query, claims=agent)

@@ -42,7 +42,9 @@ def _register(partner_id: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.post("/v1/partner/tickets", summary="Submit a ticket (idempotent with Idempotency-Key)", tags=["partner"])
-def submit(ticket: Annotated[PartnerTicketIn, Body()], idempotency_key: IdempotencyKey = None) -> Response[TicketCreated]:
+def submit(
+    ticket: Annotated[PartnerTicketIn, Body()], idempotency_key: IdempotencyKey = None
+) -> Response[TicketCreated]:
     partner = _partner()
     body = ticket.model_dump(mode="json")
     if idempotency_key is None:

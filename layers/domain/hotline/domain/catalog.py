@@ -149,7 +149,9 @@ DEFAULT_CATALOG = Catalog(
             name_zh="政务服务",
             children=[
                 Category(code="service.staff_conduct", name="Staff conduct", name_zh="工作人员作风"),
-                Category(code="service.policy", name="Policy questions", name_zh="政策咨询", types=_types("consultation")),
+                Category(
+                    code="service.policy", name="Policy questions", name_zh="政策咨询", types=_types("consultation")
+                ),
             ],
         ),
         Category(code="other", name="Other", name_zh="其他"),

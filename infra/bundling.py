@@ -1,0 +1,104 @@
+"""Asset bundling on this machine, without Docker (CDK's local bundling hook)."""
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsii
+from aws_cdk import BundlingOptions, DockerImage, ILocalBundling
+from aws_cdk import aws_lambda as lambda_
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".build" / "layers"
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache")
+
+
+@jsii.implements(ILocalBundling)
+class _Copy:
+    """Copies source trees to paths inside the asset."""
+
+    def __init__(self, copies: dict[str, Path]) -> None:
+        self._copies = copies
+
+    def try_bundle(self, output_dir: str, *_: object, **__: object) -> bool:
+        for target, source in self._copies.items():
+            destination = Path(output_dir) / target
+            if source.is_dir():
+                shutil.copytree(source, destination, ignore=IGNORED, dirs_exist_ok=True)
+            else:
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, destination)
+        return True
+
+
+@jsii.implements(ILocalBundling)
+class _PipForLambda:
+    """pip-installs a requirements file as manylinux wheels for the Lambda architecture, cached by hash."""
+
+    def __init__(self, requirements: Path, python_version: str, platform: str) -> None:
+        self._requirements = requirements
+        self._python_version = python_version
+        self._platform = platform
+
+    def try_bundle(self, output_dir: str, *_: object, **__: object) -> bool:
+        key = hashlib.sha256(
+            self._requirements.read_bytes() + f"{self._python_version}/{self._platform}".encode()
+        ).hexdigest()[:16]
+        cached = CACHE / f"deps-{key}"
+        if not cached.exists():
+            staging = cached.with_suffix(".partial")
+            shutil.rmtree(staging, ignore_errors=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "--requirement",
+                    str(self._requirements),
+                    "--target",
+                    str(staging / "python"),
+                    "--platform",
+                    self._platform,
+                    "--implementation",
+                    "cp",
+                    "--python-version",
+                    self._python_version,
+                    "--only-binary=:all:",
+                    "--no-warn-conflicts",
+                ],
+                check=True,
+            )
+            staging.rename(cached)
+        shutil.copytree(cached, output_dir, dirs_exist_ok=True)
+        return True
+
+
+def _options(local: ILocalBundling) -> BundlingOptions:
+    # The image is only a fallback; local bundling always succeeds here, so Docker is never used.
+    return BundlingOptions(image=DockerImage.from_registry("unused-local-bundling"), local=local)
+
+
+def function_code(name: str) -> lambda_.Code:
+    """functions/<name> packaged as the importable package `functions.<name>`."""
+    source = ROOT / "functions" / name
+    copies = {"functions/__init__.py": ROOT / "functions" / "__init__.py", f"functions/{name}": source}
+    return lambda_.Code.from_asset(str(source), bundling=_options(_Copy(copies)))
+
+
+def domain_layer_code() -> lambda_.Code:
+    source = ROOT / "layers" / "domain" / "hotline"
+    return lambda_.Code.from_asset(str(source), bundling=_options(_Copy({"python/hotline": source})))
+
+
+def deps_layer_code(runtime: lambda_.Runtime, architecture: lambda_.Architecture) -> lambda_.Code:
+    requirements = ROOT / "layers" / "deps" / "requirements.txt"
+    platform = "manylinux2014_aarch64" if architecture == lambda_.Architecture.ARM_64 else "manylinux2014_x86_64"
+    version = runtime.name.removeprefix("python")
+    return lambda_.Code.from_asset(
+        str(requirements.parent), bundling=_options(_PipForLambda(requirements, version, platform))
+    )

@@ -1,0 +1,61 @@
+"""The Hotline stack: one construct per capability."""
+
+from aws_cdk import CfnOutput, Stack
+from constructs import Construct
+
+from infra.nag import acknowledge
+
+from infra.constructs.api import STAGE, TicketApi
+from infra.constructs.identity import StaffDirectory
+from infra.constructs.layers import SharedLayers
+from infra.constructs.storage import TicketStore
+
+CENTRE_TIME_ZONE = "Asia/Shanghai"
+
+
+class HotlineStack(Stack):
+    def __init__(self, scope: Construct, id: str, **kwargs: object) -> None:
+        super().__init__(scope, id, **kwargs)  # type: ignore[arg-type]
+        store = TicketStore(self, "Storage")
+        layers = SharedLayers(self, "Layers")
+        staff = StaffDirectory(self, "Staff")
+        api = TicketApi(
+            self, "Api", table=store.table, layers=layers, user_pool=staff.user_pool, centre_time_zone=CENTRE_TIME_ZONE
+        )
+        CfnOutput(self, "ApiUrl", value=api.rest_api.url)
+        CfnOutput(self, "RestApiId", value=api.rest_api.rest_api_id)
+        CfnOutput(self, "Stage", value=STAGE)
+        CfnOutput(self, "TableName", value=store.table.table_name)
+        CfnOutput(self, "UserPoolId", value=staff.user_pool.user_pool_id)
+        CfnOutput(self, "UserPoolClientId", value=staff.client.user_pool_client_id)
+        CfnOutput(self, "ApiFunctionName", value=api.function.function_name)
+        acknowledge(
+            self,
+            "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+            "Only lets the function write its own logs.",
+        )
+        acknowledge(
+            self,
+            "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+            "The account-level role API Gateway needs to write execution and access logs.",
+        )
+        acknowledge(
+            self,
+            "AwsSolutions::AwsSolutions-IAM5[Resource::<StorageTableB43FDCE7.Arn>/index/*]",
+            "Queries through the table's own GSIs (list by status, channel, partner …).",
+        )
+        acknowledge(
+            self,
+            "AwsSolutions::AwsSolutions-COG2",
+            "MFA (TOTP) is optional so centres can enrol staff gradually; enforce it per deployment.",
+        )
+        acknowledge(
+            self,
+            "AwsSolutions::AwsSolutions-COG3",
+            "Threat protection needs the Plus feature plan, an account-level cost decision.",
+        )
+        acknowledge(
+            self,
+            "AwsSolutions::AwsSolutions-COG8",
+            "The Plus feature plan is an account-level cost decision; the Essentials plan covers staff sign-in.",
+        )
