@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import jsii
-from aws_cdk import BundlingOptions, DockerImage, ILocalBundling
+from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,12 +41,12 @@ class _PipForLambda:
         self._requirements = requirements
         self._python_version = python_version
         self._platform = platform
+        self.key = hashlib.sha256(
+            requirements.read_bytes() + f"{python_version}/{platform}".encode()
+        ).hexdigest()[:16]
 
     def try_bundle(self, output_dir: str, *_: object, **__: object) -> bool:
-        key = hashlib.sha256(
-            self._requirements.read_bytes() + f"{self._python_version}/{self._platform}".encode()
-        ).hexdigest()[:16]
-        cached = CACHE / f"deps-{key}"
+        cached = CACHE / f"deps-{self.key}"
         if not cached.exists():
             staging = cached.with_suffix(".partial")
             shutil.rmtree(staging, ignore_errors=True)
@@ -97,8 +97,9 @@ def domain_layer_code() -> lambda_.Code:
 
 def deps_layer_code(runtime: lambda_.Runtime, architecture: lambda_.Architecture) -> lambda_.Code:
     requirements = ROOT / "layers" / "deps" / "requirements.txt"
-    platform = "manylinux2014_aarch64" if architecture == lambda_.Architecture.ARM_64 else "manylinux2014_x86_64"
-    version = runtime.name.removeprefix("python")
+    platform = "manylinux2014_aarch64" if architecture.name == "arm64" else "manylinux2014_x86_64"
+    pip = _PipForLambda(requirements, runtime.name.removeprefix("python"), platform)
+    # The hash names what is installed, so a new runtime or architecture rebuilds the layer.
     return lambda_.Code.from_asset(
-        str(requirements.parent), bundling=_options(_PipForLambda(requirements, version, platform))
+        str(requirements.parent), bundling=_options(pip), asset_hash_type=AssetHashType.CUSTOM, asset_hash=pip.key
     )

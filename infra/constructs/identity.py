@@ -35,4 +35,5 @@ class StaffDirectory(Construct):
             access_token_validity=Duration.hours(1),
             prevent_user_existence_errors=True,
             generate_secret=False,
+            disable_o_auth=True,
         )

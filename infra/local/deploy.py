@@ -1,0 +1,134 @@
+"""Synthesize the CDK app and deploy its template into moto, as `cdk deploy` would into AWS.
+
+moto's CloudFormation creates what it supports (DynamoDB, Lambda, IAM, API Gateway's RestApi …). What it
+skips is created here from the same template: the Cognito user pool, its groups and client.
+"""
+
+import hashlib
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from infra.app import STACK_NAME, build_app
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+BOOTSTRAP_VERSION_PARAMETER = "/cdk-bootstrap/hnb659fds/version"
+
+
+@dataclass(frozen=True)
+class Deployment:
+    template: dict[str, Any]
+    outputs: dict[str, str]
+    physical_ids: dict[str, str]
+    """Logical id -> physical id, for the resources moto created and those created here."""
+
+
+def synthesize(outdir: Path) -> Path:
+    app, _ = build_app(str(outdir))
+    app.synth()
+    return outdir
+
+
+def _zip_asset(source: Path, cache: Path) -> Path:
+    """Zip an asset directory once; the zip is cached under the asset's content hash."""
+    target = cache / f"{source.name}.zip"
+    if not target.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial")
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            for path in sorted(source.rglob("*")):
+                if path.is_file():
+                    archive.write(path, path.relative_to(source))
+        partial.rename(target)
+    return target
+
+
+def _publish_assets(assembly: Path, cache: Path) -> None:
+    """What the CDK CLI's asset publishing does: file assets into the bootstrap bucket."""
+    s3 = boto3.client("s3", region_name=REGION)
+    bucket = f"cdk-hnb659fds-assets-{ACCOUNT}-{REGION}"
+    s3.create_bucket(Bucket=bucket)
+    manifest = json.loads((assembly / f"{STACK_NAME}.assets.json").read_text())
+    for asset in manifest["files"].values():
+        source = assembly / asset["source"]["path"]
+        body = _zip_asset(source, cache) if asset["source"].get("packaging") == "zip" else source
+        for destination in asset["destinations"].values():
+            s3.upload_file(str(body), bucket, destination["objectKey"])
+
+
+def _create_cognito(template: dict[str, Any]) -> dict[str, str]:
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    resources = template["Resources"]
+    ids: dict[str, str] = {}
+    for logical, resource in resources.items():
+        if resource["Type"] == "AWS::Cognito::UserPool":
+            props = resource["Properties"]
+            pool = cognito.create_user_pool(
+                PoolName=f"{STACK_NAME}-{logical}",
+                Policies=props["Policies"],
+                Schema=props.get("Schema", []),
+                AliasAttributes=props.get("AliasAttributes", []),
+                MfaConfiguration=props.get("MfaConfiguration", "OFF"),
+                AdminCreateUserConfig=props.get("AdminCreateUserConfig", {}),
+            )["UserPool"]
+            ids[logical] = pool["Id"]
+    for logical, resource in resources.items():
+        props = resource["Properties"]
+        if resource["Type"] == "AWS::Cognito::UserPoolGroup":
+            pool_id = ids[props["UserPoolId"]["Ref"]]
+            cognito.create_group(UserPoolId=pool_id, GroupName=props["GroupName"])
+            ids[logical] = props["GroupName"]
+        elif resource["Type"] == "AWS::Cognito::UserPoolClient":
+            client = cognito.create_user_pool_client(
+                UserPoolId=ids[props["UserPoolId"]["Ref"]],
+                ClientName=logical,
+                ExplicitAuthFlows=props["ExplicitAuthFlows"],
+                GenerateSecret=props.get("GenerateSecret", False),
+                IdTokenValidity=props.get("IdTokenValidity", 60),
+                TokenValidityUnits=props.get("TokenValidityUnits", {}),
+            )["UserPoolClient"]
+            ids[logical] = client["ClientId"]
+    return ids
+
+
+def _outputs(template: dict[str, Any], physical: dict[str, str]) -> dict[str, str]:
+    """Outputs that are a plain Ref or a literal; the API URL is the local gateway's, not AWS's."""
+    outputs: dict[str, str] = {}
+    for name, output in template.get("Outputs", {}).items():
+        value = output["Value"]
+        if isinstance(value, str):
+            outputs[name] = value
+        elif isinstance(value, dict) and "Ref" in value and value["Ref"] in physical:
+            outputs[name] = physical[value["Ref"]]
+    return outputs
+
+
+def deploy(assembly: Path, cache: Path) -> Deployment:
+    template = json.loads((assembly / f"{STACK_NAME}.template.json").read_text())
+    boto3.client("ssm", region_name=REGION).put_parameter(
+        Name=BOOTSTRAP_VERSION_PARAMETER, Value="30", Type="String", Overwrite=True
+    )
+    _publish_assets(assembly, cache)
+    cloudformation = boto3.client("cloudformation", region_name=REGION)
+    cloudformation.create_stack(
+        StackName=STACK_NAME,
+        TemplateBody=json.dumps(template),
+        Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
+    )
+    cloudformation.get_waiter("stack_create_complete").wait(StackName=STACK_NAME, WaiterConfig={"Delay": 1})
+    physical = {
+        r["LogicalResourceId"]: r["PhysicalResourceId"]
+        for r in cloudformation.describe_stack_resources(StackName=STACK_NAME)["StackResources"]
+        if r.get("PhysicalResourceId")
+    }
+    physical.update(_create_cognito(template))
+    return Deployment(template=template, outputs=_outputs(template, physical), physical_ids=physical)
+
+
+def template_digest(template: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(template, sort_keys=True).encode()).hexdigest()[:12]
