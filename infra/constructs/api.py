@@ -16,7 +16,7 @@ from infra.constructs.layers import ARCHITECTURE, RUNTIME, SharedLayers
 STAGE = "live"
 
 # API Gateway's own refusals, in the same error shape as the Lambda's.
-GATEWAY_ERRORS: dict[apigw.ResponseType, tuple[str, str]] = {
+GATEWAY_ERRORS: dict[apigw.ResponseType, tuple[str, str]] = {  # type -> (status, error code)
     apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN: ("404", "not_found"),
     apigw.ResponseType.INVALID_API_KEY: ("403", "invalid_api_key"),
     apigw.ResponseType.UNAUTHORIZED: ("401", "unauthenticated"),

@@ -1,0 +1,95 @@
+"""The local cloud: moto server + the deployed stack + in-process Lambdas + the API Gateway stand-in."""
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+import urllib.request
+import warnings
+from dataclasses import dataclass
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from moto.server import ThreadedMotoServer
+
+from infra.local import atomic, lambdas
+from infra.local.deploy import REGION, Deployment, deploy, synthesize
+from infra.local.gateway import Gateway, serve
+from infra.local.seed import DemoData, seed
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _prepare_process(moto_port: int) -> None:
+    # moto compares Wait timestamps with naive local time, so the whole process runs in UTC.
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local", AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION,
+        MOTO_PORT=str(moto_port),  # must equal the server's port
+        AWS_ENDPOINT_URL=f"http://127.0.0.1:{moto_port}",
+        POWERTOOLS_TRACE_DISABLED="true",
+    )
+    os.environ.pop("AWS_PROFILE", None)
+    warnings.filterwarnings("ignore", module="moto")
+    warnings.filterwarnings("ignore", message=".*not supported by moto's CloudFormation.*")
+    for noisy in ("werkzeug", "moto", "botocore", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+@dataclass
+class LocalCloud:
+    api_url: str
+    moto_url: str
+    deployment: Deployment
+    demo: DemoData
+    http: ThreadingHTTPServer
+    moto: ThreadedMotoServer
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "api_url": self.api_url,
+            "docs_url": f"{self.api_url}/v1/docs",
+            "moto_url": self.moto_url,
+            "partner_api_key": self.demo.partner_api_key,
+            "staff": {
+                role: {"username": s.username, "password": s.password, "token": s.token}
+                for role, s in self.demo.staff.items()
+            },
+            "user_pool_id": self.deployment.outputs["UserPoolId"],
+            "user_pool_client_id": self.deployment.outputs["UserPoolClientId"],
+            "table_name": self.deployment.outputs["TableName"],
+        }
+
+    def stop(self) -> None:
+        self.http.shutdown()
+        self.moto.stop()
+
+
+def start(port: int, state_dir: Path, host: str = "127.0.0.1") -> LocalCloud:
+    moto_port = _free_port()
+    _prepare_process(moto_port)
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+    moto.start()
+    moto_url = f"http://127.0.0.1:{moto_port}"
+    request = urllib.request.Request(
+        f"{moto_url}/moto-api/config",
+        data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    urllib.request.urlopen(request, timeout=10).close()
+    lambdas.install()
+    atomic.install()
+    deployment = deploy(synthesize(state_dir / "cdk.out"), state_dir / "assets")
+    demo = seed(deployment)
+    http = serve(Gateway(deployment, moto_url), host, port)
+    threading.Thread(target=http.serve_forever, name="gateway", daemon=True).start()
+    return LocalCloud(f"http://{host}:{port}", moto_url, deployment, demo, http, moto)

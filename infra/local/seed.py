@@ -1,0 +1,69 @@
+"""Demo data for the local cloud: the catalogue, a demo partner with its API key, one staff user per role."""
+
+import secrets
+import string
+from dataclasses import dataclass
+
+import boto3
+
+from hotline.domain.catalog import DEFAULT_CATALOG
+from hotline.domain.partners import Partner
+from hotline.domain.staff import Role
+from hotline.services import build
+from hotline.settings import Settings
+from hotline.store.api_keys import ApiGatewayKeys, Quota
+from infra.local.deploy import REGION, Deployment
+
+DEMO_PARTNER = "demo-partner"
+DEMO_UNIT = "district-urban-management"
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    username: str
+    password: str
+    token: str
+
+
+@dataclass(frozen=True)
+class DemoData:
+    partner_api_key: str
+    staff: dict[str, StaffLogin]
+
+
+def _password() -> str:
+    # Meets the pool's policy: length 12+, upper, lower, digit, symbol.
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(16)) + "Aa1!"
+
+
+def _staff_user(deployment: Deployment, role: Role) -> StaffLogin:
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    pool, client = deployment.outputs["UserPoolId"], deployment.outputs["UserPoolClientId"]
+    username, password = f"{role.value}1", _password()
+    attributes = [{"Name": "custom:unit_id", "Value": DEMO_UNIT}] if role is Role.UNIT else []
+    cognito.admin_create_user(UserPoolId=pool, Username=username, UserAttributes=attributes, MessageAction="SUPPRESS")
+    cognito.admin_set_user_password(UserPoolId=pool, Username=username, Password=password, Permanent=True)
+    cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=role.value)
+    return StaffLogin(username, password, sign_in(deployment, username, password))
+
+
+def sign_in(deployment: Deployment, username: str, password: str) -> str:
+    """A fresh Cognito ID token (valid one hour), as a staff console would obtain it."""
+    answer = boto3.client("cognito-idp", region_name=REGION).initiate_auth(
+        ClientId=deployment.outputs["UserPoolClientId"],
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password},
+    )
+    return str(answer["AuthenticationResult"]["IdToken"])
+
+
+def seed(deployment: Deployment) -> DemoData:
+    services = build(Settings(table_name=deployment.outputs["TableName"], aws_region=REGION))
+    services.catalog.save(DEFAULT_CATALOG)
+    keys = ApiGatewayKeys(deployment.outputs["RestApiId"], deployment.outputs["Stage"], REGION)
+    issued = keys.issue(DEMO_PARTNER, Quota())
+    services.partners.save(
+        Partner(id=DEMO_PARTNER, name="Demo city app", api_key_id=issued.key_id, usage_plan_id=issued.usage_plan_id)
+    )
+    return DemoData(partner_api_key=issued.value, staff={role.value: _staff_user(deployment, role) for role in Role})
