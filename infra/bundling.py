@@ -41,9 +41,7 @@ class _PipForLambda:
         self._requirements = requirements
         self._python_version = python_version
         self._platform = platform
-        self.key = hashlib.sha256(
-            requirements.read_bytes() + f"{python_version}/{platform}".encode()
-        ).hexdigest()[:16]
+        self.key = hashlib.sha256(requirements.read_bytes() + f"{python_version}/{platform}".encode()).hexdigest()[:16]
 
     def try_bundle(self, output_dir: str, *_: object, **__: object) -> bool:
         cached = CACHE / f"deps-{self.key}"

@@ -3,12 +3,11 @@
 from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
-from infra.nag import acknowledge
-
 from infra.constructs.api import STAGE, TicketApi
 from infra.constructs.identity import StaffDirectory
 from infra.constructs.layers import SharedLayers
 from infra.constructs.storage import TicketStore
+from infra.nag import acknowledge
 
 CENTRE_TIME_ZONE = "Asia/Shanghai"
 

@@ -6,9 +6,8 @@ from uuid import uuid4
 
 import boto3
 import pytest
-from moto import mock_aws
-
 from hotline.store.models import TICKET_INDEXES
+from moto import mock_aws
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")

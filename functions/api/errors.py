@@ -14,8 +14,6 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
-
-from functions.api.schemas import ErrorBody, ErrorDetail, ErrorField
 from hotline.domain.errors import (
     Conflict,
     Forbidden,
@@ -25,6 +23,8 @@ from hotline.domain.errors import (
     NotFound,
     Unauthenticated,
 )
+
+from functions.api.schemas import ErrorBody, ErrorDetail, ErrorField
 
 logger = Logger()
 

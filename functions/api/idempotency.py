@@ -13,7 +13,6 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
-
 from hotline.settings import settings
 
 KEPT_SECONDS = 24 * 3600

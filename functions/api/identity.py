@@ -3,7 +3,6 @@
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
-
 from hotline.domain.errors import Forbidden, Unauthenticated
 from hotline.domain.partners import Partner
 from hotline.domain.ports import PartnerRepository

@@ -2,12 +2,11 @@
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
-
 from hotline.domain.catalog import Catalog, Channel, Priority, TicketType
 from hotline.domain.clock import UtcDatetime
 from hotline.domain.queries import TicketRecord
 from hotline.domain.tickets import Actor, Attachment, Contact, Location, Status, Ticket, TicketDraft, TicketEvent
+from pydantic import BaseModel, Field
 
 
 class FormTicketIn(TicketDraft):

@@ -8,10 +8,9 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from infra.nag import acknowledge
-
 from infra.bundling import function_code
 from infra.constructs.layers import ARCHITECTURE, RUNTIME, SharedLayers
+from infra.nag import acknowledge
 
 STAGE = "live"
 
@@ -115,7 +114,7 @@ class TicketApi(Construct):
                 type=response_type,
                 status_code=status,
                 templates={
-                    "application/json": '{"error": {"code": "%s", "message": $context.error.messageString}}' % code
+                    "application/json": '{"error": {"code": "' + code + '", "message": $context.error.messageString}}'
                 },
             )
         acknowledge(

@@ -3,7 +3,6 @@
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
-
 from hotline.domain.staff import Role
 
 

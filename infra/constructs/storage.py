@@ -3,7 +3,6 @@
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
-
 from hotline.store.models import TICKET_INDEXES
 
 S = dynamodb.AttributeType.STRING

@@ -1,5 +1,6 @@
 """`make run`: start the local cloud and keep it up until Ctrl-C.  PORT (default 3000), HOTLINE_STATE_DIR."""
 
+import contextlib
 import json
 import logging
 import os
@@ -26,17 +27,18 @@ def main() -> int:
         f"""
 Hotline local cloud is up in {elapsed:.1f} s (state in memory; it is gone when you stop).
 
-  API          {info['api_url']}
-  API docs     {info['docs_url']}  (Swagger UI; OpenAPI in docs/openapi.json)
-  Partner key  {info['partner_api_key']}     send as header  x-api-key
-  Staff        one user per role: {', '.join(info['staff'])}  (passwords and ID tokens in {state_dir / 'local.json'})
+  API          {info["api_url"]}
+  API docs     {info["docs_url"]}  (Swagger UI; OpenAPI in docs/openapi.json)
+  Partner key  {info["partner_api_key"]}     send as header  x-api-key
+  Staff        one user per role: {", ".join(info["staff"])}  (passwords and ID tokens in {state_dir / "local.json"})
                send as header  Authorization: Bearer <token>   (tokens last one hour; restart for new ones)
 
 Try:
-  curl -s {info['api_url']}/v1/catalog
-  curl -s -X POST {info['api_url']}/v1/tickets -H 'Content-Type: application/json' \\
-       -d '{{"type":"complaint","category":"urban.noise","subject":"夜间施工噪音","description":"工地晚上11点后仍在施工"}}'
-  curl -s {info['api_url']}/v1/staff/tickets -H "Authorization: Bearer $(jq -r .staff.agent.token {state_dir}/local.json)"
+  curl -s {info["api_url"]}/v1/catalog
+  curl -s -X POST {info["api_url"]}/v1/tickets -H 'Content-Type: application/json' \\
+    -d '{{"type":"complaint","category":"urban.noise","subject":"夜间施工噪音","description":"工地晚上11点后仍在施工"}}'
+  curl -s {info["api_url"]}/v1/staff/tickets \\
+    -H "Authorization: Bearer $(jq -r .staff.agent.token {state_dir}/local.json)"
 
 Ctrl-C to stop.
 """,
@@ -44,10 +46,8 @@ Ctrl-C to stop.
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
-    except KeyboardInterrupt:
-        pass
     cloud.stop()
     return 0
 

@@ -32,7 +32,10 @@ def _prepare_process(moto_port: int) -> None:
     os.environ["TZ"] = "UTC"
     time.tzset()
     os.environ.update(
-        AWS_ACCESS_KEY_ID="local", AWS_SECRET_ACCESS_KEY="local", AWS_DEFAULT_REGION=REGION, AWS_REGION=REGION,
+        AWS_ACCESS_KEY_ID="local",
+        AWS_SECRET_ACCESS_KEY="local",
+        AWS_DEFAULT_REGION=REGION,
+        AWS_REGION=REGION,
         MOTO_PORT=str(moto_port),  # must equal the server's port
         AWS_ENDPOINT_URL=f"http://127.0.0.1:{moto_port}",
         POWERTOOLS_TRACE_DISABLED="true",

@@ -4,7 +4,6 @@ are all read from the synthesized template; requests become proxy events for the
 import base64
 import json
 import logging
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -112,7 +111,10 @@ def gateway_responses_of(template: dict[str, Any]) -> dict[str, tuple[int, str]]
     for resource in template["Resources"].values():
         if resource["Type"] == "AWS::ApiGateway::GatewayResponse":
             props = resource["Properties"]
-            responses[props["ResponseType"]] = (int(props["StatusCode"]), props["ResponseTemplates"]["application/json"])
+            responses[props["ResponseType"]] = (
+                int(props["StatusCode"]),
+                props["ResponseTemplates"]["application/json"],
+            )
     return responses
 
 
@@ -168,7 +170,11 @@ class Gateway:
         try:
             key = self._jwk_client.get_signing_key_from_jwt(token)
             claims = jwt.decode(
-                token, key.key, algorithms=["RS256"], audience=self.client_id, issuer=self.issuer,
+                token,
+                key.key,
+                algorithms=["RS256"],
+                audience=self.client_id,
+                issuer=self.issuer,
                 options={"require": ["exp", "iat", "sub"]},
             )
         except jwt.PyJWTError as error:
@@ -187,7 +193,9 @@ class Gateway:
         body = template.replace("$context.error.messageString", json.dumps(message))
         return status, {"Content-Type": "application/json"}, body.encode()
 
-    def handle(self, method: str, target: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def handle(
+        self, method: str, target: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
         url = urlsplit(target)
         try:
             if len(body) > MAX_BODY_BYTES:
@@ -201,8 +209,17 @@ class Gateway:
         except Refusal as refusal:
             return self.refusal(refusal.response_type)
         event = proxy_event(
-            method=method, path=url.path, resource=route.pattern, path_parameters=params, headers=headers,
-            query=url.query, body=body, stage=self.stage, api_key=api_key, api_key_id=api_key_id, claims=claims,
+            method=method,
+            path=url.path,
+            resource=route.pattern,
+            path_parameters=params,
+            headers=headers,
+            query=url.query,
+            body=body,
+            stage=self.stage,
+            api_key=api_key,
+            api_key_id=api_key_id,
+            claims=claims,
         )
         function = self.deployment.physical_ids[spec.function_logical_id]
         answer = self._lambda.invoke(FunctionName=function, Payload=json.dumps(event).encode())
@@ -242,12 +259,17 @@ def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
             if self.command != "HEAD":
                 self.wfile.write(payload)
             # Paths only: query strings may carry access codes.
-            log.info("%s %s -> %s (%.0f ms)", self.command, urlsplit(self.path).path, status,
-                     (time.perf_counter() - started) * 1000)
+            log.info(
+                "%s %s -> %s (%.0f ms)",
+                self.command,
+                urlsplit(self.path).path,
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _any
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silenced; _any logs instead
+        def log_message(self, format: str, *args: Any) -> None:  # silenced: _any logs each request
             return
 
     server = ThreadingHTTPServer((host, port), Handler)

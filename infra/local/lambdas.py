@@ -43,7 +43,7 @@ def _apply_environment(function: LambdaFunction) -> None:
 
 
 def _handler(function: LambdaFunction) -> Callable[[Any, Any], Any]:
-    module_name, _, attribute = function.handler.rpartition(".")
+    module_name, _, attribute = str(function.handler).rpartition(".")
     handler: Callable[[Any, Any], Any] = getattr(importlib.import_module(module_name), attribute)
     return handler
 
@@ -53,7 +53,7 @@ def invoke_in_process(function: LambdaFunction, event: Any = None) -> tuple[str,
     try:
         result = _handler(function)(event if event is not None else {}, LocalContext(function))
         return json.dumps(result), False, ""
-    except Exception as error:  # noqa: BLE001 - reported as Lambda reports a function error
+    except Exception as error:
         log.exception("function %s failed", function.function_name)
         payload = {"errorMessage": str(error), "errorType": type(error).__name__}
         return json.dumps(payload), True, traceback.format_exc()

@@ -5,13 +5,13 @@ import string
 from dataclasses import dataclass
 
 import boto3
-
 from hotline.domain.catalog import DEFAULT_CATALOG
 from hotline.domain.partners import Partner
 from hotline.domain.staff import Role
 from hotline.services import build
 from hotline.settings import Settings
 from hotline.store.api_keys import ApiGatewayKeys, Quota
+
 from infra.local.deploy import REGION, Deployment
 
 DEMO_PARTNER = "demo-partner"
@@ -39,10 +39,10 @@ def _password() -> str:
 
 def _staff_user(deployment: Deployment, role: Role) -> StaffLogin:
     cognito = boto3.client("cognito-idp", region_name=REGION)
-    pool, client = deployment.outputs["UserPoolId"], deployment.outputs["UserPoolClientId"]
+    pool = deployment.outputs["UserPoolId"]
     username, password = f"{role.value}1", _password()
-    attributes = [{"Name": "custom:unit_id", "Value": DEMO_UNIT}] if role is Role.UNIT else []
-    cognito.admin_create_user(UserPoolId=pool, Username=username, UserAttributes=attributes, MessageAction="SUPPRESS")
+    unit = [{"Name": "custom:unit_id", "Value": DEMO_UNIT}] if role is Role.UNIT else []
+    cognito.admin_create_user(UserPoolId=pool, Username=username, UserAttributes=unit, MessageAction="SUPPRESS")  # type: ignore[arg-type]
     cognito.admin_set_user_password(UserPoolId=pool, Username=username, Password=password, Permanent=True)
     cognito.admin_add_user_to_group(UserPoolId=pool, Username=username, GroupName=role.value)
     return StaffLogin(username, password, sign_in(deployment, username, password))

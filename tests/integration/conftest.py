@@ -7,11 +7,11 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-
-from functions.api.idempotency import once
 from hotline.domain.partners import Partner
 from hotline.services import services
 from hotline.settings import settings
+
+from functions.api.idempotency import once
 from infra.local.proxy_event import proxy_event
 
 

@@ -5,15 +5,15 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from hotline.domain.catalog import Channel
+from hotline.domain.partners import Partner
+from hotline.services import services
 from pydantic import AwareDatetime
 
 from functions.api.idempotency import once
 from functions.api.identity import partner_of
 from functions.api.routes.common import Limit, NextToken, created, page_request, ticket_list
 from functions.api.schemas import PartnerTicketIn, TicketCreated, TicketList, TicketView
-from hotline.domain.catalog import Channel
-from hotline.domain.partners import Partner
-from hotline.services import services
 
 router = APIGatewayRouter()
 

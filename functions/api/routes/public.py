@@ -5,12 +5,12 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-
-from functions.api.routes.common import created
-from functions.api.schemas import CatalogView, CustomerTicketView, FormTicketIn, TicketCreated
 from hotline.domain.catalog import Channel
 from hotline.domain.tickets import Actor
 from hotline.services import services
+
+from functions.api.routes.common import created
+from functions.api.schemas import CatalogView, CustomerTicketView, FormTicketIn, TicketCreated
 
 router = APIGatewayRouter()
 

@@ -5,16 +5,16 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-
-from functions.api.identity import staff_of
-from functions.api.routes.common import Limit, NextToken, created, page_request, ticket_list
-from functions.api.schemas import StaffTicketIn, StaffTicketView, TicketCreated, TicketList
 from hotline.domain.catalog import Channel, TicketType
 from hotline.domain.ports import TicketFilter
 from hotline.domain.privacy import phone_hash
 from hotline.domain.staff import REGISTER_ROLES, StaffMember
 from hotline.domain.tickets import Status
 from hotline.services import services
+
+from functions.api.identity import staff_of
+from functions.api.routes.common import Limit, NextToken, created, page_request, ticket_list
+from functions.api.schemas import StaffTicketIn, StaffTicketView, TicketCreated, TicketList
 
 router = APIGatewayRouter()
 

@@ -43,10 +43,11 @@ def _index(name: str) -> type[GlobalSecondaryIndex[Any]]:
 
 @dataclass(frozen=True)
 class TableModels:
-    ticket: type[Model]
-    event: type[Model]
-    serial: type[Model]
-    item: type[Model]
+    # Built at run time per table, so their attributes are unknown to the type checker.
+    ticket: Any
+    event: Any
+    serial: Any
+    item: Any
 
 
 def bind(table_name: str, region: str) -> TableModels:
@@ -72,16 +73,16 @@ def bind(table_name: str, region: str) -> TableModels:
         "version": VersionAttribute(),
     }
     ticket_attrs.update({f"{name}_index": _index(name)() for name in TICKET_INDEXES})
-    ticket_model: type[Model] = type("TicketModel", (Model,), ticket_attrs)
+    ticket_model: Any = type("TicketModel", (Model,), ticket_attrs)
 
     class EventModel(Model):
-        Meta = meta
+        Meta = meta  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
         doc = JSONAttribute()
 
     class SerialModel(Model):
-        Meta = meta
+        Meta = meta  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
         serial = NumberAttribute()
@@ -89,7 +90,7 @@ def bind(table_name: str, region: str) -> TableModels:
     class ItemModel(Model):
         """Small documents addressed by key: partners, key pointers, configuration."""
 
-        Meta = meta
+        Meta = meta  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
         doc = JSONAttribute()

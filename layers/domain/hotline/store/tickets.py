@@ -77,14 +77,11 @@ class DynamoTicketRepository:
 
     def _advance_serial(self, tx: TransactWrite, month: str, current: int) -> None:
         serial = self._m.serial(f"SERIAL#{month}", "SERIAL", serial=current + 1)
-        condition: Condition
-        if current == 0:
-            condition = self._m.serial.pk.does_not_exist()
-        else:
-            condition = self._m.serial.serial == current
+        first = current == 0
+        condition = self._m.serial.pk.does_not_exist() if first else self._m.serial.serial == current
         tx.save(serial, condition=condition)
 
-    def _ticket_item(self, ticket: Ticket) -> Model:
+    def _ticket_item(self, ticket: Ticket) -> Any:
         received = to_iso_z(ticket.received_at)
         return self._m.ticket(
             ticket_pk(ticket.number),
@@ -102,7 +99,7 @@ class DynamoTicketRepository:
             channel_key=f"{ticket.type.value}#{_sort_key(received, ticket.number)}",
         )
 
-    def _event_item(self, event: TicketEvent) -> Model:
+    def _event_item(self, event: TicketEvent) -> Any:
         return self._m.event(
             ticket_pk(event.number), f"EVENT#{to_iso_z(event.at)}#{event.id}", doc=event.model_dump(mode="json")
         )

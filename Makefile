@@ -1,0 +1,47 @@
+# Two commands for a newcomer: `make run` (the local cloud) and `make test` (the whole suite).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 3000
+export PYTHONPATH := layers/domain:.
+export TZ := UTC
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+.PHONY: install run test lint unit openapi synth bench deploy clean
+
+$(VENV)/.installed: requirements-dev.txt layers/deps/requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install  ## start Hotline on http://127.0.0.1:$(PORT) (Ctrl-C to stop)
+	PORT=$(PORT) $(PY) -m infra.local
+
+test: install lint  ## lint, type-check and run every test tier
+	$(PY) -m pytest -n 2 --dist loadfile
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy layers/domain/hotline functions infra scripts
+
+unit: install
+	$(PY) -m pytest tests/unit
+
+openapi: install  ## regenerate docs/openapi.json from the code
+	$(PY) scripts/openapi.py
+
+synth: install  ## synthesize the CDK app into cdk.out (cdk-nag runs here)
+	$(PY) -m infra.app
+
+bench: install
+	$(PY) -m tests.bench
+
+deploy: install  ## deploy to the AWS account of your current credentials
+	npx --yes aws-cdk@2.1148.1 deploy Hotline
+
+clean:
+	rm -rf .hotline .build cdk.out
