@@ -19,7 +19,8 @@ app.include_router(public.router)
 app.include_router(partner.router)
 app.include_router(staff.router)
 errors.install(app)
-app.enable_swagger(path="/v1/docs", title="Hotline API", version="1.0.0")
+app.configure_openapi(title="Hotline API", version="1.0.0")
+app.enable_swagger(path="/v1/docs")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -14,6 +14,17 @@ from infra.nag import acknowledge
 
 STAGE = "live"
 
+# What the store and Powertools idempotency call (transactions need the per-item actions); no Scan.
+TABLE_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:ConditionCheckItem",
+    "dynamodb:Query",
+    "dynamodb:DescribeTable",
+)
+
 # API Gateway's own refusals, in the same error shape as the Lambda's.
 GATEWAY_ERRORS: dict[apigw.ResponseType, tuple[str, str]] = {  # type -> (status, error code)
     apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN: ("404", "not_found"),
@@ -59,7 +70,7 @@ class TicketApi(Construct):
                 "POWERTOOLS_LOG_LEVEL": "INFO",
             },
         )
-        table.grant_read_write_data(self.function)
+        table.grant(self.function, *TABLE_ACTIONS)
 
         self.rest_api = apigw.RestApi(
             self,

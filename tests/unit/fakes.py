@@ -73,7 +73,7 @@ def _matches(ticket: Ticket, where: TicketFilter) -> bool:
 
 @dataclass
 class FakeCatalogRepository:
-    catalog: Catalog = DEFAULT_CATALOG
+    catalog: Catalog = field(default_factory=lambda: DEFAULT_CATALOG)
 
     def get(self) -> Catalog:
         return self.catalog

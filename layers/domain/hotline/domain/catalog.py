@@ -56,23 +56,26 @@ class Catalog(BaseModel):
     priorities: list[Label]
     categories: list[Category]
 
-    def walk(self) -> Iterator[tuple[Category, list[TicketType]]]:
-        """Every category with the types it inherits (a child narrows, never widens, its parent)."""
+    def walk(self) -> Iterator[tuple[Category, frozenset[TicketType] | None]]:
+        """Every category with the types it may be used for (None: all). A child narrows, never widens."""
 
-        def visit(node: Category, inherited: list[TicketType]) -> Iterator[tuple[Category, list[TicketType]]]:
-            allowed = [t for t in node.types if not inherited or t in inherited] if node.types else inherited
+        def visit(
+            node: Category, inherited: frozenset[TicketType] | None
+        ) -> Iterator[tuple[Category, frozenset[TicketType] | None]]:
+            own = frozenset(node.types) if node.types else None
+            allowed = own if inherited is None else inherited if own is None else inherited & own
             yield node, allowed
             for child in node.children:
                 yield from visit(child, allowed)
 
         for root in self.categories:
-            yield from visit(root, [])
+            yield from visit(root, None)
 
     def allows(self, category: str, ticket_type: TicketType) -> bool | None:
         """None when the category is unknown; otherwise whether it may be used for the type."""
         for node, allowed in self.walk():
             if node.code == category:
-                return not allowed or ticket_type in allowed
+                return allowed is None or ticket_type in allowed
         return None
 
 

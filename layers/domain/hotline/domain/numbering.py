@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-NUMBER_PATTERN = re.compile(r"^\d{4}-\d{6}$")
+NUMBER_PATTERN = re.compile(r"\d{4}-\d{6}")
 MAX_SERIAL = 999_999
 ACCESS_CODE_DIGITS = 8
 
@@ -24,7 +24,7 @@ def format_number(month: str, serial: int) -> str:
 
 
 def is_number(text: str) -> bool:
-    return bool(NUMBER_PATTERN.match(text))
+    return bool(NUMBER_PATTERN.fullmatch(text))
 
 
 def new_access_code() -> str:

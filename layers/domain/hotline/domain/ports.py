@@ -34,7 +34,7 @@ class TicketRepository(Protocol):
     def timeline(self, number: str) -> list[TicketEvent]: ...
 
     def list(self, where: TicketFilter, page: PageRequest) -> Page[Ticket]:
-        """Newest first (by update time when `partner_id` is set, else by receipt)."""
+        """Newest receipt first; a partner's listing (`partner_id`) runs oldest change first, for syncing."""
         ...
 
 

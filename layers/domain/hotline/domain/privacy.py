@@ -23,6 +23,8 @@ def mask_phone(phone: str) -> str:
     digits = normalize_phone(phone)
     if len(digits) < 8:
         return "*" * len(digits)
+    if len(digits) < 11:
+        return "*" * (len(digits) - 4) + digits[-4:]
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 

@@ -1,0 +1,237 @@
+"""The synthesized stack: what the template promises about storage, functions, the API and staff sign-in."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from aws_cdk.assertions import Match
+from hotline.domain.staff import Role
+from hotline.store.models import TICKET_INDEXES, bind
+
+from tests.infra.conftest import Synthesized
+
+API_HANDLER = "functions.api.handler.handler"
+
+
+def _only(resources: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    assert len(resources) == 1, sorted(resources)
+    return next(iter(resources.items()))
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _ref(value: Any) -> str:
+    """The logical id a `Ref` or `Fn::GetAtt` points at."""
+    if "Ref" in value:
+        return str(value["Ref"])
+    return str(value["Fn::GetAtt"][0])
+
+
+# -- storage ------------------------------------------------------------------------------------------
+
+
+def test_table_is_on_demand_recoverable_and_survives_stack_deletion(synthesized: Synthesized) -> None:
+    synthesized.template.resource_count_is("AWS::DynamoDB::Table", 1)
+    synthesized.template.has_resource(
+        "AWS::DynamoDB::Table",
+        {
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": Match.object_like(
+                {
+                    "BillingMode": "PAY_PER_REQUEST",
+                    "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+                    "DeletionProtectionEnabled": True,
+                    "KeySchema": [
+                        {"AttributeName": "pk", "KeyType": "HASH"},
+                        {"AttributeName": "sk", "KeyType": "RANGE"},
+                    ],
+                }
+            ),
+        },
+    )
+
+
+def test_table_indexes_are_the_ones_the_store_queries(synthesized: Synthesized) -> None:
+    _, table = _only(synthesized.of_type("AWS::DynamoDB::Table"))
+    cdk = {
+        index["IndexName"]: (
+            {k["KeyType"]: k["AttributeName"] for k in index["KeySchema"]},
+            index["Projection"]["ProjectionType"],
+        )
+        for index in table["Properties"]["GlobalSecondaryIndexes"]
+    }
+    assert cdk == {name: ({"HASH": h, "RANGE": r}, "ALL") for name, (h, r) in TICKET_INDEXES.items()}
+
+    # The PynamoDB model is what actually queries the table: its own schema must match the CDK table too.
+    schema = bind("hotline", "us-east-1").ticket._get_schema()
+    pynamo = {
+        index["index_name"]: (
+            {k["KeyType"]: k["AttributeName"] for k in index["key_schema"]},
+            index["projection"]["ProjectionType"],
+        )
+        for index in schema["global_secondary_indexes"]
+    }
+    assert pynamo == cdk
+    assert table["Properties"]["KeySchema"] == [
+        {"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in schema["key_schema"]
+    ]
+
+    def definitions(items: list[dict[str, str]]) -> set[tuple[str, str]]:
+        return {(d["AttributeName"], d["AttributeType"]) for d in items}
+
+    assert definitions(table["Properties"]["AttributeDefinitions"]) == definitions(schema["attribute_definitions"])
+
+
+# -- functions ----------------------------------------------------------------------------------------
+
+
+def test_functions_are_arm64_python3_with_json_logs_kept_for_a_while(synthesized: Synthesized) -> None:
+    functions = synthesized.of_type("AWS::Lambda::Function")
+    assert functions
+    log_groups = synthesized.of_type("AWS::Logs::LogGroup")
+    for name, function in functions.items():
+        props = function["Properties"]
+        assert props["Architectures"] == ["arm64"], name
+        assert re.fullmatch(r"python3\.1\d", props["Runtime"]), (name, props["Runtime"])
+        assert props["LoggingConfig"]["LogFormat"] == "JSON", name
+        group = _ref(props["LoggingConfig"]["LogGroup"])
+        assert log_groups[group]["Properties"]["RetentionInDays"] > 0, name
+
+
+def test_api_function_may_touch_only_its_table_and_not_with_wildcards(synthesized: Synthesized) -> None:
+    functions = synthesized.of_type("AWS::Lambda::Function")
+    _, function = _only({n: f for n, f in functions.items() if f["Properties"]["Handler"] == API_HANDLER})
+    role = _ref(function["Properties"]["Role"])
+    policies = [
+        p for p in synthesized.of_type("AWS::IAM::Policy").values() if {"Ref": role} in p["Properties"]["Roles"]
+    ]
+    assert policies
+    statements = [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    actions = {a for s in statements for a in _as_list(s["Action"])}
+
+    assert not {a for a in actions if a == "*" or a.endswith(":*")}, sorted(actions)
+    # What the store calls: reads, queries, and the conditional transaction that numbers a ticket.
+    assert {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"} <= actions
+    for statement in statements:
+        if any(a.startswith("dynamodb:") for a in _as_list(statement["Action"])):
+            assert "*" not in _as_list(statement["Resource"]), statement
+    assert all(s["Effect"] == "Allow" for s in statements)
+    managed = synthesized.resources[role]["Properties"].get("ManagedPolicyArns", [])
+    assert all("AWSLambdaBasicExecutionRole" in json.dumps(arn) for arn in managed), managed
+
+
+# -- REST API -----------------------------------------------------------------------------------------
+
+
+def _methods_by_path(synthesized: Synthesized) -> dict[str, dict[str, dict[str, Any]]]:
+    """`/v1/partner/{proxy+}` -> {"ANY": properties}, by walking each resource's parents to the root."""
+    resources = synthesized.of_type("AWS::ApiGateway::Resource")
+
+    def path(resource_id: Any) -> str:
+        if "Fn::GetAtt" in resource_id:  # the REST API's RootResourceId
+            return ""
+        node = resources[_ref(resource_id)]["Properties"]
+        return f"{path(node['ParentId'])}/{node['PathPart']}"
+
+    methods: dict[str, dict[str, dict[str, Any]]] = {}
+    for method in synthesized.of_type("AWS::ApiGateway::Method").values():
+        props = method["Properties"]
+        methods.setdefault(path(props["ResourceId"]) or "/", {})[props["HttpMethod"]] = props
+    return methods
+
+
+def test_live_stage_is_throttled(synthesized: Synthesized) -> None:
+    _, stage = _only(
+        {
+            n: s
+            for n, s in synthesized.of_type("AWS::ApiGateway::Stage").items()
+            if s["Properties"]["StageName"] == "live"
+        }
+    )
+    settings = stage["Properties"]["MethodSettings"]
+    assert any(
+        s["HttpMethod"] == "*"
+        and s["ResourcePath"] == "/*"
+        and s["ThrottlingRateLimit"] > 0
+        and s["ThrottlingBurstLimit"] > 0
+        for s in settings
+    ), settings
+
+
+def test_routes_are_split_by_audience(synthesized: Synthesized) -> None:
+    methods = _methods_by_path(synthesized)
+    assert set(methods) == {"/v1/{proxy+}", "/v1/partner/{proxy+}", "/v1/staff/{proxy+}"}
+    assert all(set(by_verb) == {"ANY"} for by_verb in methods.values())
+
+    public = methods["/v1/{proxy+}"]["ANY"]
+    assert public["AuthorizationType"] == "NONE"
+    assert not public.get("ApiKeyRequired", False)
+
+    partner = methods["/v1/partner/{proxy+}"]["ANY"]
+    assert partner["ApiKeyRequired"] is True
+
+    staff = methods["/v1/staff/{proxy+}"]["ANY"]
+    assert staff["AuthorizationType"] == "COGNITO_USER_POOLS"
+    authorizer = synthesized.resources[_ref(staff["AuthorizerId"])]["Properties"]
+    assert authorizer["Type"] == "COGNITO_USER_POOLS"
+    (pool,) = synthesized.of_type("AWS::Cognito::UserPool")
+    assert [_ref(arn) for arn in authorizer["ProviderARNs"]] == [pool]
+
+
+def test_every_route_reaches_the_api_function_as_a_proxy(synthesized: Synthesized) -> None:
+    functions = synthesized.of_type("AWS::Lambda::Function")
+    (api_function,) = [n for n, f in functions.items() if f["Properties"]["Handler"] == API_HANDLER]
+    for path, by_verb in _methods_by_path(synthesized).items():
+        integration = by_verb["ANY"]["Integration"]
+        assert integration["Type"] == "AWS_PROXY", path
+        assert api_function in json.dumps(integration["Uri"]), path
+
+
+# -- staff sign-in ------------------------------------------------------------------------------------
+
+
+def test_every_role_is_a_cognito_group(synthesized: Synthesized) -> None:
+    groups = {g["Properties"]["GroupName"] for g in synthesized.of_type("AWS::Cognito::UserPoolGroup").values()}
+    assert groups == {"agent", "dispatcher", "unit", "supervisor", "admin"}
+    assert groups == {role.value for role in Role}
+
+
+def test_staff_client_signs_in_with_username_and_password(synthesized: Synthesized) -> None:
+    _, client = _only(synthesized.of_type("AWS::Cognito::UserPoolClient"))
+    assert "ALLOW_USER_PASSWORD_AUTH" in client["Properties"]["ExplicitAuthFlows"]
+    assert client["Properties"]["GenerateSecret"] is False
+
+
+# -- checks on the whole template ---------------------------------------------------------------------
+
+
+def test_cdk_nag_reports_no_unacknowledged_errors(synthesized: Synthesized) -> None:
+    # Synth itself fails on such errors; the report says which rules were acknowledged and why.
+    report_path = synthesized.outdir / "validation-report.json"
+    assert report_path.exists(), "cdk-nag did not run: is AwsSolutionsChecks still added in infra/app.py?"
+    report = json.loads(report_path.read_text())
+    (nag,) = [r for r in report["pluginReports"] if r["pluginName"] == "AwsSolutions"]
+    errors = [v for v in nag["violations"] if v.get("severity") == "error"]
+    assert not errors, json.dumps(errors, indent=2)
+    assert nag["conclusion"] == "success"
+    assert all(s.get("reason", "").strip() for s in nag.get("suppressedViolations", []))
+
+
+def test_template_passes_cfn_lint(synthesized: Synthesized) -> None:
+    executable = Path(sys.executable).with_name("cfn-lint")
+    command = [str(executable)] if executable.exists() else [sys.executable, "-m", "cfnlint"]
+    # W3005: CDK adds DependsOn entries that a Ref already implies.
+    result = subprocess.run(
+        [*command, "--ignore-checks", "W3005", "--", str(synthesized.template_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, f"cfn-lint exited {result.returncode}:\n{result.stdout}{result.stderr}"
