@@ -272,6 +272,8 @@ def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
         def log_message(self, format: str, *args: Any) -> None:  # silenced: _any logs each request
             return
 
-    server = ThreadingHTTPServer((host, port), Handler)
-    server.daemon_threads = True
-    return server
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+        request_queue_size = 256  # the default backlog of 5 resets bursts of concurrent clients
+
+    return Server((host, port), Handler)

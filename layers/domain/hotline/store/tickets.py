@@ -65,7 +65,7 @@ class DynamoTicketRepository:
             except TransactWriteError as error:
                 if not _lost_race(error):
                     raise
-                time.sleep(random.uniform(0, min(0.2, 0.005 * 2 ** min(attempt, 6))))
+                time.sleep(random.uniform(0, min(0.05, 0.002 * 2 ** min(attempt, 5))))
         raise RuntimeError(f"could not allocate a serial for {month} after {MAX_ALLOCATION_ATTEMPTS} attempts")
 
     def _current_serial(self, month: str) -> int:
