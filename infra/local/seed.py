@@ -8,6 +8,7 @@ import boto3
 from hotline.domain.catalog import DEFAULT_CATALOG
 from hotline.domain.partners import Partner
 from hotline.domain.staff import Role
+from hotline.domain.units import DEMO_UNITS
 from hotline.services import build
 from hotline.settings import Settings
 from hotline.store.api_keys import ApiGatewayKeys, Quota
@@ -15,7 +16,7 @@ from hotline.store.api_keys import ApiGatewayKeys, Quota
 from infra.local.deploy import REGION, Deployment
 
 DEMO_PARTNER = "demo-partner"
-DEMO_UNIT = "district-urban-management"
+DEMO_UNIT = "district-urban-management"  # unit1 handles this unit's tickets
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ def sign_in(deployment: Deployment, username: str, password: str) -> str:
 def seed(deployment: Deployment) -> DemoData:
     services = build(Settings(table_name=deployment.outputs["TableName"], aws_region=REGION))
     services.catalog.save(DEFAULT_CATALOG)
+    for unit in DEMO_UNITS:
+        services.units.save(unit)
     keys = ApiGatewayKeys(deployment.outputs["RestApiId"], deployment.outputs["Stage"], REGION)
     issued = keys.issue(DEMO_PARTNER, Quota())
     services.partners.save(

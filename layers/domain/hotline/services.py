@@ -7,7 +7,7 @@ from functools import lru_cache
 from hotline.domain.intake import Intake
 from hotline.domain.queries import TicketQueries
 from hotline.settings import Settings, settings
-from hotline.store.config import DynamoCatalogRepository, DynamoPartnerRepository
+from hotline.store.config import DynamoCatalogRepository, DynamoPartnerRepository, DynamoUnitRepository
 from hotline.store.models import bind
 from hotline.store.tickets import DynamoTicketRepository
 
@@ -23,6 +23,7 @@ class Services:
     queries: TicketQueries
     catalog: DynamoCatalogRepository
     partners: DynamoPartnerRepository
+    units: DynamoUnitRepository
 
 
 def build(config: Settings) -> Services:
@@ -34,6 +35,7 @@ def build(config: Settings) -> Services:
         queries=TicketQueries(tickets),
         catalog=catalog,
         partners=DynamoPartnerRepository(models),
+        units=DynamoUnitRepository(models),
     )
 
 

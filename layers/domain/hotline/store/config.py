@@ -4,6 +4,7 @@ from pynamodb.models import Model
 
 from hotline.domain.catalog import DEFAULT_CATALOG, Catalog
 from hotline.domain.partners import Partner
+from hotline.domain.units import Unit
 from hotline.store.models import TableModels
 
 
@@ -44,3 +45,15 @@ class DynamoPartnerRepository:
         self._item(f"PARTNER#{partner.id}", "PARTNER", doc=partner.model_dump(mode="json")).save()
         if partner.api_key_id:
             self._item(f"APIKEY#{partner.api_key_id}", "APIKEY", doc={"partner_id": partner.id}).save()
+
+
+class DynamoUnitRepository:
+    def __init__(self, models: TableModels) -> None:
+        self._item = models.item
+
+    def get(self, unit_id: str) -> Unit | None:
+        doc = _get_doc(self._item, f"UNIT#{unit_id}", "UNIT")
+        return Unit.model_validate(doc) if doc else None
+
+    def save(self, unit: Unit) -> None:
+        self._item(f"UNIT#{unit.id}", "UNIT", doc=unit.model_dump(mode="json")).save()

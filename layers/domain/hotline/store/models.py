@@ -6,6 +6,7 @@ Items, by key:
   SERIAL#<YYMM>   / SERIAL            the month's last ticket serial
   PARTNER#<id>    / PARTNER           a partner;  APIKEY#<key id> / APIKEY  points a key at it
   CONFIG#<name>   / CONFIG            configuration documents (catalogue …)
+  UNIT#<id>       / UNIT              a handling unit and its parent
   idempotency#…   / <hash>            Powertools idempotency records (expire through TTL)
 """
 

@@ -1,0 +1,28 @@
+"""Handling units (承办单位) and the chain above them that escalations climb (unit → … → HQ)."""
+
+from pydantic import BaseModel, Field
+
+
+class Unit(BaseModel):
+    id: str = Field(pattern=r"^[a-z0-9-]{2,64}$")
+    name: str
+    name_zh: str
+    parent_id: str | None = Field(default=None, description="The unit above this one; None at the top.")
+    contacts: list[str] = Field(default_factory=list, description="Where notifications go (e-mail, SMS, topic).")
+
+
+DEMO_UNITS = [
+    Unit(id="headquarters", name="Headquarters", name_zh="总部"),
+    Unit(id="leadership", name="Leadership", name_zh="分管领导", parent_id="headquarters"),
+    Unit(id="hotline-office", name="Hotline office", name_zh="12345热线办公室", parent_id="leadership"),
+    Unit(
+        id="district-urban-management", name="District urban management", name_zh="区城管局", parent_id="hotline-office"
+    ),
+    Unit(
+        id="district-market-regulation",
+        name="District market regulation",
+        name_zh="区市场监管局",
+        parent_id="hotline-office",
+    ),
+]
+"""Seeded by the local cloud; a deployment enters its own units as data."""

@@ -1,0 +1,28 @@
+"""Configuration kept as data: catalogue, units and partners round-trip through the table."""
+
+from hotline.domain.catalog import DEFAULT_CATALOG, Category
+from hotline.domain.partners import Partner
+from hotline.domain.units import DEMO_UNITS
+from hotline.services import build
+from hotline.settings import Settings
+
+
+def test_units_catalogue_and_partners_round_trip(table_name: str) -> None:
+    services = build(Settings(table_name=table_name))
+    assert services.units.get("hotline-office") is None
+    for unit in DEMO_UNITS:
+        services.units.save(unit)
+    office = services.units.get("district-urban-management")
+    assert office is not None and office.parent_id == "hotline-office"
+
+    assert services.catalog.get() == DEFAULT_CATALOG
+    extended = DEFAULT_CATALOG.model_copy(deep=True)
+    extended.categories.append(Category(code="pets", name="Pets", name_zh="宠物"))
+    services.catalog.save(extended)
+    assert services.catalog.get().allows("pets", "complaint")  # type: ignore[arg-type]
+
+    services.partners.save(Partner(id="crm", name="CRM", api_key_id="k1"))
+    assert services.partners.by_api_key_id("k1") is not None
+    services.partners.save(Partner(id="crm", name="CRM", api_key_id="k1", active=False))
+    assert services.partners.by_api_key_id("k1") is None
+    assert services.partners.by_api_key_id("unknown") is None
