@@ -21,7 +21,7 @@ from infra.local.gateway import Gateway, serve
 from infra.local.seed import DemoData, seed
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -77,7 +77,7 @@ class LocalCloud:
 
 
 def start(port: int, state_dir: Path, host: str = "127.0.0.1") -> LocalCloud:
-    moto_port = _free_port()
+    moto_port = free_port()
     _prepare_process(moto_port)
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()

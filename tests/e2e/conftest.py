@@ -3,7 +3,6 @@
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,14 +13,10 @@ from typing import Any
 import pytest
 import requests
 
+from infra.local.cloud import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 180  # the first start on a fresh machine also bundles the deps layer
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Cloud:
@@ -41,7 +36,7 @@ class Cloud:
 @pytest.fixture(scope="session")
 def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cloud]:
     state = tmp_path_factory.mktemp("hotline")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PORT": str(port), "HOTLINE_STATE_DIR": str(state), "PYTHONPATH": "layers/domain:."}
     env.pop("AWS_ENDPOINT_URL", None)
     log = (state / "run.log").open("w")
