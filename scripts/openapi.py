@@ -12,10 +12,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT = ROOT / "docs" / "openapi.json"
 
-# The same title and version the handler gives its Swagger UI (functions/api/handler.py).
-TITLE = "Hotline API"
-VERSION = "1.0.0"
-
 
 def generate() -> str:
     """The OpenAPI document as committed: powertools' key order, two-space indent, UTF-8 text, final newline."""
@@ -26,7 +22,8 @@ def generate() -> str:
     os.environ.setdefault("TABLE_NAME", "hotline-openapi")
     from functions.api.handler import app
 
-    document = json.loads(app.get_openapi_json_schema(title=TITLE, version=VERSION))
+    # Title and version are the ones the handler configures for its Swagger UI.
+    document = json.loads(app.get_openapi_json_schema())
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 

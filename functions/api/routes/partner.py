@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.catalog import Channel
-from hotline.domain.partners import Partner
+from hotline.domain.partners import Partner, partner_actor
 from hotline.services import services
 from pydantic import AwareDatetime
 
@@ -33,12 +33,12 @@ def _partner() -> Partner:
 
 
 def _register(partner_id: str, body: dict[str, Any]) -> dict[str, Any]:
-    partner = _partner()
+    """The 201 body as JSON, the form Powertools idempotency stores and replays."""
     ticket = PartnerTicketIn.model_validate(body)
     registration = services().intake.register(
-        ticket, Channel.PARTNER, partner.actor, partner_id=partner_id, external_ref=ticket.external_ref
+        ticket, Channel.PARTNER, partner_actor(partner_id), partner_id=partner_id, external_ref=ticket.external_ref
     )
-    return {"status_code": 201, "body": created(registration).body.model_dump(mode="json")}  # type: ignore[union-attr]
+    return created(registration).body.model_dump(mode="json")  # type: ignore[union-attr]
 
 
 @router.post("/v1/partner/tickets", summary="Submit a ticket (idempotent with Idempotency-Key)", tags=["partner"])
@@ -52,10 +52,10 @@ def submit(
     else:
         result = once(_register)(partner.id, idempotency_key, body)
     return Response(
-        status_code=result["status_code"],
+        status_code=201,
         content_type="application/json",
-        body=TicketCreated.model_validate(result["body"]),
-        headers={"Location": f"/v1/partner/tickets/{result['body']['number']}"},
+        body=TicketCreated.model_validate(result),
+        headers={"Location": f"/v1/partner/tickets/{result['number']}"},
     )
 
 

@@ -5,6 +5,10 @@ from pydantic import BaseModel, Field
 from hotline.domain.tickets import Actor
 
 
+def partner_actor(partner_id: str) -> Actor:
+    return Actor(role="partner", id=partner_id)
+
+
 class Partner(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9-]{2,40}$")
     name: str
@@ -15,4 +19,4 @@ class Partner(BaseModel):
 
     @property
     def actor(self) -> Actor:
-        return Actor(role="partner", id=self.id)
+        return partner_actor(self.id)
