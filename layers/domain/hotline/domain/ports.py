@@ -46,3 +46,14 @@ class PartnerRepository(Protocol):
     def by_api_key_id(self, api_key_id: str) -> Partner | None: ...
 
     def save(self, partner: Partner) -> None: ...
+
+
+from hotline.domain.calendar import WorkingCalendar  # noqa: E402  (appended; belongs with the imports above)
+
+
+class CalendarRepository(Protocol):
+    def get(self, calendar_id: str) -> WorkingCalendar | None:
+        """The stored calendar; `cn` falls back to the built-in China calendar until one is stored."""
+        ...
+
+    def save(self, calendar: WorkingCalendar) -> None: ...

@@ -1,0 +1,23 @@
+"""Working calendars as data: `CALENDAR#<id>` / `CALENDAR` items holding the calendar's JSON."""
+
+from hotline.domain.calendar import WorkingCalendar, china_calendar
+from hotline.store.models import TableModels
+
+DEFAULT_CALENDARS = {"cn": china_calendar}
+"""Built-in calendars, served until an admin stores one under the same id."""
+
+
+class DynamoCalendarRepository:
+    def __init__(self, models: TableModels) -> None:
+        self._item = models.item
+
+    def get(self, calendar_id: str) -> WorkingCalendar | None:
+        try:
+            doc = self._item.get(f"CALENDAR#{calendar_id}", "CALENDAR").doc
+        except self._item.DoesNotExist:
+            default = DEFAULT_CALENDARS.get(calendar_id)
+            return default() if default else None
+        return WorkingCalendar.model_validate(doc)
+
+    def save(self, calendar: WorkingCalendar) -> None:
+        self._item(f"CALENDAR#{calendar.id}", "CALENDAR", doc=calendar.model_dump(mode="json")).save()
