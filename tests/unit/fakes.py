@@ -1,12 +1,21 @@
 """In-memory stand-ins for the storage ports (unit tests only; the real store is tested against moto)."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from hotline.domain.calendar import china_calendar
 from hotline.domain.catalog import DEFAULT_CATALOG, Catalog
+from hotline.domain.errors import Conflict
+from hotline.domain.ladder import DEFAULT_LADDER, Ladder
+from hotline.domain.notifications import Notification
 from hotline.domain.numbering import format_number
 from hotline.domain.paging import Page, PageRequest
+from hotline.domain.policies import DEFAULT_POLICIES, PolicyBook
 from hotline.domain.ports import TicketFilter
+from hotline.domain.routing import DEFAULT_ROUTING, RoutingTable
+from hotline.domain.rules import Rules
 from hotline.domain.tickets import Ticket, TicketEvent
+from hotline.domain.units import DEMO_UNITS
 
 
 @dataclass
@@ -25,10 +34,19 @@ class FakeTicketRepository:
         if number in self.tickets:
             raise AssertionError(f"number {number} allocated twice")
         self.serials[month] = serial
-        numbered = ticket.model_copy(update={"number": number}, deep=True)
+        numbered = ticket.model_copy(update={"number": number, "version": 1}, deep=True)
         self.tickets[number] = numbered
         self.events[number] = [event.model_copy(update={"number": number}, deep=True)]
         return numbered.model_copy(deep=True)
+
+    def save(self, ticket: Ticket, events: list[TicketEvent]) -> Ticket:
+        stored = self.tickets[ticket.number]
+        if stored.version != ticket.version:
+            raise Conflict("changed meanwhile", "version_mismatch", stored.status.value)
+        saved = ticket.model_copy(update={"version": ticket.version + 1}, deep=True)
+        self.tickets[ticket.number] = saved
+        self.events[ticket.number].extend(e.model_copy(deep=True) for e in events)
+        return saved.model_copy(deep=True)
 
     def get(self, number: str) -> Ticket | None:
         self.gets.append(number)
@@ -65,6 +83,7 @@ def _matches(ticket: Ticket, where: TicketFilter) -> bool:
         "unit_id": ticket.unit_id,
         "partner_id": ticket.partner_id,
         "phone_hash": ticket.phone_hash,
+        "overdue": ticket.overdue,
     }
     if any(getattr(where, name) is not None and getattr(where, name) != value for name, value in wanted.items()):
         return False
@@ -77,3 +96,39 @@ class FakeCatalogRepository:
 
     def get(self) -> Catalog:
         return self.catalog
+
+
+class FixedClock:
+    """Stands still unless a test moves it."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+@dataclass
+class FakeRunner:
+    """Records each clock restart as (number, generation, wake_at)."""
+
+    restarts: list[tuple[str, int, datetime | None]] = field(default_factory=list)
+
+    def restart(self, number: str, generation: int, wake_at: datetime | None) -> None:
+        self.restarts.append((number, generation, wake_at))
+
+
+@dataclass
+class FakeNotifier:
+    sent: list[Notification] = field(default_factory=list)
+
+    def send(self, notifications: list[Notification]) -> None:
+        self.sent.extend(notifications)
+
+
+def demo_rules(
+    policies: PolicyBook = DEFAULT_POLICIES, ladder: Ladder = DEFAULT_LADDER, routing: RoutingTable = DEFAULT_ROUTING
+) -> Rules:
+    units = {unit.id: unit for unit in DEMO_UNITS}
+    calendars = {"cn": china_calendar()}
+    return Rules(policies, ladder, routing, calendars.get, units.get)

@@ -18,23 +18,13 @@ from hotline.domain.queries import TicketQueries
 from hotline.domain.staff import Role, StaffMember
 from hotline.domain.tickets import Actor, Contact, TicketDraft
 
-from tests.unit.fakes import FakeCatalogRepository, FakeTicketRepository
+from tests.unit.fakes import FakeCatalogRepository, FakeRunner, FakeTicketRepository, FixedClock, demo_rules
 
 # 1 December 2026, 01:00 in Shanghai, still 30 November in UTC: numbers are in the centre's month.
 START = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
 CITIZEN = Actor(role="citizen")
 CITY_APP = Partner(id="city-app", name="City app", api_key_id="key-1")
 CRM = Partner(id="crm", name="CRM", api_key_id="key-2")
-
-
-class FixedClock:
-    """Stands still unless a test moves it."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def now(self) -> datetime:
-        return self.moment
 
 
 @pytest.fixture
@@ -55,6 +45,8 @@ def intake(store: FakeTicketRepository, clock: FixedClock) -> Intake:
         catalog=FakeCatalogRepository(),
         clock=clock,
         zone=ZoneInfo("Asia/Shanghai"),
+        rules=demo_rules,
+        runner=FakeRunner(),
         new_id=lambda: f"id-{next(ids)}",
     )
 

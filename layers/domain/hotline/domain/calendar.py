@@ -221,6 +221,14 @@ class WorkingCalendar(BaseModel):
             return due + (paused_to - paused_from)
         return self.add_working_seconds(due, self.working_seconds_between(paused_from, paused_to))
 
+    def extend(self, due: datetime, by: Duration) -> datetime:
+        """`due` moved later by `by` (an extension): a working day adds one day's opening hours."""
+        if by.unit.natural:
+            return self.deadline(due, by)
+        day = sum((_length(p) for p in self.working_hours), timedelta())
+        per_unit = timedelta(hours=1) if by.unit is DurationUnit.WORKING_HOURS else day
+        return self.add_working_seconds(due, (per_unit * by.amount).total_seconds())
+
     # --- edits -------------------------------------------------------------------------------------
 
     def with_days(
@@ -276,6 +284,11 @@ class WorkingCalendar(BaseModel):
         """`start` if within working hours, else the next opening (DESIGN.md §5)."""
         opens, _ = next(self._periods_from(start))
         return max(start, opens)
+
+
+def _length(period: WorkingPeriod) -> timedelta:
+    day = date(2000, 1, 1)
+    return datetime.combine(day, period.end) - datetime.combine(day, period.start)
 
 
 @cache

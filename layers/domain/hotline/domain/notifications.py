@@ -1,0 +1,19 @@
+"""What the units concerned are told (reminders, breaches, escalations, urging, supervision)."""
+
+from pydantic import BaseModel
+
+from hotline.domain.clock import UtcDatetime
+from hotline.domain.policies import TimerName
+
+
+class Notification(BaseModel):
+    """Sent through SNS to the units concerned; also recorded on the timeline."""
+
+    number: str
+    kind: str
+    at: UtcDatetime
+    recipients: list[str]
+    contacts: list[str]
+    message: str
+    level: int | None = None
+    timer: TimerName | None = None

@@ -1,0 +1,27 @@
+"""A ticket's timers (dispatch, accept, resolve, callback): each runs from a start to a due instant."""
+
+from pydantic import BaseModel, Field
+
+from hotline.domain.calendar import DurationUnit
+from hotline.domain.clock import UtcDatetime
+
+
+class Timer(BaseModel):
+    started_at: UtcDatetime
+    due: UtcDatetime
+    unit: DurationUnit = Field(description="How the target counts time, so pauses and extensions count alike.")
+    original_due: UtcDatetime | None = Field(default=None, description="The due before the first extension.")
+    met_at: UtcDatetime | None = None
+    breached_at: UtcDatetime | None = None
+    cancelled_at: UtcDatetime | None = Field(default=None, description="Ended without its goal (return, close).")
+    paused_at: UtcDatetime | None = None
+    reminded: list[float] = Field(default_factory=list, description="Reminder fractions already sent.")
+    level: int = Field(default=0, description="Escalation level this timer's breach has reached.")
+
+    @property
+    def open(self) -> bool:
+        return self.met_at is None and self.cancelled_at is None
+
+    @property
+    def running(self) -> bool:
+        return self.open and self.paused_at is None

@@ -1,0 +1,28 @@
+"""Notifications to units go out on one SNS topic; subscribers filter on the `recipient` and `kind` attributes."""
+
+import json
+from typing import Any
+
+import boto3
+
+from hotline.domain.notifications import Notification
+
+
+class SnsNotifier:
+    def __init__(self, topic_arn: str, region: str) -> None:
+        self._topic_arn = topic_arn
+        self._client: Any = boto3.client("sns", region_name=region) if topic_arn else None
+
+    def send(self, notifications: list[Notification]) -> None:
+        if self._client is None:
+            return
+        for notification in notifications:
+            self._client.publish(
+                TopicArn=self._topic_arn,
+                Subject=f"Hotline {notification.kind}: {notification.number}"[:100],
+                Message=json.dumps(notification.model_dump(mode="json"), ensure_ascii=False),
+                MessageAttributes={
+                    "kind": {"DataType": "String", "StringValue": notification.kind},
+                    "recipient": {"DataType": "String.Array", "StringValue": json.dumps(notification.recipients)},
+                },
+            )

@@ -1,0 +1,42 @@
+"""Handling configuration as stored documents: SLA policies, the escalation ladder, routing rules."""
+
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from hotline.domain.ladder import DEFAULT_LADDER, Ladder
+from hotline.domain.policies import DEFAULT_POLICIES, PolicyBook
+from hotline.domain.routing import DEFAULT_ROUTING, RoutingTable
+from hotline.store.models import TableModels
+
+Document = TypeVar("Document", bound=BaseModel)
+
+DEFAULTS: dict[str, BaseModel] = {"policies": DEFAULT_POLICIES, "ladder": DEFAULT_LADDER, "routing": DEFAULT_ROUTING}
+
+
+class DynamoRulesRepository:
+    """Each document under CONFIG#<name>; the seeded default until an admin stores one."""
+
+    def __init__(self, models: TableModels) -> None:
+        self._item = models.item
+
+    def policies(self) -> PolicyBook:
+        return self._get("policies", PolicyBook)
+
+    def ladder(self) -> Ladder:
+        return self._get("ladder", Ladder)
+
+    def routing(self) -> RoutingTable:
+        return self._get("routing", RoutingTable)
+
+    def save(self, name: str, document: BaseModel) -> None:
+        self._item(f"CONFIG#{name}", "CONFIG", doc=document.model_dump(mode="json")).save()
+
+    def _get(self, name: str, kind: type[Document]) -> Document:
+        try:
+            doc = self._item.get(f"CONFIG#{name}", "CONFIG").doc
+        except self._item.DoesNotExist:
+            default = DEFAULTS[name]
+            assert isinstance(default, kind)
+            return default
+        return kind.model_validate(doc)

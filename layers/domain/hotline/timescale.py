@@ -1,0 +1,28 @@
+"""System time, optionally sped up for the local cloud (TIME_SCALE=3600: an hour of deadlines per second).
+
+Domain time runs `factor` times faster than wall time from `origin`. In AWS the factor is 1 and the two
+are the same; Step Functions waits always need wall time, so wake-ups are converted back.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+WAKE_MARGIN = timedelta(seconds=1)
+"""Wait states compare whole seconds; waking a second after the point makes sure it is due."""
+
+
+@dataclass(frozen=True)
+class ScaledClock:
+    origin: datetime
+    factor: float = 1.0
+
+    def now(self) -> datetime:
+        real = datetime.now(UTC)
+        return self.origin + (real - self.origin) * self.factor if self.factor != 1 else real
+
+    def wall_time(self, moment: datetime) -> datetime:
+        """The wall-clock instant a Wait state must reach for domain time to have passed `moment`."""
+        real = self.origin + (moment - self.origin) / self.factor if self.factor != 1 else moment
+        whole = datetime.fromtimestamp(math.ceil(real.timestamp()), UTC)
+        return whole + WAKE_MARGIN
