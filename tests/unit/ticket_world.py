@@ -1,0 +1,137 @@
+"""A hotline centre in memory for the lifecycle and ticket-clock tests: intake, staff actions and the clock's wake-ups
+over the fakes, with time standing still until a test moves it (local times are Asia/Shanghai)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import count
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hotline.domain import commands as c
+from hotline.domain.catalog import Channel, TicketType
+from hotline.domain.intake import Intake
+from hotline.domain.lifecycle import Lifecycle
+from hotline.domain.rules import Rules
+from hotline.domain.staff import Role, StaffMember
+from hotline.domain.ticket_clock import TicketClock, Wake
+from hotline.domain.tickets import Actor, Ticket, TicketDraft, TicketEvent
+
+from tests.unit.fakes import (
+    FakeCatalogRepository,
+    FakeNotifier,
+    FakeRunner,
+    FakeTicketRepository,
+    FixedClock,
+    demo_rules,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CITIZEN = Actor(role="citizen")
+
+URBAN = "district-urban-management"
+MARKET = "district-market-regulation"
+OFFICE = "hotline-office"
+LEADERSHIP = "leadership"
+HQ = "headquarters"
+
+
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """A Shanghai wall-clock time (+08:00)."""
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+def staff(*roles: Role, unit_id: str | None = None, username: str = "wang.wu") -> StaffMember:
+    return StaffMember(id=f"sub-{username}", username=username, roles=frozenset(roles), unit_id=unit_id)
+
+
+DISPATCHER = staff(Role.DISPATCHER, username="zhao.dispatch")
+AGENT = staff(Role.AGENT, username="li.agent")
+SUPERVISOR = staff(Role.SUPERVISOR, username="qian.office")
+URBAN_HANDLER = staff(Role.UNIT, unit_id=URBAN, username="sun.urban")
+MARKET_HANDLER = staff(Role.UNIT, unit_id=MARKET, username="zhou.market")
+
+
+def draft(
+    category: str = "urban.noise",
+    ticket_type: TicketType = TicketType.COMPLAINT,
+    subject: str = "夜间施工扰民",
+    **extra: Any,
+) -> TicketDraft:
+    return TicketDraft.model_validate(
+        {"type": ticket_type, "category": category, "subject": subject, "description": "晚上十点以后还在施工", **extra}
+    )
+
+
+@dataclass
+class World:
+    rules: Rules = field(default_factory=demo_rules)
+    store: FakeTicketRepository = field(default_factory=FakeTicketRepository)
+    clock: FixedClock = field(default_factory=lambda: FixedClock(local(2026, 9, 30, 10)))
+    runner: FakeRunner = field(default_factory=FakeRunner)
+    notifier: FakeNotifier = field(default_factory=FakeNotifier)
+
+    def __post_init__(self) -> None:
+        ids = count(1)
+
+        def new_id() -> str:
+            return f"id-{next(ids)}"
+
+        def rules() -> Rules:
+            return self.rules
+
+        self.intake = Intake(
+            tickets=self.store,
+            catalog=FakeCatalogRepository(),
+            clock=self.clock,
+            zone=SHANGHAI,
+            rules=rules,
+            runner=self.runner,
+            new_id=new_id,
+        )
+        self.lifecycle = Lifecycle(self.store, rules, self.notifier, self.runner, self.clock, new_id)
+        self.ticket_clock = TicketClock(self.store, rules, self.notifier, self.runner, self.clock, new_id)
+
+    def at(self, moment: datetime) -> None:
+        self.clock.moment = moment
+
+    def receive(self, ticket_draft: TicketDraft | None = None, wake: bool = False) -> str:
+        """Register a ticket now; with `wake`, also run the clock's first wake-up (routing) at once."""
+        number = self.intake.register(ticket_draft or draft(), Channel.PHONE, CITIZEN).ticket.number
+        if wake:
+            self.wake(number)
+        return number
+
+    def wake(self, number: str, generation: int | None = None) -> Wake:
+        """The clock's wake-up now, for the ticket's current generation unless told otherwise."""
+        if generation is None:
+            generation = self.ticket(number).handling.clock.generation
+        return self.ticket_clock.wake(number, generation)
+
+    def act(self, number: str, who: StaffMember, command: c.Command) -> Ticket:
+        return self.lifecycle.act(number, who, command)
+
+    def ticket(self, number: str) -> Ticket:
+        return self.store.tickets[number].model_copy(deep=True)
+
+    def timeline(self, number: str) -> list[TicketEvent]:
+        return self.store.timeline(number)
+
+    def events(self, number: str, *types: str) -> list[TicketEvent]:
+        return [e for e in self.store.timeline(number) if not types or e.type in types]
+
+    def event_types(self, number: str) -> list[str]:
+        return [e.type for e in self.store.timeline(number)]
+
+    def routed_noise(self) -> str:
+        """An urban.noise complaint received now and routed to district urban management by the first wake-up."""
+        return self.receive(wake=True)
+
+    def in_progress(self) -> str:
+        number = self.routed_noise()
+        self.act(number, URBAN_HANDLER, c.Accept())
+        return number
+
+    def replied(self) -> str:
+        number = self.in_progress()
+        self.act(number, URBAN_HANDLER, c.Reply(result="已责令施工方停工", cause_code="construction.permit"))
+        return number
