@@ -7,6 +7,7 @@ from infra.constructs.api import STAGE, TicketApi
 from infra.constructs.identity import StaffDirectory
 from infra.constructs.layers import SharedLayers
 from infra.constructs.storage import TicketStore
+from infra.constructs.ticket_clock import TicketClock
 from infra.nag import acknowledge
 
 CENTRE_TIME_ZONE = "Asia/Shanghai"
@@ -21,6 +22,14 @@ class HotlineStack(Stack):
         api = TicketApi(
             self, "Api", table=store.table, layers=layers, user_pool=staff.user_pool, centre_time_zone=CENTRE_TIME_ZONE
         )
+        clock = TicketClock(
+            self,
+            "Clock",
+            table=store.table,
+            layers=layers,
+            environment={"TABLE_NAME": store.table.table_name, "CENTRE_TIME_ZONE": CENTRE_TIME_ZONE},
+        )
+        clock.let_restart(api.function)
         CfnOutput(self, "ApiUrl", value=api.rest_api.url)
         CfnOutput(self, "RestApiId", value=api.rest_api.rest_api_id)
         CfnOutput(self, "Stage", value=STAGE)
@@ -28,6 +37,8 @@ class HotlineStack(Stack):
         CfnOutput(self, "UserPoolId", value=staff.user_pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=staff.client.user_pool_client_id)
         CfnOutput(self, "ApiFunctionName", value=api.function.function_name)
+        CfnOutput(self, "ClockStateMachineArn", value=clock.state_machine.state_machine_arn)
+        CfnOutput(self, "NotificationsTopicArn", value=clock.topic.topic_arn)
         acknowledge(
             self,
             "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.api import errors
 from functions.api.idempotency import config as idempotency_config
 from functions.api.limits import oversize_body
-from functions.api.routes import calendars, partner, public, staff
+from functions.api.routes import calendars, handling, partner, partners_admin, public, rules_admin, staff
 
 logger = Logger(service="hotline-api")
 
@@ -18,7 +18,10 @@ app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(public.router)
 app.include_router(partner.router)
 app.include_router(staff.router)
+app.include_router(partners_admin.router)
 app.include_router(calendars.router)
+app.include_router(handling.router)
+app.include_router(rules_admin.router)
 errors.install(app)
 app.configure_openapi(title="Hotline API", version="1.0.0")
 app.enable_swagger(path="/v1/docs")

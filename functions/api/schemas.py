@@ -1,11 +1,26 @@
 """Request and response bodies of the HTTP API (the OpenAPI document is generated from these)."""
 
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from hotline.domain.catalog import Catalog, Channel, Priority, TicketType
 from hotline.domain.clock import UtcDatetime
+from hotline.domain.policies import TimerName
 from hotline.domain.queries import TicketRecord
-from hotline.domain.tickets import Actor, Attachment, Contact, Location, Status, Ticket, TicketDraft, TicketEvent
+from hotline.domain.tickets import (
+    Actor,
+    Attachment,
+    Contact,
+    Counts,
+    ExtensionRequest,
+    Location,
+    Resolution,
+    Status,
+    Ticket,
+    TicketDraft,
+    TicketEvent,
+)
+from hotline.domain.timers import Timer
 from pydantic import BaseModel, Field
 
 
@@ -34,6 +49,39 @@ class TicketCreated(BaseModel):
     received_at: UtcDatetime
 
 
+class TimerView(BaseModel):
+    """One deadline: due in UTC and in the calendar's zone, and how it ended or stands."""
+
+    name: TimerName
+    started_at: UtcDatetime
+    due: UtcDatetime
+    due_local: str = Field(examples=["2026-10-10T18:00:00+08:00"])
+    original_due: UtcDatetime | None = Field(description="The due before an approved extension.")
+    met_at: UtcDatetime | None
+    breached_at: UtcDatetime | None
+    paused: bool
+    reminders_sent: list[float]
+
+    @classmethod
+    def all_of(cls, ticket: Ticket) -> list["TimerView"]:
+        return [cls.of(name, timer) for name, timer in ticket.handling.timers.items() if timer.cancelled_at is None]
+
+    @classmethod
+    def of(cls, name: TimerName, timer: Timer) -> "TimerView":
+        local = timer.due.astimezone(ZoneInfo(timer.time_zone)).isoformat(timespec="seconds")
+        return cls(
+            name=name,
+            started_at=timer.started_at,
+            due=timer.due,
+            due_local=local,
+            original_due=timer.original_due,
+            met_at=timer.met_at,
+            breached_at=timer.breached_at,
+            paused=timer.paused_at is not None,
+            reminders_sent=timer.reminded,
+        )
+
+
 class PublicEvent(BaseModel):
     type: str
     at: UtcDatetime
@@ -49,6 +97,10 @@ class CustomerTicketView(BaseModel):
     subject: str
     received_at: UtcDatetime
     updated_at: UtcDatetime
+    deadlines: list[TimerView]
+    escalation_level: int
+    note: str | None = Field(description="The latest note for the customer (a question, or the result).")
+    resolution: Resolution | None
     timeline: list[PublicEvent]
 
     @classmethod
@@ -63,6 +115,10 @@ class CustomerTicketView(BaseModel):
             subject=t.subject,
             received_at=t.received_at,
             updated_at=t.updated_at,
+            deadlines=TimerView.all_of(t),
+            escalation_level=t.handling.escalation_level,
+            note=t.handling.public_note,
+            resolution=t.handling.resolution,
             timeline=events,
         )
 
@@ -72,6 +128,9 @@ class TicketView(BaseModel):
 
     number: str
     status: Status
+    unit_id: str | None = Field(description="The unit handling it, once dispatched.")
+    escalation_level: int
+    overdue: bool
     channel: Channel
     type: TicketType
     category: str
@@ -88,7 +147,10 @@ class TicketView(BaseModel):
 
     @classmethod
     def of(cls, ticket: Ticket) -> "TicketView":
-        return cls.model_validate(ticket.model_dump(include=set(cls.model_fields)))
+        fields = ticket.model_dump(include=set(cls.model_fields))
+        return cls.model_validate(
+            {**fields, "escalation_level": ticket.handling.escalation_level, "overdue": ticket.overdue}
+        )
 
 
 class TimelineEntry(BaseModel):
@@ -103,17 +165,51 @@ class TimelineEntry(BaseModel):
         return cls.model_validate(event.model_dump(include=set(cls.model_fields)))
 
 
+class HandlingView(BaseModel):
+    deadlines: list[TimerView]
+    overdue: bool
+    escalation_level: int = Field(description="0 none, 1 unit manager, 2 hotline office, 3 leadership, 4 HQ.")
+    counts: Counts
+    extension: ExtensionRequest | None = Field(description="An extension request waiting for a decision.")
+    supervised: bool
+    result: str | None
+    cause_code: str | None
+    resolution: Resolution | None
+    next_wake: UtcDatetime | None = Field(description="When the ticket clock next checks this ticket.")
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> "HandlingView":
+        h = ticket.handling
+        return cls(
+            deadlines=TimerView.all_of(ticket),
+            overdue=ticket.overdue,
+            escalation_level=h.escalation_level,
+            counts=h.counts,
+            extension=h.extension,
+            supervised=h.supervised,
+            result=h.result,
+            cause_code=h.cause_code,
+            resolution=h.resolution,
+            next_wake=h.clock.wake_at,
+        )
+
+
 class StaffTicketView(TicketView):
     partner_id: str | None
-    unit_id: str | None
-    version: int
+    version: int = Field(description="Send it back as `version` with an action to guard against concurrent changes.")
+    handling: HandlingView
     timeline: list[TimelineEntry]
 
     @classmethod
     def of_record(cls, record: TicketRecord) -> "StaffTicketView":
         ticket = record.ticket
-        fields = ticket.model_dump(include=set(cls.model_fields) - {"timeline"})
-        return cls.model_validate({**fields, "timeline": [TimelineEntry.of(e).model_dump() for e in record.timeline]})
+        return cls(
+            **TicketView.of(ticket).model_dump(),
+            partner_id=ticket.partner_id,
+            version=ticket.version,
+            handling=HandlingView.of(ticket),
+            timeline=[TimelineEntry.of(e) for e in record.timeline],
+        )
 
 
 class TicketList(BaseModel):

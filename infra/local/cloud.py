@@ -15,7 +15,7 @@ from typing import Any
 
 from moto.server import ThreadedMotoServer
 
-from infra.local import atomic, lambdas
+from infra.local import atomic, lambdas, stepfunctions
 from infra.local.deploy import REGION, Deployment, deploy, synthesize
 from infra.local.gateway import Gateway, serve
 from infra.local.seed import DemoData, seed
@@ -91,6 +91,7 @@ def start(port: int, state_dir: Path, host: str = "127.0.0.1") -> LocalCloud:
     urllib.request.urlopen(request, timeout=10).close()
     lambdas.install()
     atomic.install()
+    stepfunctions.install()
     deployment = deploy(synthesize(state_dir / "cdk.out"), state_dir / "assets")
     demo = seed(deployment)
     http = serve(Gateway(deployment, moto_url), host, port)

@@ -1,7 +1,8 @@
 """Synthesize the CDK app and deploy its template into moto, as `cdk deploy` would into AWS.
 
-moto's CloudFormation creates what it supports (DynamoDB, Lambda, IAM, API Gateway's RestApi …). What it
-skips is created here from the same template: the Cognito user pool, its groups and client.
+moto's CloudFormation creates what it supports (DynamoDB, Lambda, IAM, SNS, API Gateway's RestApi …). What it
+skips is created here from the same template: the Cognito user pool, its groups and client, and the state
+machines (in the Step Functions backend that executes them).
 """
 
 import hashlib
@@ -96,6 +97,42 @@ def _create_cognito(template: dict[str, Any]) -> dict[str, str]:
     return ids
 
 
+def _attribute_arn(logical: str, template: dict[str, Any], physical: dict[str, str]) -> str:
+    kind = template["Resources"][logical]["Type"]
+    name = physical[logical]
+    if kind == "AWS::Lambda::Function":
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
+    if kind == "AWS::IAM::Role":
+        return f"arn:aws:iam::{ACCOUNT}:role/{name}"
+    raise ValueError(f"no ARN for {kind}")
+
+
+def _create_state_machines(assembly: Path, template: dict[str, Any], physical: dict[str, str]) -> None:
+    """moto's CloudFormation records state machines without running them: create each in Step Functions,
+    with the ASL file CDK published as an asset and its substitutions resolved."""
+    manifest = json.loads((assembly / f"{STACK_NAME}.assets.json").read_text())
+    sources = {
+        destination["objectKey"]: assembly / asset["source"]["path"]
+        for asset in manifest["files"].values()
+        for destination in asset["destinations"].values()
+    }
+    stepfunctions = boto3.client("stepfunctions", region_name=REGION)
+    for logical, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::StepFunctions::StateMachine":
+            continue
+        props = resource["Properties"]
+        definition = sources[props["DefinitionS3Location"]["Key"]].read_text()
+        for name, value in props.get("DefinitionSubstitutions", {}).items():
+            definition = definition.replace(f"${{{name}}}", _attribute_arn(value["Fn::GetAtt"][0], template, physical))
+        arn = physical[logical]
+        stepfunctions.create_state_machine(
+            name=arn.rsplit(":", 1)[1],
+            definition=definition,
+            roleArn=_attribute_arn(props["RoleArn"]["Fn::GetAtt"][0], template, physical),
+            type=props.get("StateMachineType", "STANDARD"),
+        )
+
+
 def _outputs(template: dict[str, Any], physical: dict[str, str]) -> dict[str, str]:
     """Outputs that are a plain Ref or a literal; the API URL is the local gateway's, not AWS's."""
     outputs: dict[str, str] = {}
@@ -127,6 +164,7 @@ def deploy(assembly: Path, cache: Path) -> Deployment:
         if r.get("PhysicalResourceId")
     }
     physical.update(_create_cognito(template))
+    _create_state_machines(assembly, template, physical)
     return Deployment(template=template, outputs=_outputs(template, physical), physical_ids=physical)
 
 

@@ -1,23 +1,13 @@
 """Staff ask for deadlines and admins keep calendars as data, through the real handler."""
 
-from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
 
-from functions.api.routes.calendars import calendars
 from tests.integration.conftest import Api, staff_claims
 
 AGENT = staff_claims("agent")
 ADMIN = staff_claims("admin")
-
-
-@pytest.fixture(autouse=True)
-def fresh_repository(api: Api) -> Iterator[None]:
-    """The router's repository is bound to the table of the test that first used it."""
-    calendars.cache_clear()
-    yield
-    calendars.cache_clear()
 
 
 def deadline(api: Api, start: str, amount: object, unit: str, calendar: str = "cn", **extra: str) -> dict:

@@ -15,7 +15,6 @@ from hotline.domain.tickets import Resolution, Status
 from tests.unit.ticket_world import (
     AGENT,
     DISPATCHER,
-    LEADERSHIP,
     MARKET,
     MARKET_HANDLER,
     OFFICE,
@@ -343,9 +342,9 @@ def test_a_ticket_returned_twice_is_escalated_to_level_2(world: World) -> None:
     assert ticket.handling.counts.returned == 2
     assert ticket.handling.escalation_level == 2
     (escalated,) = world.events(number, "ticket.escalated")
-    # No unit holds the ticket any more: the ladder climbs from the dispatch desk (hotline office, then leadership).
-    assert escalated.data == {"level": 2, "reason": "returned 2 times", "timer": None, "to": [LEADERSHIP]}
-    assert [(n.kind, n.recipients, n.level) for n in world.notifier.sent] == [("escalation", [LEADERSHIP], 2)]
+    # No unit holds the ticket any more: level 2, the hotline office, is the dispatch desk itself.
+    assert escalated.data == {"level": 2, "reason": "returned 2 times", "timer": None, "to": [OFFICE]}
+    assert [(n.kind, n.recipients, n.level) for n in world.notifier.sent] == [("escalation", [OFFICE], 2)]
 
 
 def test_reopening_a_replied_ticket_sends_it_back_to_the_unit_with_a_new_resolve_timer(world: World) -> None:

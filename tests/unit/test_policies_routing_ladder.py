@@ -261,7 +261,7 @@ def test_escalations_climb_from_the_unit_or_from_the_dispatch_desk() -> None:
     rules = demo_rules()
     assert [u.id for u in rules.chain(URBAN)] == [URBAN, OFFICE, LEADERSHIP, HQ]
     assert [u.id for u in rules.chain(MARKET)] == [MARKET, OFFICE, LEADERSHIP, HQ]
-    assert [u.id for u in rules.chain(None)] == [OFFICE, LEADERSHIP, HQ]
+    assert [u.id for u in rules.chain(None)] == [OFFICE, OFFICE, LEADERSHIP, HQ]  # the desk is levels 1 and 2
     assert rules.chain("no-such-unit") == []
 
 
@@ -294,9 +294,9 @@ def _change(unit_id: str | None) -> Change:
         (URBAN, 3, LEADERSHIP),
         (URBAN, 4, HQ),
         (None, 1, OFFICE),
-        (None, 2, LEADERSHIP),
-        (None, 3, HQ),
-        (None, 4, HQ),  # the chain ends at the top
+        (None, 2, OFFICE),  # the dispatch desk belongs to the hotline office
+        (None, 3, LEADERSHIP),
+        (None, 4, HQ),
     ],
 )
 def test_an_escalation_tells_the_unit_that_many_steps_up(unit_id: str | None, level: int, recipient: str) -> None:

@@ -2,7 +2,6 @@
 
 import re
 from datetime import date, time
-from functools import lru_cache
 from typing import Annotated, Any, Self
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
@@ -10,24 +9,15 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.calendar import Duration, DurationUnit, WorkingCalendar
 from hotline.domain.clock import to_iso_z
 from hotline.domain.errors import FieldProblem, InvalidInput, NotFound
-from hotline.domain.staff import Role, StaffMember
-from hotline.settings import settings
-from hotline.store.calendars import DynamoCalendarRepository
-from hotline.store.models import bind
+from hotline.domain.staff import ADMIN_ROLES, StaffMember
+from hotline.services import services
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field, ValidationError, model_validator
 
 from functions.api.identity import staff_of
 
 router = APIGatewayRouter()
 
-ADMIN_ROLES = frozenset({Role.ADMIN})
 MAX_DAYS = 1000
-
-
-@lru_cache(maxsize=1)
-def calendars() -> DynamoCalendarRepository:
-    config = settings()
-    return DynamoCalendarRepository(bind(config.table_name, config.aws_region))
 
 
 # --- request and response bodies ---------------------------------------------------------------------
@@ -102,7 +92,7 @@ def _staff() -> StaffMember:
 
 
 def _calendar(calendar_id: str) -> WorkingCalendar:
-    found = calendars().get(calendar_id)
+    found = services().calendars.get(calendar_id)
     if found is None:
         raise NotFound(f"no calendar {calendar_id!r}")
     return found
@@ -150,7 +140,7 @@ def replace(calendar: str, body: Annotated[CalendarIn, Body()]) -> CalendarView:
         raise InvalidInput("the id in the body differs from the path", [FieldProblem("id", f"must be {calendar!r}")])
     data = body.model_dump(exclude={"id"}, exclude_none=True)
     saved = _validated({**data, "id": calendar})
-    calendars().save(saved)
+    services().calendars.save(saved)
     return CalendarView.of(saved)
 
 
@@ -163,5 +153,5 @@ def days(calendar: str, body: Annotated[DaysIn, Body()]) -> CalendarView:
         holidays_remove=body.remove,
         workdays_remove=body.remove,
     )
-    calendars().save(changed)
+    services().calendars.save(changed)
     return CalendarView.of(changed)

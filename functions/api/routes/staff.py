@@ -36,10 +36,19 @@ def listing(
     channel: Annotated[Channel | None, Query()] = None,
     type: Annotated[TicketType | None, Query()] = None,
     phone: Annotated[str | None, Query(min_length=5, max_length=20, description="Customer phone")] = None,
+    unit: Annotated[str | None, Query(pattern=r"^[a-z0-9-]{2,64}$", description="A unit's inbox")] = None,
+    overdue: Annotated[bool | None, Query(description="Only tickets with a passed deadline (true) or none")] = None,
     limit: Limit = 50,
     next_token: NextToken = None,
 ) -> TicketList:
-    where = TicketFilter(status=status, channel=channel, type=type, phone_hash=phone_hash(phone) if phone else None)
+    where = TicketFilter(
+        status=status,
+        channel=channel,
+        type=type,
+        phone_hash=phone_hash(phone) if phone else None,
+        unit_id=unit,
+        overdue=overdue,
+    )
     return ticket_list(services().queries.staff_list(_staff(), where, page_request(limit, next_token)))
 
 

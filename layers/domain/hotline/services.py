@@ -1,20 +1,24 @@
 """Composition root: the domain services wired to DynamoDB and the system clock, built once per cold start."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 
 from hotline.domain.intake import Intake
+from hotline.domain.lifecycle import Lifecycle
+from hotline.domain.partner_admin import PartnerAdmin
 from hotline.domain.queries import TicketQueries
+from hotline.domain.rules import Rules
+from hotline.domain.ticket_clock import TicketClock
 from hotline.settings import Settings, settings
+from hotline.store.api_keys import ApiGatewayKeys
+from hotline.store.calendars import DynamoCalendarRepository
+from hotline.store.clock_runner import StepFunctionsRunner
 from hotline.store.config import DynamoCatalogRepository, DynamoPartnerRepository, DynamoUnitRepository
 from hotline.store.models import bind
+from hotline.store.notifier import SnsNotifier
+from hotline.store.rules import DynamoRulesRepository
 from hotline.store.tickets import DynamoTicketRepository
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
+from hotline.timescale import ScaledClock
 
 
 @dataclass(frozen=True)
@@ -24,18 +28,42 @@ class Services:
     catalog: DynamoCatalogRepository
     partners: DynamoPartnerRepository
     units: DynamoUnitRepository
+    partner_admin: PartnerAdmin
+    calendars: DynamoCalendarRepository
+    rules: DynamoRulesRepository
+    lifecycle: Lifecycle
+    ticket_clock: TicketClock
+    runner: StepFunctionsRunner
 
 
 def build(config: Settings) -> Services:
     models = bind(config.table_name, config.aws_region)
     tickets = DynamoTicketRepository(models)
     catalog = DynamoCatalogRepository(models)
+    partners = DynamoPartnerRepository(models)
+    keys = ApiGatewayKeys(config.rest_api_id, config.api_stage, config.aws_region)
+    clock = ScaledClock(config.time_origin, config.time_scale)
+    calendars = DynamoCalendarRepository(models)
+    units = DynamoUnitRepository(models)
+    stored_rules = DynamoRulesRepository(models)
+    runner = StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock)
+    notifier = SnsNotifier(config.notifications_topic_arn, config.aws_region)
+
+    def rules() -> Rules:
+        return Rules(stored_rules.policies(), stored_rules.ladder(), stored_rules.routing(), calendars.get, units.get)
+
     return Services(
-        intake=Intake(tickets=tickets, catalog=catalog, clock=SystemClock(), zone=config.zone),
+        intake=Intake(tickets=tickets, catalog=catalog, clock=clock, zone=config.zone, rules=rules, runner=runner),
         queries=TicketQueries(tickets),
         catalog=catalog,
-        partners=DynamoPartnerRepository(models),
-        units=DynamoUnitRepository(models),
+        partners=partners,
+        units=units,
+        partner_admin=PartnerAdmin(partners=partners, keys=keys, clock=clock),
+        calendars=calendars,
+        rules=stored_rules,
+        lifecycle=Lifecycle(tickets, rules, notifier, runner, clock),
+        ticket_clock=TicketClock(tickets, rules, notifier, runner, clock),
+        runner=runner,
     )
 
 

@@ -1,5 +1,6 @@
 """The Lambda environment, modelled once (CDK sets these variables; the local cloud sets the same)."""
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,14 @@ class Settings(BaseSettings):
     table_name: str = Field(min_length=3)
     aws_region: str = "us-east-1"
     centre_time_zone: str = Field(default="Asia/Shanghai", description="Zone of ticket-number months.")
+    rest_api_id: str = Field(default="", description="The REST API whose stage partner usage plans bind to.")
+    api_stage: str = "live"
+    clock_state_machine_arn: str = Field(default="", description="The ticket clock; empty runs no clock (API tests).")
+    notifications_topic_arn: str = Field(default="", description="SNS topic for units; empty sends nothing.")
+    time_scale: float = Field(default=1.0, gt=0, description="Local cloud only: domain seconds per wall second.")
+    time_origin: datetime = Field(
+        default_factory=lambda: datetime.now(UTC), description="Local cloud only: where scaled time starts."
+    )
 
     @property
     def zone(self) -> ZoneInfo:

@@ -19,7 +19,9 @@ class ScaledClock:
 
     def now(self) -> datetime:
         real = datetime.now(UTC)
-        return self.origin + (real - self.origin) * self.factor if self.factor != 1 else real
+        moment = self.origin + (real - self.origin) * self.factor if self.factor != 1 else real
+        # Milliseconds, as every stored and shown timestamp has: differences then add up exactly.
+        return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
     def wall_time(self, moment: datetime) -> datetime:
         """The wall-clock instant a Wait state must reach for domain time to have passed `moment`."""

@@ -47,9 +47,13 @@ def due_points(ticket: Ticket, rules: Rules) -> list[DuePoint]:
                     points.append(DuePoint(at, 0, name, PointKind.REMINDER, fraction=fraction))
             points.append(DuePoint(timer.due, 1, name, PointKind.BREACH))
             continue
-        for step in rules.ladder.time_steps:
+        # Steps come in level order: one whose time comes sooner (a week can pass before 2 working
+        # days over a holiday) waits for the level below, so no level is skipped.
+        previous = timer.breached_at
+        for step in sorted(rules.ladder.time_steps, key=lambda s: s.level):
+            at = max(calendar.deadline(timer.breached_at, step.after), previous)
+            previous = at
             if step.level > timer.level:
-                at = calendar.deadline(timer.breached_at, step.after)
                 points.append(DuePoint(at, 2, name, PointKind.STEP, level=step.level))
     return sorted(points)
 

@@ -58,3 +58,15 @@ class Conflict(HotlineError):
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
+
+
+class DuplicateExternalRef(Conflict):
+    """The partner already submitted a ticket with this `external_ref` (the partner API answers with that ticket)."""
+
+    def __init__(self, number: str, external_ref: str) -> None:
+        super().__init__(
+            message=f"a ticket with external_ref {external_ref!r} already exists: {number}",
+            code="external_ref_exists",
+            details={"number": number, "external_ref": external_ref},
+        )
+        self.number = number

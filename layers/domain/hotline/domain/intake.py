@@ -9,9 +9,11 @@ from hotline.domain.catalog import Channel
 from hotline.domain.clock import Clock
 from hotline.domain.errors import FieldProblem, InvalidInput
 from hotline.domain.numbering import hash_access_code, month_of, new_access_code
-from hotline.domain.ports import CatalogRepository, TicketRepository
+from hotline.domain.policies import TimerName
+from hotline.domain.ports import CatalogRepository, ClockRunner, TicketRepository
 from hotline.domain.privacy import phone_hash
-from hotline.domain.tickets import Actor, Ticket, TicketDraft, TicketEvent
+from hotline.domain.rules import Rules
+from hotline.domain.tickets import Actor, ClockState, Handling, Ticket, TicketDraft, TicketEvent
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,8 @@ class Intake:
     catalog: CatalogRepository
     clock: Clock
     zone: ZoneInfo
+    rules: Callable[[], Rules]
+    runner: ClockRunner
     new_id: Callable[[], str] = lambda: uuid4().hex
     new_code: Callable[[], str] = new_access_code
 
@@ -62,7 +66,13 @@ class Intake:
             at=now,
             data={"channel": channel.value, "type": draft.type.value, "category": draft.category},
         )
+        # The dispatch timer runs from receipt; the clock's first wake-up, right away, routes the ticket.
+        ticket.handling = Handling(
+            timers={TimerName.DISPATCH: self.rules().start_timer(ticket, TimerName.DISPATCH, now)},
+            clock=ClockState(generation=1, wake_at=now),
+        )
         stored = self.tickets.create(ticket, created, month_of(now, self.zone))
+        self.runner.restart(stored.number, 1, now)
         return Registration(ticket=stored, access_code=code)
 
     def _check_category(self, draft: TicketDraft) -> None:

@@ -19,7 +19,7 @@ from hotline.domain.ports import ClockRunner, Notifier, TicketRepository
 from hotline.domain.queries import UNKNOWN
 from hotline.domain.rules import Rules
 from hotline.domain.staff import Role, StaffMember
-from hotline.domain.ticket_clock import dispatch
+from hotline.domain.ticket_clock import SAVE_ATTEMPTS, dispatch
 from hotline.domain.tickets import ExtensionRequest, Resolution, Status, Ticket
 
 S = Status
@@ -78,6 +78,17 @@ class Lifecycle:
     new_id: Callable[[], str] = lambda: uuid4().hex
 
     def act(self, number: str, staff: StaffMember, command: c.Command) -> Ticket:
+        # Without a `version` the caller means "the ticket as it is now": a clock wake-up or another
+        # action saved in between is no reason to refuse, so check again against the newer ticket.
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                return self._act_once(number, staff, command)
+            except Conflict as conflict:
+                if conflict.code != "version_mismatch" or command.version is not None or attempt == SAVE_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _act_once(self, number: str, staff: StaffMember, command: c.Command) -> Ticket:
         ticket = self.tickets.get(number) if is_number(number) else None
         if ticket is None or not staff.can_see(ticket):
             raise NotFound(UNKNOWN)

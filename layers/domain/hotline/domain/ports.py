@@ -6,9 +6,14 @@ from typing import Protocol
 from pydantic import BaseModel
 
 from hotline.domain.catalog import Catalog, Channel, TicketType
+from hotline.domain.ladder import Ladder
+from hotline.domain.notifications import Notification
 from hotline.domain.paging import Page, PageRequest
 from hotline.domain.partners import Partner
+from hotline.domain.policies import PolicyBook
+from hotline.domain.routing import RoutingTable
 from hotline.domain.tickets import Status, Ticket, TicketEvent
+from hotline.domain.units import Unit
 
 
 class TicketFilter(BaseModel):
@@ -19,6 +24,7 @@ class TicketFilter(BaseModel):
     partner_id: str | None = None
     phone_hash: str | None = None
     updated_since: datetime | None = None
+    overdue: bool | None = None
 
 
 class TicketRepository(Protocol):
@@ -29,6 +35,13 @@ class TicketRepository(Protocol):
         """
         ...
 
+    def save(self, ticket: Ticket, events: list[TicketEvent]) -> Ticket:
+        """Store a changed ticket with its new events in one transaction.
+
+        Raises Conflict when the stored ticket's version is no longer `ticket.version` (someone else changed it).
+        """
+        ...
+
     def get(self, number: str) -> Ticket | None: ...
 
     def timeline(self, number: str) -> list[TicketEvent]: ...
@@ -36,6 +49,30 @@ class TicketRepository(Protocol):
     def list(self, where: TicketFilter, page: PageRequest) -> Page[Ticket]:
         """Newest receipt first; a partner's listing (`partner_id`) runs oldest change first, for syncing."""
         ...
+
+
+class ClockRunner(Protocol):
+    def restart(self, number: str, generation: int, wake_at: datetime | None) -> None:
+        """Stop the ticket's previous clock and, unless `wake_at` is None, run one that wakes then."""
+        ...
+
+
+class Notifier(Protocol):
+    def send(self, notifications: list[Notification]) -> None: ...
+
+
+class RulesRepository(Protocol):
+    """Handling configuration stored as data (defaults until an admin stores its own)."""
+
+    def policies(self) -> PolicyBook: ...
+
+    def ladder(self) -> Ladder: ...
+
+    def routing(self) -> RoutingTable: ...
+
+
+class UnitRepository(Protocol):
+    def get(self, unit_id: str) -> Unit | None: ...
 
 
 class CatalogRepository(Protocol):
@@ -57,3 +94,46 @@ class CalendarRepository(Protocol):
         ...
 
     def save(self, calendar: WorkingCalendar) -> None: ...
+
+
+from datetime import date  # noqa: E402  (appended with PartnerKeys; belongs with the imports above)
+
+from hotline.domain.partners import IssuedKey, KeyUsage  # noqa: E402
+
+
+class PartnerDirectory(PartnerRepository, Protocol):
+    """The partners an admin manages (PartnerRepository is what the partner routes need)."""
+
+    def get(self, partner_id: str) -> Partner | None: ...
+
+    def add(self, partner: Partner) -> None:
+        """Store a new partner; raises Conflict (code `partner_exists`) when the id is taken."""
+        ...
+
+    def list(self, page: PageRequest) -> Page[Partner]:
+        """Every partner, by id."""
+        ...
+
+
+class PartnerKeys(Protocol):
+    """API keys and usage plans at the gateway. A key's value is returned once and never kept."""
+
+    def issue(self, partner: Partner) -> IssuedKey:
+        """A new usage plan with the partner's quota, bound to the API's stage, and a new key on it."""
+        ...
+
+    def rotate(self, partner: Partner) -> IssuedKey:
+        """A new key on the partner's existing usage plan; the caller then revokes the old key."""
+        ...
+
+    def revoke(self, key_id: str, usage_plan_id: str | None) -> None:
+        """The key stops working at once (disabled, detached, deleted). Revoking a gone key is a no-op."""
+        ...
+
+    def discard(self, issued: IssuedKey) -> None:
+        """Undo `issue` (key and plan) when the partner could not be stored."""
+        ...
+
+    def usage(self, partner: Partner, first_day: date, last_day: date) -> KeyUsage:
+        """Requests per UTC day on the partner's plan; `available=False` where the gateway does not report it."""
+        ...

@@ -45,6 +45,9 @@ class TicketQueries:
             raise NotFound(UNKNOWN)
         return TicketRecord(ticket, self.tickets.timeline(number))
 
+    def with_timeline(self, ticket: Ticket) -> TicketRecord:
+        return TicketRecord(ticket, self.tickets.timeline(ticket.number))
+
     def staff_list(self, staff: StaffMember, where: TicketFilter, page: PageRequest) -> Page[Ticket]:
         if not staff.sees_all_tickets:
             # A unit handler's listing is its own inbox, whatever filter it asked for.

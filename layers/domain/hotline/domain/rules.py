@@ -34,7 +34,8 @@ class Rules:
 
     def start_timer(self, ticket: Ticket, name: TimerName, at: datetime) -> Timer:
         target = self.policy(ticket).targets[name]
-        return Timer(started_at=at, due=self.calendar(ticket).deadline(at, target), unit=target.unit)
+        calendar = self.calendar(ticket)
+        return Timer(started_at=at, due=calendar.deadline(at, target), unit=target.unit, time_zone=calendar.time_zone)
 
     def unit(self, unit_id: str, field: str = "unit_id") -> Unit:
         unit = self.unit_of(unit_id)
@@ -43,9 +44,19 @@ class Rules:
         return unit
 
     def chain(self, unit_id: str | None) -> list[Unit]:
-        """The unit and those above it, nearest first (from the dispatch desk when no unit holds the ticket)."""
+        """Who hears at each escalation level, level 1 first: the unit and those above it.
+
+        A ticket no unit holds is the dispatch desk's: the desk answers for both level 1 (its team lead)
+        and level 2 (the hotline office it belongs to), so levels keep their names (DESIGN.md §8).
+        """
+        if unit_id is None:
+            desk = self._climb(self.ladder.dispatch_desk)
+            return desk[:1] + desk
+        return self._climb(unit_id)
+
+    def _climb(self, unit_id: str) -> list[Unit]:
         chain: list[Unit] = []
-        next_id: str | None = unit_id or self.ladder.dispatch_desk
+        next_id: str | None = unit_id
         while next_id is not None and len(chain) < 16:
             unit = self.unit_of(next_id)
             if unit is None or unit in chain:

@@ -19,6 +19,9 @@ class Role(StrEnum):
 REGISTER_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})
 """Who may register a phone, letter or visit ticket on a customer's behalf."""
 
+ADMIN_ROLES = frozenset({Role.ADMIN})
+"""Who may change configuration: calendars, policies, the ladder, routing, units, partners."""
+
 CENTRE_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})
 """Hotline centre staff see every ticket; a unit handler sees only its unit's."""
 

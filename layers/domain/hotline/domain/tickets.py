@@ -7,6 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from hotline.domain.catalog import Channel, Priority, TicketType
 from hotline.domain.clock import UtcDatetime
+from hotline.domain.policies import TimerName
+from hotline.domain.timers import Timer
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -18,6 +20,14 @@ class Status(StrEnum):
     AWAITING_CUSTOMER = "awaiting_customer"
     REPLIED = "replied"
     CLOSED = "closed"
+
+
+class Resolution(StrEnum):
+    RESOLVED = "resolved"
+    DIRECT_ANSWER = "direct_answer"
+    REFERRED = "referred"
+    DUPLICATE = "duplicate"
+    NO_RESPONSE = "no_response"
 
 
 class Location(BaseModel):
@@ -94,6 +104,43 @@ class TicketEvent(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)
 
 
+class Counts(BaseModel):
+    returned: int = 0
+    reopened: int = 0
+    urged: int = 0
+    extensions: int = 0
+
+
+class ExtensionRequest(BaseModel):
+    requested_by: Actor
+    requested_at: UtcDatetime
+    due: UtcDatetime = Field(description="The resolve due the unit asks for.")
+    reason: str
+
+
+class ClockState(BaseModel):
+    """Where the ticket clock (one Step Functions execution at a time) stands."""
+
+    generation: int = Field(default=0, description="Bumped whenever the clock restarts; older executions stop.")
+    wake_at: UtcDatetime | None = Field(default=None, description="The next due point; None when nothing is due.")
+    routed: bool = Field(default=False, description="Routing rules have been tried (only once, at intake).")
+
+
+class Handling(BaseModel):
+    """What happened to the ticket after intake: deadlines, escalation and outcome."""
+
+    timers: dict[TimerName, Timer] = Field(default_factory=dict)
+    escalation_level: int = Field(default=0, ge=0, le=4)
+    counts: Counts = Field(default_factory=Counts)
+    extension: ExtensionRequest | None = None
+    supervised: bool = False
+    result: str | None = None
+    cause_code: str | None = None
+    resolution: Resolution | None = None
+    public_note: str | None = Field(default=None, description="The latest note the customer may read.")
+    clock: ClockState = Field(default_factory=ClockState)
+
+
 class Ticket(TicketDraft):
     model_config = ConfigDict(extra="forbid")
 
@@ -108,4 +155,9 @@ class Ticket(TicketDraft):
     phone_hash: str | None = None
     received_at: UtcDatetime
     updated_at: UtcDatetime
+    handling: Handling = Field(default_factory=Handling)
     version: int = 0
+
+    @property
+    def overdue(self) -> bool:
+        return any(timer.open and timer.breached_at is not None for timer in self.handling.timers.values())

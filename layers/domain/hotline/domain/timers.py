@@ -10,6 +10,7 @@ class Timer(BaseModel):
     started_at: UtcDatetime
     due: UtcDatetime
     unit: DurationUnit = Field(description="How the target counts time, so pauses and extensions count alike.")
+    time_zone: str = Field(description="The zone of the calendar the timer counts in, for showing local times.")
     original_due: UtcDatetime | None = Field(default=None, description="The due before the first extension.")
     met_at: UtcDatetime | None = None
     breached_at: UtcDatetime | None = None

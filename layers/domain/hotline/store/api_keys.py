@@ -1,39 +1,146 @@
-"""Partner API keys and usage plans in API Gateway (one plan per partner, bound to the API's stage)."""
+"""Partner API keys and usage plans in API Gateway (one plan per partner, bound to the API's stage).
+
+Implements the PartnerKeys port. A key's value is generated here, handed back once in IssuedKey and
+never logged or stored by us (API Gateway keeps it). Locally the same calls go to moto, which has no
+GetUsage: usage then reports `available: false`.
+"""
 
 import secrets
-from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError
+
+from hotline.domain.partners import DayUsage, IssuedKey, KeyUsage, Partner, Quota
+
+__all__ = ["ApiGatewayKeys", "IssuedKey", "Quota"]
+
+GONE = {"NotFoundException"}
 
 
-@dataclass(frozen=True)
-class IssuedKey:
-    key_id: str
-    value: str
-    usage_plan_id: str
-
-
-@dataclass(frozen=True)
-class Quota:
-    requests_per_day: int = 10_000
-    rate_per_second: float = 10
-    burst: int = 20
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
 
 
 class ApiGatewayKeys:
     def __init__(self, rest_api_id: str, stage: str, region: str) -> None:
         self._rest_api_id = rest_api_id
         self._stage = stage
-        self._client = boto3.client("apigateway", region_name=region)
+        self._region = region
 
-    def issue(self, partner_id: str, quota: Quota) -> IssuedKey:
+    @cached_property
+    def _client(self) -> Any:
+        # Made on first use: only the admin routes need API Gateway, so other cold starts skip the client.
+        return boto3.client("apigateway", region_name=self._region)
+
+    def issue(self, partner: Partner) -> IssuedKey:
+        if not self._rest_api_id:
+            raise RuntimeError("REST_API_ID is not set: partner usage plans need the API's id")
+        quota = partner.quota
         plan = self._client.create_usage_plan(
-            name=f"partner-{partner_id}",
+            name=f"partner-{partner.id}",
+            description=f"Hotline partner {partner.id}",
             apiStages=[{"apiId": self._rest_api_id, "stage": self._stage}],
             throttle={"rateLimit": quota.rate_per_second, "burstLimit": quota.burst},
             quota={"limit": quota.requests_per_day, "period": "DAY"},
         )
+        try:
+            return self._new_key(partner, plan["id"])
+        except Exception:
+            self._client.delete_usage_plan(usagePlanId=plan["id"])
+            raise
+
+    def rotate(self, partner: Partner) -> IssuedKey:
+        if partner.usage_plan_id is None:
+            return self.issue(partner)
+        return self._new_key(partner, partner.usage_plan_id)
+
+    def revoke(self, key_id: str, usage_plan_id: str | None) -> None:
+        """Disable first (the key stops even if a later step fails), then detach and delete."""
+        steps: list[tuple[str, dict[str, Any]]] = [
+            ("update_api_key", {"apiKey": key_id, "patchOperations": [_disable()]}),
+        ]
+        if usage_plan_id is not None and self._attached(usage_plan_id, key_id):
+            steps.append(("delete_usage_plan_key", {"usagePlanId": usage_plan_id, "keyId": key_id}))
+        steps.append(("delete_api_key", {"apiKey": key_id}))
+        for operation, arguments in steps:
+            try:
+                getattr(self._client, operation)(**arguments)
+            except ClientError as error:
+                if _code(error) not in GONE:
+                    raise
+
+    def discard(self, issued: IssuedKey) -> None:
+        self.revoke(issued.key_id, issued.usage_plan_id)
+        try:
+            self._client.delete_usage_plan(usagePlanId=issued.usage_plan_id)
+        except ClientError as error:
+            if _code(error) not in GONE:
+                raise
+
+    def usage(self, partner: Partner, first_day: date, last_day: date) -> KeyUsage:
+        """Requests per UTC day summed over the plan's keys (API Gateway reports usage with some delay)."""
+        if partner.usage_plan_id is None:
+            return KeyUsage(available=False)
+        items: dict[str, list[list[int]]] = {}
+        arguments = {
+            "usagePlanId": partner.usage_plan_id,
+            "startDate": first_day.isoformat(),
+            "endDate": last_day.isoformat(),
+        }
+        try:
+            for page in self._client.get_paginator("get_usage").paginate(**arguments):
+                for key_id, days in (page.get("items") or {}).items():
+                    items.setdefault(key_id, []).extend(days)
+        except ClientError as error:
+            # moto answers GetUsage with a bare 404 "Not yet implemented"; AWS with NotFoundException for a
+            # plan deleted behind our back. Either way there is nothing to report.
+            if _code(error) in GONE | {"404", "NotImplemented"}:
+                return KeyUsage(available=False)
+            raise
+        span = (last_day - first_day).days + 1
+        used = [0] * span
+        remaining: list[int | None] = [None] * span
+        for days in items.values():
+            for index, pair in enumerate(days[:span]):
+                used[index] += int(pair[0])
+                remaining[index] = int(pair[1]) if len(pair) > 1 else None
+        return KeyUsage(
+            available=True,
+            days=[
+                DayUsage(day=date.fromordinal(first_day.toordinal() + i), used=used[i], remaining=remaining[i])
+                for i in range(span)
+            ],
+        )
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def _new_key(self, partner: Partner, usage_plan_id: str) -> IssuedKey:
         value = secrets.token_urlsafe(30)
-        key = self._client.create_api_key(name=f"partner-{partner_id}", enabled=True, value=value)
-        self._client.create_usage_plan_key(usagePlanId=plan["id"], keyId=key["id"], keyType="API_KEY")
-        return IssuedKey(key_id=key["id"], value=value, usage_plan_id=plan["id"])
+        key = self._client.create_api_key(
+            name=f"partner-{partner.id}",
+            description=f"Hotline partner {partner.id}",
+            enabled=True,
+            value=value,
+        )
+        try:
+            self._client.create_usage_plan_key(usagePlanId=usage_plan_id, keyId=key["id"], keyType="API_KEY")
+        except Exception:
+            self._client.delete_api_key(apiKey=key["id"])
+            raise
+        return IssuedKey(key_id=key["id"], value=value, usage_plan_id=usage_plan_id)
+
+    def _attached(self, usage_plan_id: str, key_id: str) -> bool:
+        try:
+            self._client.get_usage_plan_key(usagePlanId=usage_plan_id, keyId=key_id)
+        except ClientError as error:
+            if _code(error) in GONE:
+                return False
+            raise
+        return True
+
+
+def _disable() -> dict[str, str]:
+    return {"op": "replace", "path": "/enabled", "value": "false"}

@@ -1,10 +1,16 @@
 """Small keyed documents: the catalogue and the partners (with the pointer from API key to partner)."""
 
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from hotline.domain.catalog import DEFAULT_CATALOG, Catalog
+from hotline.domain.errors import Conflict
+from hotline.domain.paging import Page, PageRequest
 from hotline.domain.partners import Partner
 from hotline.domain.units import Unit
+from hotline.store import paging
 from hotline.store.models import TableModels
 
 
@@ -30,21 +36,55 @@ class DynamoCatalogRepository:
 
 
 class DynamoPartnerRepository:
+    """PARTNER#<id> holds the partner, PARTNERS/PARTNER#<id> a copy for listing (no Scan), and
+    APIKEY#<key id> points a key at its partner; all three are written in one transaction."""
+
+    LISTING = "partners"
+
     def __init__(self, models: TableModels) -> None:
         self._item = models.item
+        self._connection = Connection(region=models.item.Meta.region)
+
+    def get(self, partner_id: str) -> Partner | None:
+        doc = _get_doc(self._item, f"PARTNER#{partner_id}", "PARTNER")
+        return Partner.model_validate(doc) if doc else None
 
     def by_api_key_id(self, api_key_id: str) -> Partner | None:
         pointer = _get_doc(self._item, f"APIKEY#{api_key_id}", "APIKEY")
         if pointer is None:
             return None
-        doc = _get_doc(self._item, f"PARTNER#{pointer['partner_id']}", "PARTNER")
-        partner = Partner.model_validate(doc) if doc else None
+        partner = self.get(pointer["partner_id"])
         return partner if partner and partner.active and partner.api_key_id == api_key_id else None
 
     def save(self, partner: Partner) -> None:
-        self._item(f"PARTNER#{partner.id}", "PARTNER", doc=partner.model_dump(mode="json")).save()
-        if partner.api_key_id:
-            self._item(f"APIKEY#{partner.api_key_id}", "APIKEY", doc={"partner_id": partner.id}).save()
+        self._write(partner, new=False)
+
+    def add(self, partner: Partner) -> None:
+        try:
+            self._write(partner, new=True)
+        except TransactWriteError as error:
+            codes = {reason.code for reason in error.cancellation_reasons if reason is not None}
+            if "ConditionalCheckFailed" in codes or self.get(partner.id) is not None:
+                raise Conflict(f"a partner with id {partner.id!r} already exists", code="partner_exists") from error
+            raise
+
+    def list(self, page: PageRequest) -> Page[Partner]:
+        start = paging.decode(self.LISTING, page.token)
+        results = self._item.query(
+            "PARTNERS", self._item.sk.startswith("PARTNER#"), limit=page.limit, last_evaluated_key=start
+        )
+        items = [Partner.model_validate(item.doc) for item in results]
+        last = results.last_evaluated_key if len(items) == page.limit else None
+        return Page[Partner](items=items, next=paging.encode(self.LISTING, last))
+
+    def _write(self, partner: Partner, *, new: bool) -> None:
+        doc = partner.model_dump(mode="json")
+        with TransactWrite(connection=self._connection) as tx:
+            condition = self._item.pk.does_not_exist() if new else None
+            tx.save(self._item(f"PARTNER#{partner.id}", "PARTNER", doc=doc), condition=condition)
+            tx.save(self._item("PARTNERS", f"PARTNER#{partner.id}", doc=doc))
+            if partner.api_key_id:
+                tx.save(self._item(f"APIKEY#{partner.api_key_id}", "APIKEY", doc={"partner_id": partner.id}))
 
 
 class DynamoUnitRepository:

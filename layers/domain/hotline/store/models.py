@@ -5,6 +5,8 @@ Items, by key:
   TICKET#<number> / EVENT#<at>#<id>   its timeline, written in the same transaction as each change
   SERIAL#<YYMM>   / SERIAL            the month's last ticket serial
   PARTNER#<id>    / PARTNER           a partner;  APIKEY#<key id> / APIKEY  points a key at it
+  PARTNERS        / PARTNER#<id>      a copy of each partner, so admins list them with one Query
+  EXTREF#<partner>#<ref> / EXTREF     the ticket a partner's external_ref names (claimed with the ticket)
   CONFIG#<name>   / CONFIG            configuration documents (catalogue …)
   UNIT#<id>       / UNIT              a handling unit and its parent
   idempotency#…   / <hash>            Powertools idempotency records (expire through TTL)
@@ -28,6 +30,7 @@ TICKET_INDEXES: dict[str, tuple[str, str]] = {
     "by_partner": ("partner_id", "updated_key"),
     "by_phone": ("phone_hash", "received_key"),
     "feed": ("feed", "received_key"),
+    "overdue": ("overdue", "received_key"),  # sparse: only tickets with a breached open timer
 }
 
 
@@ -68,6 +71,7 @@ def bind(table_name: str, region: str) -> TableModels:
         "partner_id": UnicodeAttribute(null=True),
         "phone_hash": UnicodeAttribute(null=True),
         "feed": UnicodeAttribute(),
+        "overdue": UnicodeAttribute(null=True),
         "received_key": UnicodeAttribute(),
         "updated_key": UnicodeAttribute(),
         "channel_key": UnicodeAttribute(),

@@ -11,7 +11,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from hotline.domain.clock import to_iso_z
-from hotline.domain.errors import InvalidPageToken
+from hotline.domain.errors import Conflict, DuplicateExternalRef, InvalidPageToken
 from hotline.domain.numbering import format_number
 from hotline.domain.paging import Page, PageRequest
 from hotline.domain.ports import TicketFilter
@@ -51,7 +51,10 @@ class DynamoTicketRepository:
 
         A concurrent writer makes the condition fail and we retry with the new serial, so numbers stay
         unique and gap-free: a serial is only ever consumed together with the ticket that carries it.
+        A partner's `external_ref` is claimed in the same transaction (EXTREF#<partner>#<ref>), so a
+        second submission with the same reference, even a concurrent one, raises DuplicateExternalRef.
         """
+        self._check_external_ref(ticket)
         for attempt in range(MAX_ALLOCATION_ATTEMPTS):
             current = self._current_serial(month)
             number = format_number(month, current + 1)
@@ -60,13 +63,55 @@ class DynamoTicketRepository:
                 with TransactWrite(connection=self._connection) as tx:
                     self._advance_serial(tx, month, current)
                     tx.save(self._ticket_item(numbered), condition=self._m.ticket.pk.does_not_exist())
-                    tx.save(self._event_item(event.model_copy(update={"number": number})))
-                return numbered
+                    tx.save(self._event_item(event.model_copy(update={"number": number}), 0))
+                    self._claim_external_ref(tx, numbered)
+                return numbered.model_copy(update={"version": 1})
             except TransactWriteError as error:
+                self._check_external_ref(ticket)  # a concurrent submission with the same reference won
                 if not _lost_race(error):
                     raise
                 time.sleep(random.uniform(0, min(0.05, 0.002 * 2 ** min(attempt, 5))))
         raise RuntimeError(f"could not allocate a serial for {month} after {MAX_ALLOCATION_ATTEMPTS} attempts")
+
+    # -- a partner's external_ref: at most one ticket per (partner, reference) ------------------------
+
+    @staticmethod
+    def _external_ref_pk(ticket: Ticket) -> str | None:
+        if ticket.partner_id is None or ticket.external_ref is None:
+            return None
+        return f"EXTREF#{ticket.partner_id}#{ticket.external_ref}"
+
+    def _check_external_ref(self, ticket: Ticket) -> None:
+        pk = self._external_ref_pk(ticket)
+        if pk is None:
+            return
+        try:
+            claim = self._m.item.get(pk, "EXTREF", consistent_read=True)
+        except self._m.item.DoesNotExist:
+            return
+        raise DuplicateExternalRef(str(claim.doc["number"]), str(ticket.external_ref))
+
+    def _claim_external_ref(self, tx: TransactWrite, ticket: Ticket) -> None:
+        pk = self._external_ref_pk(ticket)
+        if pk is not None:
+            claim = self._m.item(pk, "EXTREF", doc={"number": ticket.number})
+            tx.save(claim, condition=self._m.item.pk.does_not_exist())
+
+    def save(self, ticket: Ticket, events: list[TicketEvent]) -> Ticket:
+        item = self._ticket_item(ticket)
+        item.version = ticket.version  # the transaction then requires the stored version to be this one
+        try:
+            with TransactWrite(connection=self._connection) as tx:
+                tx.save(item)
+                for index, event in enumerate(events):
+                    tx.save(self._event_item(event, index))
+        except TransactWriteError as error:
+            if _lost_race(error):
+                stored = self.get(ticket.number)
+                status = stored.status.value if stored else None
+                raise Conflict("the ticket changed meanwhile; read it again", "version_mismatch", status) from error
+            raise
+        return ticket.model_copy(update={"version": ticket.version + 1})
 
     def _current_serial(self, month: str) -> int:
         try:
@@ -94,15 +139,16 @@ class DynamoTicketRepository:
             partner_id=ticket.partner_id,
             phone_hash=ticket.phone_hash,
             feed=FEED,
+            overdue=FEED if ticket.overdue else None,
             received_key=_sort_key(received, ticket.number),
             updated_key=_sort_key(to_iso_z(ticket.updated_at), ticket.number),
             channel_key=f"{ticket.type.value}#{_sort_key(received, ticket.number)}",
         )
 
-    def _event_item(self, event: TicketEvent) -> Any:
-        return self._m.event(
-            ticket_pk(event.number), f"EVENT#{to_iso_z(event.at)}#{event.id}", doc=event.model_dump(mode="json")
-        )
+    def _event_item(self, event: TicketEvent, index: int) -> Any:
+        # The index keeps the order of events written together (they share one instant).
+        sort_key = f"EVENT#{to_iso_z(event.at)}#{index:03d}#{event.id}"
+        return self._m.event(ticket_pk(event.number), sort_key, doc=event.model_dump(mode="json"))
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -148,6 +194,8 @@ class DynamoTicketRepository:
             return "by_partner", where.partner_id, since, True, {"partner_id", "updated_since"}
         if where.unit_id is not None:
             return "by_unit", where.unit_id, None, False, {"unit_id"}
+        if where.overdue:
+            return "overdue", FEED, None, False, {"overdue"}
         if where.phone_hash is not None:
             return "by_phone", where.phone_hash, None, False, {"phone_hash"}
         if where.status is not None:
@@ -173,6 +221,8 @@ class DynamoTicketRepository:
             value = getattr(where, name)
             if value is not None and name not in used:
                 conditions.append(attribute == getattr(value, "value", value))
+        if where.overdue is not None and "overdue" not in used:
+            conditions.append(ticket.overdue.exists() if where.overdue else ticket.overdue.does_not_exist())
         if where.updated_since is not None and "updated_since" not in used:
             conditions.append(ticket.updated_key > to_iso_z(where.updated_since))
         combined: Condition | None = None

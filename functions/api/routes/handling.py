@@ -1,0 +1,43 @@
+"""Staff actions on a ticket: `POST /v1/staff/tickets/{number}/{action}`, one route per action."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from hotline.domain import commands as c
+from hotline.services import services
+
+from functions.api.identity import staff_of
+from functions.api.schemas import StaffTicketView
+
+router = APIGatewayRouter()
+
+ACTIONS: dict[str, tuple[type[c.Command], str]] = {
+    "dispatch": (c.Dispatch, "Dispatch to a unit (dispatcher, supervisor)"),
+    "accept": (c.Accept, "Accept the dispatched ticket (its unit)"),
+    "request-info": (c.RequestInfo, "Ask the customer for information; pauses the resolve timer"),
+    "info-received": (c.InfoReceived, "The customer answered; resumes the resolve timer"),
+    "reply": (c.Reply, "Reply with the result and cause; ends the ticket clock"),
+    "return": (c.Return, "Return a mis-dispatched ticket to the dispatch queue"),
+    "request-extension": (c.RequestExtension, "Ask for more time before the resolve deadline"),
+    "decide-extension": (c.DecideExtension, "Approve or deny the waiting extension (supervisor)"),
+    "urge": (c.Urge, "Urge the unit (催办)"),
+    "supervise": (c.Supervise, "Put the ticket under supervision (督办, supervisor)"),
+    "close": (c.Close, "Close as direct answer, referral, duplicate, resolved or no response"),
+    "reopen": (c.Reopen, "Reopen a replied or closed ticket"),
+    "change-priority": (c.ChangePriority, "Change the priority; deadlines follow at once"),
+}
+
+
+def _route(action: str, command_type: type[c.Command], summary: str) -> None:
+    def act(number: str, command: Annotated[command_type, Body()]) -> StaffTicketView:  # type: ignore[valid-type]
+        ticket = services().lifecycle.act(number, staff_of(router.current_event), command)
+        return StaffTicketView.of_record(services().queries.with_timeline(ticket))
+
+    act.__name__ = f"act_{action.replace('-', '_')}"
+    path = f"/v1/staff/tickets/<number>/{action}"
+    router.post(path, summary=summary, tags=["staff: handling"], operation_id=act.__name__)(act)
+
+
+for name, (kind, text) in ACTIONS.items():
+    _route(name, kind, text)

@@ -1,0 +1,148 @@
+"""The ticket clock for integration tests: the real ASL executed by moto, its Lambda task running the real
+clock handler in this process, the API handler starting and restarting executions, time sped up."""
+
+import io
+import json
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import uuid4
+
+import boto3
+import pytest
+from hotline.domain.ladder import Ladder, TimeStep
+from hotline.domain.policies import PolicyBook
+from hotline.domain.routing import DEFAULT_ROUTING
+from hotline.domain.units import DEMO_UNITS
+from hotline.services import services
+from hotline.settings import settings
+from moto import mock_aws
+
+from functions.api.idempotency import once
+from infra.constructs.ticket_clock import ASL
+from infra.local import lambdas, stepfunctions
+from tests.conftest import create_table
+from tests.integration.conftest import Api
+
+REGION = "us-east-1"
+
+
+@dataclass
+class ClockHarness:
+    api: Api
+    state_machine_arn: str
+    queue_url: str
+
+    def executions(self, number: str) -> list[dict[str, Any]]:
+        """The ticket's executions, oldest generation first."""
+        listed = boto3.client("stepfunctions", region_name=REGION).list_executions(
+            stateMachineArn=self.state_machine_arn
+        )["executions"]
+        mine = [e for e in listed if e["name"].startswith(f"{number}-g")]
+        return sorted(mine, key=lambda e: int(e["name"].rsplit("-g", 1)[1]))
+
+    def transitions(self, number: str) -> int:
+        """State transitions of all the ticket's executions, counted from their histories (as AWS bills them)."""
+        client = boto3.client("stepfunctions", region_name=REGION)
+        total = 0
+        for execution in self.executions(number):
+            events = client.get_execution_history(executionArn=execution["executionArn"], maxResults=1000)["events"]
+            total += sum(1 for e in events if e["type"].endswith("StateEntered"))
+        return total
+
+    def notifications(self) -> list[dict[str, Any]]:
+        """What reached a queue subscribed to the notifications topic."""
+        sqs = boto3.client("sqs", region_name=REGION)
+        messages = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get("Messages", [])
+        found = [json.loads(json.loads(m["Body"])["Message"]) for m in messages]
+        return found + (self.notifications() if messages else [])
+
+    def ticket(self, number: str, claims: dict[str, Any]) -> dict[str, Any]:
+        reply = self.api.call("GET", f"/v1/staff/tickets/{number}", claims=claims)
+        assert reply.status == 200, reply.body
+        return dict(reply.body)
+
+    def wait_for(
+        self, number: str, claims: dict[str, Any], done: Callable[[dict[str, Any]], bool], seconds: float = 20
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + seconds
+        while True:
+            ticket = self.ticket(number, claims)
+            if done(ticket):
+                return ticket
+            if time.monotonic() > deadline:
+                raise AssertionError(f"gave up waiting; the ticket is {json.dumps(ticket, ensure_ascii=False)[:2000]}")
+            time.sleep(0.1)
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("placeholder.txt", "runs in-process")
+    return buffer.getvalue()
+
+
+def _deploy_clock() -> tuple[str, str, str]:
+    iam = boto3.client("iam", region_name=REGION)
+    role = iam.create_role(RoleName=f"clock-{uuid4().hex[:6]}", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    function = boto3.client("lambda", region_name=REGION).create_function(
+        FunctionName=f"clock-{uuid4().hex[:6]}",
+        Runtime="python3.12",
+        Role=role,
+        Handler="functions.clock.handler.handler",
+        Code={"ZipFile": _zip()},
+        Timeout=20,
+    )["FunctionArn"]
+    definition = ASL.read_text().replace("${ClockFunctionArn}", function)
+    machine = boto3.client("stepfunctions", region_name=REGION).create_state_machine(
+        name=f"clock-{uuid4().hex[:6]}", definition=definition, roleArn=role
+    )["stateMachineArn"]
+    sns = boto3.client("sns", region_name=REGION)
+    topic = sns.create_topic(Name="notifications")["TopicArn"]
+    sqs = boto3.client("sqs", region_name=REGION)
+    queue = sqs.create_queue(QueueName="notifications")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    return machine, topic, queue
+
+
+@contextmanager
+def clock_harness(monkeypatch: pytest.MonkeyPatch, time_scale: float) -> Iterator[ClockHarness]:
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):  # type: ignore[arg-type]
+        table = f"hotline-{uuid4().hex[:8]}"
+        create_table(table)
+        machine, topic, queue = _deploy_clock()
+        monkeypatch.setenv("TABLE_NAME", table)
+        monkeypatch.setenv("CLOCK_STATE_MACHINE_ARN", machine)
+        monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", topic)
+        monkeypatch.setenv("TIME_SCALE", str(time_scale))
+        monkeypatch.setenv("TIME_ORIGIN", datetime.now(UTC).isoformat())
+        lambdas.install()
+        stepfunctions.install()
+        for cache in (settings, services, once):
+            cache.cache_clear()
+        for unit in DEMO_UNITS:
+            services().units.save(unit)
+        services().rules.save("routing", DEFAULT_ROUTING)
+        try:
+            yield ClockHarness(Api(), machine, queue)
+        finally:
+            client = boto3.client("stepfunctions", region_name=REGION)
+            for execution in client.list_executions(stateMachineArn=machine, statusFilter="RUNNING")["executions"]:
+                client.stop_execution(executionArn=execution["executionArn"])
+            for cache in (settings, services, once):
+                cache.cache_clear()
+
+
+def save_rules(policies: PolicyBook | None = None, ladder: Ladder | None = None) -> None:
+    if policies is not None:
+        services().rules.save("policies", policies)
+    if ladder is not None:
+        services().rules.save("ladder", ladder)
+
+
+__all__ = ["ClockHarness", "TimeStep", "clock_harness", "save_rules"]

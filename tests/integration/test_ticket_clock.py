@@ -1,0 +1,242 @@
+"""The ticket clock end to end: the real ASL under moto, the real clock and API handlers, time sped up.
+
+Policies here count natural minutes so the scenarios run in seconds; the calendar maths is covered by the
+unit tests. Each scenario prints its state transitions (tests/bench reports them all).
+"""
+
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from hotline.domain.calendar import Duration, DurationUnit
+from hotline.domain.clock import parse_iso
+from hotline.domain.ladder import DEFAULT_LADDER, Ladder, TimeStep
+from hotline.domain.policies import PolicyBook, SlaPolicy, TimerName
+from hotline.services import services
+
+from tests.integration.clock_harness import ClockHarness, clock_harness, save_rules
+from tests.integration.conftest import FORM, staff_claims
+
+UNIT = staff_claims("unit", unit="district-urban-management", username="unit1")
+DISPATCHER = staff_claims("dispatcher", username="dispatcher1")
+SUPERVISOR = staff_claims("supervisor", username="supervisor1")
+AGENT = staff_claims("agent", username="agent1")
+UNROUTABLE = {
+    **FORM,
+    "type": "request",
+    "category": "transport.bus",
+    "subject": "公交晚点",
+    "description": "88路公交经常晚点",
+}
+
+
+def minutes(amount: int) -> Duration:
+    return Duration(amount=amount, unit=DurationUnit.MINUTES)
+
+
+FAST = PolicyBook(
+    policies=[
+        SlaPolicy(
+            targets={
+                TimerName.DISPATCH: minutes(60),
+                TimerName.ACCEPT: minutes(60),
+                TimerName.RESOLVE: minutes(120),
+                TimerName.CALLBACK: minutes(600),
+            }
+        )
+    ]
+)
+FAST_LADDER = Ladder(
+    time_steps=[
+        TimeStep(level=1, after=minutes(0)),
+        TimeStep(level=2, after=minutes(60)),
+        TimeStep(level=3, after=minutes(120)),
+        TimeStep(level=4, after=minutes(180)),
+    ],
+    count_steps=DEFAULT_LADDER.count_steps,
+)
+
+
+@pytest.fixture
+def slow(monkeypatch: pytest.MonkeyPatch) -> Iterator[ClockHarness]:
+    """A minute per second: nothing comes due while a test acts."""
+    with clock_harness(monkeypatch, time_scale=60) as harness:
+        save_rules(FAST, FAST_LADDER)
+        yield harness
+
+
+@pytest.fixture
+def fast(monkeypatch: pytest.MonkeyPatch) -> Iterator[ClockHarness]:
+    """Two hours per second: the ladder climbs while the test watches."""
+    with clock_harness(monkeypatch, time_scale=7200) as harness:
+        save_rules(FAST, FAST_LADDER)
+        yield harness
+
+
+def submit(clock: ClockHarness, form: dict[str, Any] = FORM) -> str:
+    reply = clock.api.call("POST", "/v1/tickets", form)
+    assert reply.status == 201, reply.body
+    return str(reply.body["number"])
+
+
+def act(clock: ClockHarness, number: str, action: str, claims: dict[str, Any], **body: Any) -> dict[str, Any]:
+    reply = clock.api.call("POST", f"/v1/staff/tickets/{number}/{action}", body, claims=claims)
+    assert reply.status == 200, reply.body
+    return dict(reply.body)
+
+
+def types(ticket: dict[str, Any]) -> list[str]:
+    return [event["type"] for event in ticket["timeline"]]
+
+
+def deadline(ticket: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(d for d in ticket["handling"]["deadlines"] if d["name"] == name)
+
+
+def dispatched(ticket: dict[str, Any]) -> bool:
+    return ticket["status"] == "dispatched"
+
+
+def test_auto_dispatched_accepted_and_replied_on_time_in_five_transitions(slow: ClockHarness) -> None:
+    number = submit(slow)
+    ticket = slow.wait_for(number, DISPATCHER, dispatched)
+    assert ticket["unit_id"] == "district-urban-management"
+    assert ticket["timeline"][1]["data"]["auto"] is True
+    act(slow, number, "accept", UNIT)
+    replied = act(slow, number, "reply", UNIT, result="已责令工地停止夜间施工", cause_code="construction.permit")
+
+    assert types(replied) == ["ticket.created", "ticket.dispatched", "ticket.accepted", "ticket.replied"]
+    resolve = deadline(replied, "resolve")
+    assert resolve["met_at"] is not None and resolve["breached_at"] is None
+    assert replied["handling"]["next_wake"] is None
+    assert [e["status"] for e in slow.executions(number)] == ["ABORTED", "ABORTED"]  # no third generation
+    transitions = slow.transitions(number)
+    print(f"\ncommon path transitions: {transitions}")
+    assert transitions == 5  # intake: Sleep, Wake, Due again?, Sleep; accept: Sleep; the reply only stops it
+
+
+def test_not_dispatched_within_the_hour_escalates_to_the_dispatchers(fast: ClockHarness) -> None:
+    number = submit(fast, UNROUTABLE)
+    ticket = fast.wait_for(number, DISPATCHER, lambda t: "ticket.escalated" in types(t))
+
+    assert ticket["status"] == "received" and ticket["unit_id"] is None
+    assert types(ticket)[:5] == [
+        "ticket.created",
+        "ticket.reminded",
+        "ticket.reminded",
+        "ticket.breached",
+        "ticket.escalated",
+    ]
+    reminded = [e["data"] for e in ticket["timeline"] if e["type"] == "ticket.reminded"]
+    assert [(r["timer"], r["fraction"]) for r in reminded] == [("dispatch", 0.5), ("dispatch", 0.8)]
+    escalated = next(e["data"] for e in ticket["timeline"] if e["type"] == "ticket.escalated")
+    assert (escalated["level"], escalated["to"]) == (1, ["hotline-office"])
+    assert ticket["overdue"] is True and ticket["escalation_level"] >= 1
+    overdue = fast.api.call("GET", "/v1/staff/tickets", query="overdue=true", claims=DISPATCHER).body
+    assert number in [t["number"] for t in overdue["items"]]
+    sent = fast.notifications()
+    assert {"reminder", "breach", "escalation"} <= {n["kind"] for n in sent}
+    assert all(n["number"] == number for n in sent)
+
+
+def test_resolve_reminders_breach_and_the_ladder_in_order(fast: ClockHarness) -> None:
+    number = submit(fast)
+    fast.wait_for(number, DISPATCHER, dispatched)
+    act(fast, number, "accept", UNIT)
+    ticket = fast.wait_for(number, SUPERVISOR, lambda t: t["escalation_level"] == 4, seconds=30)
+
+    resolve_events = [
+        (e["type"], e["data"].get("fraction") or e["data"].get("level"))
+        for e in ticket["timeline"]
+        if e["data"].get("timer") == "resolve"
+    ]
+    assert resolve_events == [
+        ("ticket.reminded", 0.5),
+        ("ticket.reminded", 0.8),
+        ("ticket.breached", None),
+        ("ticket.escalated", 1),
+        ("ticket.escalated", 2),
+        ("ticket.escalated", 3),
+        ("ticket.escalated", 4),
+    ]
+    recipients = [e["data"]["to"] for e in ticket["timeline"] if e["type"] == "ticket.escalated"]
+    assert recipients == [["district-urban-management"], ["hotline-office"], ["leadership"], ["headquarters"]]
+    assert ticket["handling"]["next_wake"] is None  # the ladder's top: nothing more to wait for
+
+
+def test_a_ticket_returned_twice_is_escalated_to_the_office(slow: ClockHarness) -> None:
+    number = submit(slow)
+    slow.wait_for(number, DISPATCHER, dispatched)
+    act(slow, number, "return", UNIT, reason="不属于本单位职责")
+    act(slow, number, "dispatch", DISPATCHER, unit_id="district-urban-management")
+    ticket = act(slow, number, "return", UNIT, reason="仍不属于本单位职责")
+
+    assert ticket["status"] == "received"
+    assert ticket["handling"]["counts"]["returned"] == 2
+    escalated = [e["data"] for e in ticket["timeline"] if e["type"] == "ticket.escalated"]
+    assert [(e["level"], e["to"]) for e in escalated] == [(2, ["hotline-office"])]
+    running = [e for e in slow.executions(number) if e["status"] == "RUNNING"]
+    generation = ticket_generation(slow, number)
+    assert [e["name"] for e in running] == [f"{number}-g{generation}"]  # only the newest clock runs
+
+
+def ticket_generation(clock: ClockHarness, number: str) -> int:
+    stored = services().queries.tickets.get(number)
+    assert stored is not None
+    return stored.handling.clock.generation
+
+
+def test_an_approved_extension_moves_the_deadline_at_once(slow: ClockHarness) -> None:
+    number = submit(slow)
+    slow.wait_for(number, DISPATCHER, dispatched)
+    accepted = act(slow, number, "accept", UNIT)
+    before = parse_iso(deadline(accepted, "resolve")["due"])
+    act(slow, number, "request-extension", UNIT, extend_by={"amount": 90, "unit": "minutes"}, reason="需协调多个部门")
+    decided = act(slow, number, "decide-extension", SUPERVISOR, approve=True, note="同意延期")
+
+    resolve = deadline(decided, "resolve")
+    assert parse_iso(resolve["due"]) == before + timedelta(minutes=90)
+    assert parse_iso(resolve["original_due"]) == before
+    # The running clock is the newest generation and wakes for the new deadline's first reminder.
+    running = [e for e in slow.executions(number) if e["status"] == "RUNNING"]
+    assert len(running) == 1 and running[0]["name"].endswith(f"-g{ticket_generation(slow, number)}")
+    new_wake = parse_iso(decided["handling"]["next_wake"])
+    assert (
+        new_wake
+        == parse_iso(resolve["started_at"]) + (parse_iso(resolve["due"]) - parse_iso(resolve["started_at"])) * 0.5
+    )
+
+
+def test_time_awaiting_the_customer_does_not_count(slow: ClockHarness) -> None:
+    number = submit(slow)
+    slow.wait_for(number, DISPATCHER, dispatched)
+    accepted = act(slow, number, "accept", UNIT)
+    before = parse_iso(deadline(accepted, "resolve")["due"])
+    act(slow, number, "request-info", UNIT, question="请提供施工地点的门牌号")
+    paused = slow.ticket(number, UNIT)
+    assert paused["status"] == "awaiting_customer" and deadline(paused, "resolve")["paused"] is True
+    assert paused["handling"]["next_wake"] is None  # nothing runs while paused
+    resumed = act(slow, number, "info-received", AGENT, note="建国路88号")
+
+    events = {e["type"]: e for e in resumed["timeline"]}
+    paused_for = _at(events["ticket.info_received"]) - _at(events["ticket.info_requested"])
+    assert parse_iso(deadline(resumed, "resolve")["due"]) == before + paused_for
+    assert events["ticket.info_received"]["data"]["paused_seconds"] == paused_for.total_seconds()
+    assert resumed["status"] == "in_progress" and resumed["handling"]["next_wake"] is not None
+
+
+def _at(event: dict[str, Any]) -> datetime:
+    return parse_iso(event["at"])
+
+
+def test_the_reply_ends_the_clock(fast: ClockHarness) -> None:
+    number = submit(fast)
+    fast.wait_for(number, DISPATCHER, dispatched)
+    act(fast, number, "accept", UNIT)
+    act(fast, number, "reply", UNIT, result="已处理", cause_code="construction.permit")
+    time.sleep(2.5)  # five hours of domain time: the old clock would have breached and climbed the ladder
+    ticket = fast.ticket(number, UNIT)
+    assert types(ticket)[-1] == "ticket.replied"
+    assert all(e["status"] != "RUNNING" for e in fast.executions(number))
