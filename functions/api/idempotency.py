@@ -1,9 +1,13 @@
 """Partner retries: Powertools idempotency on the Hotline table, keyed by (partner, Idempotency-Key).
 
 The stored result is replayed for a retry with the same body; a different body under the same key
-raises IdempotencyValidationError, a retry racing the first request IdempotencyAlreadyInProgressError.
+raises IdempotencyValidationError (422 `idempotency_key_reused`). A retry that arrives while the first
+request is still running waits for it (polling the record, bounded by WAIT_SECONDS and the Lambda's
+remaining time) and then replays the same result, so concurrent retries all get the one 201 body.
+Only if the first request is still running after that does the retry get 409 `request_in_progress`.
 """
 
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -13,9 +17,18 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyInconsistentStateError,
+)
 from hotline.settings import settings
 
 KEPT_SECONDS = 24 * 3600
+WAIT_SECONDS = 8.0
+"""How long a retry waits for the first request (the API function's timeout is 10 s)."""
+FIRST_POLL, LAST_POLL = 0.02, 0.25
+RESERVED_MILLIS = 1500
+"""Lambda time kept back for answering after the wait."""
 
 config = IdempotencyConfig(
     event_key_jmespath="[partner, key]",
@@ -25,10 +38,39 @@ config = IdempotencyConfig(
 )
 
 Work = Callable[[str, dict[str, Any]], dict[str, Any]]
+Once = Callable[[str, str, dict[str, Any]], dict[str, Any]]
+
+
+def _wait_budget() -> float:
+    context = config.lambda_context
+    if context is None:
+        return WAIT_SECONDS
+    remaining = (context.get_remaining_time_in_millis() - RESERVED_MILLIS) / 1000
+    return max(0.0, min(WAIT_SECONDS, remaining))
+
+
+def waiting(run: Once, sleep: Callable[[float], None] = time.sleep) -> Once:
+    """`run`, retried while another request holds the same key, until it has a result to replay."""
+
+    def call(partner: str, key: str, body: dict[str, Any]) -> dict[str, Any]:
+        deadline = time.monotonic() + _wait_budget()
+        pause = FIRST_POLL
+        while True:
+            try:
+                return run(partner, key, body)
+            except (IdempotencyAlreadyInProgressError, IdempotencyInconsistentStateError):
+                # In progress: the first request is running. Inconsistent: its record changed under us
+                # (finished, failed and was removed, or its lock expired) — Powertools says retry.
+                if time.monotonic() + pause > deadline:
+                    raise
+                sleep(pause)
+                pause = min(pause * 2, LAST_POLL)
+
+    return call
 
 
 @lru_cache(maxsize=8)
-def once(work: Work) -> Callable[[str, str, dict[str, Any]], dict[str, Any]]:
+def once(work: Work) -> Once:
     """`work(partner, body)` run at most once per (partner, key) within KEPT_SECONDS."""
     persistence = DynamoDBPersistenceLayer(
         table_name=settings().table_name, key_attr="pk", sort_key_attr="sk", expiry_attr="expires_at"
@@ -38,4 +80,4 @@ def once(work: Work) -> Callable[[str, str, dict[str, Any]], dict[str, Any]]:
     def run(request: dict[str, Any]) -> dict[str, Any]:
         return work(request["partner"], request["body"])
 
-    return lambda partner, key, body: run(request={"partner": partner, "key": key, "body": body})
+    return waiting(lambda partner, key, body: run(request={"partner": partner, "key": key, "body": body}))

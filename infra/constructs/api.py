@@ -1,9 +1,10 @@
 """The REST API: one Lambda behind API Gateway; public, partner (API key) and staff (Cognito) branches."""
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -119,6 +120,7 @@ class TicketApi(Construct):
             ),
             any_method=True,
         )
+        self._administer_partner_keys()
         for response_type, (status, code) in GATEWAY_ERRORS.items():
             self.rest_api.add_gateway_response(
                 f"Gateway{code.title().replace('_', '')}{status}",
@@ -148,3 +150,40 @@ class TicketApi(Construct):
             "AwsSolutions::AwsSolutions-COG4",
             "Only /v1/staff uses Cognito; public routes are open and partner routes require an API key.",
         )
+
+    def _administer_partner_keys(self) -> None:
+        """The admin routes create usage plans and API keys (one each per partner) and rotate and revoke keys."""
+        self.function.add_environment("REST_API_ID", self.rest_api.rest_api_id)
+        self.function.add_environment("API_STAGE", STAGE)
+
+        stack = Stack.of(self)
+
+        def arn(path: str) -> str:  # API Gateway's ARNs name no account: arn:aws:apigateway:<region>::/<path>
+            return f"arn:{stack.partition}:apigateway:{stack.region}::{path}"
+
+        # API Gateway authorizes its control plane by HTTP verb on resource paths; see hotline.store.api_keys.
+        self.function.add_to_role_policy(
+            iam.PolicyStatement(actions=["apigateway:POST"], resources=[arn("/usageplans"), arn("/apikeys")])
+        )
+        # Plan and key ids are made at run time, so no template can name them: the paths end in a wildcard.
+        self.function.add_to_role_policy(
+            iam.PolicyStatement(
+                # get/delete a plan; attach (POST …/keys), check and detach a key; read …/usage
+                actions=["apigateway:GET", "apigateway:POST", "apigateway:DELETE"],
+                resources=[arn("/usageplans/*")],
+            )
+        )
+        self.function.add_to_role_policy(
+            iam.PolicyStatement(actions=["apigateway:PATCH", "apigateway:DELETE"], resources=[arn("/apikeys/*")])
+        )
+        reason = (
+            "Partners' usage plans and API keys are created at run time by the admin routes, so their ids "
+            "cannot be named in the template; the grant is limited to the usage-plan and API-key paths and "
+            "to the verbs the admin routes use (no REST API, stage or account settings)."
+        )
+        for path in ("usageplans/*", "apikeys/*"):
+            acknowledge(
+                self.function,
+                f"AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/{path}]",
+                reason,
+            )

@@ -145,6 +145,8 @@ class Gateway:
     # -- checks API Gateway makes before the Lambda runs ------------------------------------------
 
     def _api_key(self, headers: dict[str, str]) -> tuple[str, str]:
+        """Asked of moto on every request, never cached: a key that was disabled, deleted (revoked, rotated
+        away) or detached from the stage's usage plans is refused with 403 from that moment on."""
         value = next((v for k, v in headers.items() if k.lower() == "x-api-key"), None)
         if not value:
             raise Refusal("INVALID_API_KEY")

@@ -6,17 +6,17 @@ from dataclasses import dataclass
 
 import boto3
 from hotline.domain.catalog import DEFAULT_CATALOG
-from hotline.domain.partners import Partner
-from hotline.domain.staff import Role
+from hotline.domain.partners import Quota
+from hotline.domain.staff import Role, StaffMember
 from hotline.domain.units import DEMO_UNITS
 from hotline.services import build
 from hotline.settings import Settings
-from hotline.store.api_keys import ApiGatewayKeys, Quota
 
 from infra.local.deploy import REGION, Deployment
 
 DEMO_PARTNER = "demo-partner"
 DEMO_UNIT = "district-urban-management"  # unit1 handles this unit's tickets
+SEEDER = StaffMember(id="local-seed", username="local-seed", roles=frozenset({Role.ADMIN}))
 
 
 @dataclass(frozen=True)
@@ -60,13 +60,18 @@ def sign_in(deployment: Deployment, username: str, password: str) -> str:
 
 
 def seed(deployment: Deployment) -> DemoData:
-    services = build(Settings(table_name=deployment.outputs["TableName"], aws_region=REGION))
+    outputs = deployment.outputs
+    services = build(
+        Settings(
+            table_name=outputs["TableName"],
+            aws_region=REGION,
+            rest_api_id=outputs["RestApiId"],
+            api_stage=outputs["Stage"],
+        )
+    )
     services.catalog.save(DEFAULT_CATALOG)
     for unit in DEMO_UNITS:
         services.units.save(unit)
-    keys = ApiGatewayKeys(deployment.outputs["RestApiId"], deployment.outputs["Stage"], REGION)
-    issued = keys.issue(DEMO_PARTNER, Quota())
-    services.partners.save(
-        Partner(id=DEMO_PARTNER, name="Demo city app", api_key_id=issued.key_id, usage_plan_id=issued.usage_plan_id)
-    )
-    return DemoData(partner_api_key=issued.value, staff={role.value: _staff_user(deployment, role) for role in Role})
+    # The same path an admin takes through POST /v1/staff/partners: a usage plan, a key, the partner record.
+    demo = services.partner_admin.create(SEEDER, DEMO_PARTNER, "Demo city app", "demo-partner@hotline.example", Quota())
+    return DemoData(partner_api_key=demo.api_key, staff={role.value: _staff_user(deployment, role) for role in Role})

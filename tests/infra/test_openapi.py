@@ -17,6 +17,10 @@ ROUTES = {
     "/v1/partner/tickets/{number}": {"get"},
     "/v1/staff/tickets": {"get", "post"},
     "/v1/staff/tickets/{number}": {"get"},
+    "/v1/staff/partners": {"get", "post"},
+    "/v1/staff/partners/{partner_id}": {"get"},
+    "/v1/staff/partners/{partner_id}/keys/rotate": {"post"},
+    "/v1/staff/partners/{partner_id}/revoke": {"post"},
 }
 
 

@@ -67,9 +67,9 @@ class Api:
         )
         result = handler(event, LambdaContext())
         text = result.get("body") or ""
-        return Reply(
-            result["statusCode"], result.get("headers") or {}, json.loads(text) if text.startswith(("{", "[")) else text
-        )
+        headers = {k: ", ".join(v) for k, v in (result.get("multiValueHeaders") or {}).items()}
+        headers.update(result.get("headers") or {})
+        return Reply(result["statusCode"], headers, json.loads(text) if text.startswith(("{", "[")) else text)
 
 
 def staff_claims(*roles: str, unit: str | None = None, username: str | None = None) -> dict[str, Any]:

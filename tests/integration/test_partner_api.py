@@ -56,8 +56,10 @@ def test_public_tickets_are_not_a_partners(api: Api, partners: dict[str, str]) -
 
 def test_updated_since_and_pagination(api: Api, partners: dict[str, str]) -> None:
     numbers = [
-        api.call("POST", "/v1/partner/tickets", PARTNER_FORM, api_key_id=partners["crm"]).body["number"]
-        for _ in range(5)
+        api.call(
+            "POST", "/v1/partner/tickets", {**PARTNER_FORM, "external_ref": f"CRM-{i}"}, api_key_id=partners["crm"]
+        ).body["number"]
+        for i in range(5)
     ]
     seen: list[str] = []
     token = None
@@ -90,8 +92,10 @@ def test_bad_paging_inputs_are_4xx(api: Api, partners: dict[str, str]) -> None:
 
 
 def test_a_token_from_another_partners_listing_is_refused(api: Api, partners: dict[str, str]) -> None:
-    for _ in range(3):
-        api.call("POST", "/v1/partner/tickets", PARTNER_FORM, api_key_id=partners["crm"])
+    for i in range(3):
+        api.call(
+            "POST", "/v1/partner/tickets", {**PARTNER_FORM, "external_ref": f"CRM-{i}"}, api_key_id=partners["crm"]
+        )
     token = api.call("GET", "/v1/partner/tickets", query="limit=1", api_key_id=partners["crm"]).body["next"]
     stolen = api.call("GET", "/v1/partner/tickets", query=f"next={token}", api_key_id=partners["city-app"])
     assert stolen.status == 400 or stolen.body["items"] == []
@@ -110,5 +114,5 @@ def test_concurrent_retries_create_one_ticket(api: Api, partners: dict[str, str]
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         statuses = list(pool.map(submit, range(8)))
-    assert statuses.count(201) >= 1 and set(statuses) <= {201, 409}
+    assert statuses == [201] * 8  # a retry racing the first waits for its result (test_partner_admin has more)
     assert len(api.call("GET", "/v1/partner/tickets", api_key_id=partners["crm"]).body["items"]) == 1

@@ -1,11 +1,18 @@
-"""Partner systems, identified by their API key: idempotent submission and their own tickets only."""
+"""Partner systems, identified by their API key: exactly-once submission and their own tickets only.
+
+Exactly once, two ways: an `Idempotency-Key` replays the first 201 body to every retry (concurrent ones
+wait for it), and an `external_ref` is claimed per partner in the ticket's own transaction, so a second
+submission with the same reference answers 200 with the original ticket instead of creating another.
+"""
 
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.catalog import Channel
+from hotline.domain.errors import DuplicateExternalRef
 from hotline.domain.partners import Partner, partner_actor
 from hotline.services import services
 from pydantic import AwareDatetime
@@ -41,16 +48,43 @@ def _register(partner_id: str, body: dict[str, Any]) -> dict[str, Any]:
     return created(registration).body.model_dump(mode="json")  # type: ignore[union-attr]
 
 
-@router.post("/v1/partner/tickets", summary="Submit a ticket (idempotent with Idempotency-Key)", tags=["partner"])
+SUBMIT_RESPONSES: dict[int, OpenAPIResponse] = {
+    201: {
+        "description": "Created (a retry with the same Idempotency-Key gets this same body)",
+        "content": {"application/json": {"model": TicketCreated}},
+    },
+    200: {
+        "description": "You already submitted this external_ref: the original ticket, nothing created",
+        "content": {"application/json": {"model": TicketView}},
+    },
+}
+
+
+@router.post(
+    "/v1/partner/tickets",
+    summary="Submit a ticket (exactly once per Idempotency-Key and per external_ref)",
+    tags=["partner"],
+    responses=SUBMIT_RESPONSES,
+)
 def submit(
     ticket: Annotated[PartnerTicketIn, Body()], idempotency_key: IdempotencyKey = None
-) -> Response[TicketCreated]:
+) -> Response[TicketCreated | TicketView]:
     partner = _partner()
     body = ticket.model_dump(mode="json")
-    if idempotency_key is None:
-        result = _register(partner.id, body)
-    else:
-        result = once(_register)(partner.id, idempotency_key, body)
+    try:
+        if idempotency_key is None:
+            result = _register(partner.id, body)
+        else:
+            result = once(_register)(partner.id, idempotency_key, body)
+    except DuplicateExternalRef as duplicate:
+        # Nothing new was created (and no idempotency record kept): answer with the ticket as it is now.
+        original = services().queries.for_partner(duplicate.number, partner)
+        return Response(
+            status_code=200,
+            content_type="application/json",
+            body=TicketView.of(original),
+            headers={"Location": f"/v1/partner/tickets/{original.number}"},
+        )
     return Response(
         status_code=201,
         content_type="application/json",

@@ -1,0 +1,147 @@
+"""Partner administration for the admin role: create partners, rotate and revoke their API keys, see usage.
+
+A key's value appears in exactly two responses — creating the partner and rotating its key — and is
+never stored by Hotline or logged; those responses carry `Cache-Control: no-store`.
+"""
+
+from datetime import date
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from hotline.domain.clock import UtcDatetime
+from hotline.domain.partner_admin import DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS, KeyedPartner, PartnerStanding
+from hotline.domain.partners import KeyUsage, Partner, Quota
+from hotline.domain.staff import StaffMember
+from hotline.services import services
+from pydantic import BaseModel, ConfigDict, Field
+
+from functions.api.identity import staff_of
+from functions.api.routes.common import Limit, NextToken, page_request
+
+router = APIGatewayRouter()
+
+PartnerId = Annotated[str, Field(pattern=r"^[a-z0-9-]{2,40}$", examples=["city-app"])]
+Days = Annotated[int, Query(ge=1, le=MAX_USAGE_DAYS, description="Usage for this many UTC days, ending today.")]
+
+
+class PartnerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: PartnerId = Field(description="Lowercase letters, digits and dashes; names the partner everywhere.")
+    name: str = Field(min_length=1, max_length=100, examples=["City service app"])
+    contact_email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["ops@city.example"])
+    quota: Quota = Field(default_factory=Quota, description="The partner's usage plan (API Gateway enforces it).")
+
+
+class PartnerInfo(BaseModel):
+    id: str
+    name: str
+    contact_email: str | None
+    active: bool = Field(description="False once revoked; rotating the key reinstates the partner.")
+    quota: Quota
+    api_key_id: str | None = Field(description="API Gateway's id of the current key (never its value).")
+    usage_plan_id: str | None = Field(description="API Gateway's id of the partner's usage plan.")
+    created_at: UtcDatetime | None
+    key_issued_at: UtcDatetime | None
+    revoked_at: UtcDatetime | None
+
+    @classmethod
+    def of(cls, partner: Partner) -> "PartnerInfo":
+        return cls.model_validate(partner.model_dump(include=set(cls.model_fields)))
+
+
+class DayUsageView(BaseModel):
+    day: date
+    used: int
+    remaining: int | None = Field(description="What is left of that day's quota, when reported.")
+
+
+class UsageView(BaseModel):
+    available: bool = Field(description="False where API Gateway reports no usage (the local cloud).")
+    total: int
+    days: list[DayUsageView]
+
+    @classmethod
+    def of(cls, usage: KeyUsage) -> "UsageView":
+        days = [DayUsageView.model_validate(d.model_dump()) for d in usage.days]
+        return cls(available=usage.available, total=usage.total, days=days)
+
+
+class PartnerView(PartnerInfo):
+    usage: UsageView
+
+    @classmethod
+    def of_standing(cls, standing: PartnerStanding) -> "PartnerView":
+        info = PartnerInfo.of(standing.partner).model_dump()
+        return cls(**info, usage=UsageView.of(standing.usage))
+
+
+class PartnerList(BaseModel):
+    items: list[PartnerView]
+    next: str | None = None
+
+
+class PartnerKey(BaseModel):
+    api_key: str = Field(description="Send as the x-api-key header. Shown only now: store it safely.")
+    partner: PartnerInfo
+
+
+def _admin() -> StaffMember:
+    return staff_of(router.current_event)
+
+
+def _with_key(keyed: KeyedPartner, status: int) -> Response[PartnerKey]:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=PartnerKey(api_key=keyed.api_key, partner=PartnerInfo.of(keyed.partner)),
+        headers={"Cache-Control": "no-store", "Location": f"/v1/staff/partners/{keyed.partner.id}"},
+    )
+
+
+def _key_response(description: str) -> OpenAPIResponse:
+    return {"description": description, "content": {"application/json": {"model": PartnerKey}}}
+
+
+@router.post(
+    "/v1/staff/partners",
+    summary="Create a partner with its usage plan and API key (admin)",
+    tags=["staff: partners"],
+    responses={201: _key_response("Created; the key's value is shown only in this response")},
+)
+def create(partner: Annotated[PartnerIn, Body()]) -> Response[PartnerKey]:
+    keyed = services().partner_admin.create(_admin(), partner.id, partner.name, partner.contact_email, partner.quota)
+    return _with_key(keyed, 201)
+
+
+@router.get("/v1/staff/partners", summary="Partners with their recent usage (admin)", tags=["staff: partners"])
+def listing(days: Days = DEFAULT_USAGE_DAYS, limit: Limit = 50, next_token: NextToken = None) -> PartnerList:
+    page = services().partner_admin.list(_admin(), page_request(limit, next_token), days)
+    return PartnerList(items=[PartnerView.of_standing(s) for s in page.items], next=page.next)
+
+
+@router.get("/v1/staff/partners/<partner_id>", summary="One partner with its usage (admin)", tags=["staff: partners"])
+def read(partner_id: str, days: Days = DEFAULT_USAGE_DAYS) -> PartnerView:
+    return PartnerView.of_standing(services().partner_admin.get(_admin(), partner_id, days))
+
+
+@router.post(
+    "/v1/staff/partners/<partner_id>/keys/rotate",
+    summary="Issue a new API key; the old one stops working at once (admin)",
+    tags=["staff: partners"],
+    responses={200: _key_response("The new key's value, shown only in this response")},
+)
+def rotate(partner_id: str) -> Response[PartnerKey]:
+    return _with_key(services().partner_admin.rotate(_admin(), partner_id), 200)
+
+
+@router.post(
+    "/v1/staff/partners/<partner_id>/revoke",
+    summary="Revoke the partner's API key at once (admin); rotate to reinstate",
+    tags=["staff: partners"],
+)
+def revoke(partner_id: str) -> PartnerInfo:
+    return PartnerInfo.of(services().partner_admin.revoke(_admin(), partner_id))
