@@ -3,6 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 3000
+TIME_SCALE ?= 1
 export PYTHONPATH := layers/domain:.
 export TZ := UTC
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -17,8 +18,8 @@ $(VENV)/.installed: requirements-dev.txt layers/deps/requirements.txt
 
 install: $(VENV)/.installed
 
-run: install  ## start Hotline on http://127.0.0.1:$(PORT) (Ctrl-C to stop)
-	PORT=$(PORT) $(PY) -m infra.local
+run: install  ## start Hotline on http://127.0.0.1:$(PORT) (Ctrl-C to stop); TIME_SCALE=3600 runs deadlines an hour per second
+	PORT=$(PORT) TIME_SCALE=$(TIME_SCALE) $(PY) -m infra.local
 
 test: install lint  ## lint, type-check and run every test tier
 	$(PY) -m pytest -n 2 --dist loadfile

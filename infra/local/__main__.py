@@ -1,4 +1,8 @@
-"""`make run`: start the local cloud and keep it up until Ctrl-C.  PORT (default 3000), HOTLINE_STATE_DIR."""
+"""`make run`: start the local cloud and keep it up until Ctrl-C.
+
+PORT (default 3000), HOTLINE_STATE_DIR (default .hotline), TIME_SCALE (default 1: real time; 3600 makes
+an hour of deadlines pass in a second, so reminders and escalations can be watched).
+"""
 
 import contextlib
 import json
@@ -19,7 +23,8 @@ def main() -> int:
     state_dir = Path(os.environ.get("HOTLINE_STATE_DIR", ".hotline"))
     state_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    cloud = start(port, state_dir)
+    time_scale = float(os.environ.get("TIME_SCALE") or "1")
+    cloud = start(port, state_dir, time_scale=time_scale)
     info = cloud.describe()
     (state_dir / "local.json").write_text(json.dumps(info, indent=2) + "\n")
     elapsed = time.perf_counter() - started
@@ -30,6 +35,7 @@ Hotline local cloud is up in {elapsed:.1f} s (state in memory; it is gone when y
   API          {info["api_url"]}
   API docs     {info["docs_url"]}  (Swagger UI; OpenAPI in docs/openapi.json)
   Partner key  {info["partner_api_key"]}     send as header  x-api-key
+  Time scale   {info["time_scale"]:g}× (deadlines, reminders and escalations; TIME_SCALE=3600 make run: 1 h per second)
   Staff        one user per role: {", ".join(info["staff"])}  (passwords and ID tokens in {state_dir / "local.json"})
                send as header  Authorization: Bearer <token>   (tokens last one hour; restart for new ones)
 

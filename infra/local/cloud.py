@@ -9,6 +9,7 @@ import time
 import urllib.request
 import warnings
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _prepare_process(moto_port: int) -> None:
+def _prepare_process(moto_port: int, time_scale: float) -> None:
     # moto compares Wait timestamps with naive local time, so the whole process runs in UTC.
     os.environ["TZ"] = "UTC"
     time.tzset()
@@ -41,6 +42,8 @@ def _prepare_process(moto_port: int) -> None:
         POWERTOOLS_TRACE_DISABLED="true",
     )
     os.environ.pop("AWS_PROFILE", None)
+    # Read by hotline.settings in the in-process Lambdas: deadlines run `time_scale` times faster from now.
+    os.environ.update(TIME_SCALE=str(time_scale), TIME_ORIGIN=datetime.now(UTC).isoformat())
     warnings.filterwarnings("ignore", module="moto")
     warnings.filterwarnings("ignore", message=".*not supported by moto's CloudFormation.*")
     for noisy in ("werkzeug", "moto", "botocore", "urllib3"):
@@ -58,6 +61,7 @@ class LocalCloud:
 
     def describe(self) -> dict[str, Any]:
         return {
+            "time_scale": float(os.environ["TIME_SCALE"]),
             "api_url": self.api_url,
             "docs_url": f"{self.api_url}/v1/docs",
             "moto_url": self.moto_url,
@@ -76,9 +80,9 @@ class LocalCloud:
         self.moto.stop()
 
 
-def start(port: int, state_dir: Path, host: str = "127.0.0.1") -> LocalCloud:
+def start(port: int, state_dir: Path, host: str = "127.0.0.1", time_scale: float = 1.0) -> LocalCloud:
     moto_port = free_port()
-    _prepare_process(moto_port)
+    _prepare_process(moto_port, time_scale)
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     moto_url = f"http://127.0.0.1:{moto_port}"

@@ -17,6 +17,7 @@ from infra.local.cloud import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 180  # the first start on a fresh machine also bundles the deps layer
+TIME_SCALE = 3600  # an hour of deadlines per second, so the clock's reminders and escalations show up
 
 
 class Cloud:
@@ -37,7 +38,13 @@ class Cloud:
 def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cloud]:
     state = tmp_path_factory.mktemp("hotline")
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "HOTLINE_STATE_DIR": str(state), "PYTHONPATH": "layers/domain:."}
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "HOTLINE_STATE_DIR": str(state),
+        "PYTHONPATH": "layers/domain:.",
+        "TIME_SCALE": str(TIME_SCALE),
+    }
     env.pop("AWS_ENDPOINT_URL", None)
     log = (state / "run.log").open("w")
     started = time.perf_counter()

@@ -5,11 +5,12 @@ import inspect
 from moto.awslambda.models import LambdaFunction
 from moto.dynamodb.models import DynamoDBBackend
 
-from infra.local import atomic
+from infra.local import atomic, lambdas
 
 
 def test_lambda_invocation_hook_still_exists() -> None:
-    hook = LambdaFunction._invoke_lambda
+    hook = lambdas.MOTO_INVOKE
+    assert hasattr(LambdaFunction, "_invoke_lambda")
     assert list(inspect.signature(hook).parameters) == ["self", "event"]
 
 
