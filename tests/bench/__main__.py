@@ -1,5 +1,6 @@
-"""`make bench`: numbers, not pass/fail — cold import, handler latency, DynamoDB calls per request, and the
-cost of 50 concurrent submissions competing for one month's serial. Everything runs on moto in-process."""
+"""`make bench`: numbers, not pass/fail — cold import, handler latency, DynamoDB calls per request, the cost
+of 50 concurrent submissions competing for one month's serial, and the ticket clock's state transitions per
+ticket path. Everything runs on moto in-process."""
 
 import os
 import statistics
@@ -60,6 +61,7 @@ def main() -> None:
     from moto import mock_aws
 
     from infra.local import atomic
+    from tests.bench import clock
     from tests.conftest import create_table
     from tests.integration.conftest import FORM, Api, staff_claims
 
@@ -97,6 +99,7 @@ def main() -> None:
             f"50 concurrent submissions: {elapsed:.1f} s wall, statuses {dict(Counter(statuses))}, "
             f"{used['TransactWriteItems']} TransactWriteItems for 50 tickets (lost races retry)"
         )
+    clock.report()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import io
 import json
 import time
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,12 +48,15 @@ class ClockHarness:
 
     def transitions(self, number: str) -> int:
         """State transitions of all the ticket's executions, counted from their histories (as AWS bills them)."""
+        return sum(self.states_entered(number).values())
+
+    def states_entered(self, number: str) -> Counter[str]:
         client = boto3.client("stepfunctions", region_name=REGION)
-        total = 0
+        entered: Counter[str] = Counter()
         for execution in self.executions(number):
             events = client.get_execution_history(executionArn=execution["executionArn"], maxResults=1000)["events"]
-            total += sum(1 for e in events if e["type"].endswith("StateEntered"))
-        return total
+            entered.update(e["type"] for e in events if e["type"].endswith("StateEntered"))
+        return entered
 
     def notifications(self) -> list[dict[str, Any]]:
         """What reached a queue subscribed to the notifications topic."""
