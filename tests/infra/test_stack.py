@@ -166,7 +166,7 @@ def test_live_stage_is_throttled(synthesized: Synthesized) -> None:
 
 def test_routes_are_split_by_audience(synthesized: Synthesized) -> None:
     methods = _methods_by_path(synthesized)
-    assert set(methods) == {"/v1/{proxy+}", "/v1/partner/{proxy+}", "/v1/staff/{proxy+}"}
+    assert set(methods) == {"/v1/{proxy+}", "/v1/partner/{proxy+}", "/v1/staff/{proxy+}", "/open311/{proxy+}"}
     assert all(set(by_verb) == {"ANY"} for by_verb in methods.values())
 
     public = methods["/v1/{proxy+}"]["ANY"]
@@ -175,6 +175,9 @@ def test_routes_are_split_by_audience(synthesized: Synthesized) -> None:
 
     partner = methods["/v1/partner/{proxy+}"]["ANY"]
     assert partner["ApiKeyRequired"] is True
+
+    open311 = methods["/open311/{proxy+}"]["ANY"]  # the key is a form field, checked in the Lambda
+    assert open311["AuthorizationType"] == "NONE" and not open311.get("ApiKeyRequired", False)
 
     staff = methods["/v1/staff/{proxy+}"]["ANY"]
     assert staff["AuthorizationType"] == "COGNITO_USER_POOLS"
@@ -235,3 +238,164 @@ def test_template_passes_cfn_lint(synthesized: Synthesized) -> None:
         check=False,
     )
     assert result.returncode == 0, f"cfn-lint exited {result.returncode}:\n{result.stdout}{result.stderr}"
+
+
+# -- the ticket clock ---------------------------------------------------------------------------------
+
+CLOCK_HANDLER = "functions.clock.handler.handler"
+ASL_PATH = Path(__file__).resolve().parents[2] / "infra" / "workflows" / "ticket_clock.asl.json"
+
+
+def _function(synthesized: Synthesized, handler: str) -> tuple[str, dict[str, Any]]:
+    functions = synthesized.of_type("AWS::Lambda::Function")
+    return _only({n: f for n, f in functions.items() if f["Properties"]["Handler"] == handler})
+
+
+def _statements_of(synthesized: Synthesized, role: str) -> list[dict[str, Any]]:
+    policies = [
+        p for p in synthesized.of_type("AWS::IAM::Policy").values() if {"Ref": role} in p["Properties"]["Roles"]
+    ]
+    assert policies, role
+    statements = [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    assert all(s["Effect"] == "Allow" for s in statements)
+    return statements
+
+
+def _allowed(statements: list[dict[str, Any]], action: str) -> list[Any]:
+    """Every resource the statements allow `action` on."""
+    return [r for s in statements if action in _as_list(s["Action"]) for r in _as_list(s["Resource"])]
+
+
+def _state_machine(synthesized: Synthesized) -> tuple[str, dict[str, Any]]:
+    return _only(synthesized.of_type("AWS::StepFunctions::StateMachine"))
+
+
+def test_ticket_clock_is_one_standard_state_machine_logged_and_traced(synthesized: Synthesized) -> None:
+    _, machine = _state_machine(synthesized)
+    props = machine["Properties"]
+    assert props["StateMachineType"] == "STANDARD"  # waits of days: Express executions last five minutes
+    assert props["TracingConfiguration"] == {"Enabled": True}
+    logging = props["LoggingConfiguration"]
+    assert logging["Level"] == "ALL"
+    assert logging["IncludeExecutionData"] is False
+    (destination,) = logging["Destinations"]
+    group = _ref(destination["CloudWatchLogsLogGroup"]["LogGroupArn"])
+    assert synthesized.resources[group]["Properties"]["RetentionInDays"] > 0
+
+
+def test_ticket_clock_definition_is_the_asl_file_wired_to_the_clock_function(synthesized: Synthesized) -> None:
+    _, machine = _state_machine(synthesized)
+    props = machine["Properties"]
+    assert "DefinitionString" not in props and "Definition" not in props
+    key = props["DefinitionS3Location"]["Key"]
+    asset = synthesized.outdir / f"asset.{key}"
+    assert asset.exists(), sorted(p.name for p in synthesized.outdir.iterdir())
+    assert asset.read_bytes() == ASL_PATH.read_bytes()
+
+    clock, _ = _function(synthesized, CLOCK_HANDLER)
+    assert props["DefinitionSubstitutions"] == {"ClockFunctionArn": {"Fn::GetAtt": [clock, "Arn"]}}
+    assert "${ClockFunctionArn}" in ASL_PATH.read_text()
+
+
+def test_clock_function_may_publish_but_invokes_and_steers_nothing(synthesized: Synthesized) -> None:
+    _, function = _function(synthesized, CLOCK_HANDLER)
+    props = function["Properties"]
+    assert props["Architectures"] == ["arm64"]
+    statements = _statements_of(synthesized, _ref(props["Role"]))
+    actions = {a for s in statements for a in _as_list(s["Action"])}
+    assert not {a for a in actions if a.startswith(("lambda:", "states:"))}, sorted(actions)
+    assert not {a for a in actions if a == "*" or a.endswith(":*")}, sorted(actions)
+    (topic, _) = _only(synthesized.of_type("AWS::SNS::Topic"))
+    assert _allowed(statements, "sns:Publish") == [{"Ref": topic}]
+    assert props["Environment"]["Variables"]["NOTIFICATIONS_TOPIC_ARN"] == {"Ref": topic}
+    assert "CLOCK_STATE_MACHINE_ARN" not in props["Environment"]["Variables"]
+
+
+def test_state_machine_may_invoke_only_the_clock_function_itself(synthesized: Synthesized) -> None:
+    _, machine = _state_machine(synthesized)
+    statements = _statements_of(synthesized, _ref(machine["Properties"]["RoleArn"]))
+    clock, _ = _function(synthesized, CLOCK_HANDLER)
+    invoke = [a for s in statements for a in _as_list(s["Action"]) if a.startswith("lambda:")]
+    assert invoke == ["lambda:InvokeFunction"]
+    # Not `<arn>:*` (every version and alias), and nothing else.
+    assert _allowed(statements, "lambda:InvokeFunction") == [{"Fn::GetAtt": [clock, "Arn"]}]
+    assert not [a for s in statements for a in _as_list(s["Action"]) if a.startswith(("states:", "dynamodb:"))]
+
+
+def test_api_function_starts_and_stops_only_the_clock_executions(synthesized: Synthesized) -> None:
+    _, function = _function(synthesized, API_HANDLER)
+    machine, _ = _state_machine(synthesized)
+    (topic, _) = _only(synthesized.of_type("AWS::SNS::Topic"))
+    env = function["Properties"]["Environment"]["Variables"]
+    assert env["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machine}
+    assert env["NOTIFICATIONS_TOPIC_ARN"] == {"Ref": topic}
+
+    statements = _statements_of(synthesized, _ref(function["Properties"]["Role"]))
+    states = {a for s in statements for a in _as_list(s["Action"]) if a.startswith("states:")}
+    assert states == {"states:StartExecution", "states:StopExecution"}
+    assert _allowed(statements, "states:StartExecution") == [{"Ref": machine}]
+    (stop,) = _allowed(statements, "states:StopExecution")
+    parts = stop["Fn::Join"][1]
+    assert ":execution:" in parts
+    assert {"Fn::GetAtt": [machine, "Name"]} in parts
+    assert parts[-1] == ":*"  # executions of this machine only
+    assert _allowed(statements, "sns:Publish") == [{"Ref": topic}]
+
+
+def test_notifications_topic_is_kms_encrypted_and_ssl_only(synthesized: Synthesized) -> None:
+    topic, props = _only(synthesized.of_type("AWS::SNS::Topic"))
+    assert props["Properties"].get("KmsMasterKeyId"), props
+    (policy,) = [
+        p["Properties"]
+        for p in synthesized.of_type("AWS::SNS::TopicPolicy").values()
+        if {"Ref": topic} in p["Properties"]["Topics"]
+    ]
+    assert any(
+        s["Effect"] == "Deny"
+        and s["Principal"] == "*"
+        and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        and s["Resource"] == {"Ref": topic}
+        for s in policy["PolicyDocument"]["Statement"]
+    ), policy
+
+
+def test_table_has_the_sparse_overdue_index(synthesized: Synthesized) -> None:
+    _, table = _only(synthesized.of_type("AWS::DynamoDB::Table"))
+    (index,) = [i for i in table["Properties"]["GlobalSecondaryIndexes"] if i["IndexName"] == "overdue"]
+    assert index["KeySchema"][0] == {"AttributeName": "overdue", "KeyType": "HASH"}
+    assert {"AttributeName": "overdue", "AttributeType": "S"} in table["Properties"]["AttributeDefinitions"]
+    # Sparse: the attribute is written only while a ticket is overdue, so the index holds only those.
+    assert TICKET_INDEXES["overdue"][0] == "overdue"
+
+
+def test_asl_sleeps_wakes_with_retries_and_stops_when_done(synthesized: Synthesized) -> None:
+    asl = json.loads(ASL_PATH.read_text())
+    states = asl["States"]
+    by_type: dict[str, list[str]] = {}
+    for name, state in states.items():
+        by_type.setdefault(state["Type"], []).append(name)
+    # Every state transition is billed on Standard: no Pass states, nothing beyond the loop.
+    assert sorted(by_type) == ["Choice", "Succeed", "Task", "Wait"], by_type
+    assert all(len(names) == 1 for names in by_type.values()), by_type
+
+    (sleep,) = by_type["Wait"]
+    (wake,) = by_type["Task"]
+    (choice,) = by_type["Choice"]
+    (done,) = by_type["Succeed"]
+    assert asl["StartAt"] == sleep
+    assert states[sleep] == {"Type": "Wait", "TimestampPath": "$.wake_at", "Next": wake}
+
+    task = states[wake]
+    assert task["Resource"] == "arn:aws:states:::lambda:invoke"
+    assert task["Parameters"]["FunctionName"] == "${ClockFunctionArn}"
+    assert set(task["Parameters"]["Payload"]) == {"number.$", "generation.$"}
+    assert task["OutputPath"] == "$.Payload"
+    assert task["Next"] == choice
+    retried = {e for r in task["Retry"] for e in r["ErrorEquals"]}
+    assert "Lambda.TooManyRequestsException" in retried
+    assert all(0 < r["MaxAttempts"] <= 10 for r in task["Retry"])
+
+    rule = states[choice]
+    (only,) = rule["Choices"]
+    assert only == {"Variable": "$.done", "BooleanEquals": True, "Next": done}
+    assert rule["Default"] == sleep
