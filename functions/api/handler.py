@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.api import errors
 from functions.api.idempotency import config as idempotency_config
 from functions.api.limits import oversize_body
-from functions.api.routes import calendars, handling, partner, partners_admin, public, rules_admin, staff
+from functions.api.routes import calendars, handling, open311, partner, partners_admin, public, rules_admin, staff
 
 logger = Logger(service="hotline-api")
 
@@ -22,6 +22,7 @@ app.include_router(partners_admin.router)
 app.include_router(calendars.router)
 app.include_router(handling.router)
 app.include_router(rules_admin.router)
+app.include_router(open311.router)
 errors.install(app)
 app.configure_openapi(title="Hotline API", version="1.0.0")
 app.enable_swagger(path="/v1/docs")

@@ -112,6 +112,8 @@ class TicketApi(Construct):
             default_method_options=apigw.MethodOptions(api_key_required=True),
             any_method=True,
         )
+        # Open311 GeoReport v2: public at the gateway; the key is the `api_key` form field, checked in Lambda.
+        self.rest_api.root.add_resource("open311").add_proxy(default_integration=integration, any_method=True)
         authorizer = apigw.CognitoUserPoolsAuthorizer(self, "StaffAuthorizer", cognito_user_pools=[user_pool])
         v1.add_resource("staff").add_proxy(
             default_integration=integration,

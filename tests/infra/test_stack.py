@@ -166,7 +166,7 @@ def test_live_stage_is_throttled(synthesized: Synthesized) -> None:
 
 def test_routes_are_split_by_audience(synthesized: Synthesized) -> None:
     methods = _methods_by_path(synthesized)
-    assert set(methods) == {"/v1/{proxy+}", "/v1/partner/{proxy+}", "/v1/staff/{proxy+}"}
+    assert set(methods) == {"/v1/{proxy+}", "/v1/partner/{proxy+}", "/v1/staff/{proxy+}", "/open311/{proxy+}"}
     assert all(set(by_verb) == {"ANY"} for by_verb in methods.values())
 
     public = methods["/v1/{proxy+}"]["ANY"]
@@ -175,6 +175,9 @@ def test_routes_are_split_by_audience(synthesized: Synthesized) -> None:
 
     partner = methods["/v1/partner/{proxy+}"]["ANY"]
     assert partner["ApiKeyRequired"] is True
+
+    open311 = methods["/open311/{proxy+}"]["ANY"]  # the key is a form field, checked in the Lambda
+    assert open311["AuthorizationType"] == "NONE" and not open311.get("ApiKeyRequired", False)
 
     staff = methods["/v1/staff/{proxy+}"]["ANY"]
     assert staff["AuthorizationType"] == "COGNITO_USER_POOLS"

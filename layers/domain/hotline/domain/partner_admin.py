@@ -13,7 +13,7 @@ from datetime import UTC, timedelta
 from hotline.domain.clock import Clock
 from hotline.domain.errors import Conflict, NotFound
 from hotline.domain.paging import Page, PageRequest
-from hotline.domain.partners import KeyUsage, Partner, Quota
+from hotline.domain.partners import KeyUsage, Partner, Quota, api_key_hash
 from hotline.domain.ports import PartnerDirectory, PartnerKeys
 from hotline.domain.staff import Role, StaffMember
 
@@ -54,7 +54,12 @@ class PartnerAdmin:
         partner = Partner(id=partner_id, name=name, contact_email=contact_email, quota=quota, created_at=now)
         issued = self.keys.issue(partner)
         stored = partner.model_copy(
-            update={"api_key_id": issued.key_id, "usage_plan_id": issued.usage_plan_id, "key_issued_at": now}
+            update={
+                "api_key_id": issued.key_id,
+                "api_key_hash": api_key_hash(issued.value),
+                "usage_plan_id": issued.usage_plan_id,
+                "key_issued_at": now,
+            }
         )
         try:
             self.partners.add(stored)
@@ -71,6 +76,7 @@ class PartnerAdmin:
         updated = partner.model_copy(
             update={
                 "api_key_id": issued.key_id,
+                "api_key_hash": api_key_hash(issued.value),
                 "usage_plan_id": issued.usage_plan_id,
                 "active": True,
                 "key_issued_at": self.clock.now(),
@@ -91,7 +97,9 @@ class PartnerAdmin:
         """The partner's key stops working at once; repeating it is harmless. Rotate to reinstate."""
         _require_admin(by)
         partner = self._get(partner_id)
-        revoked = partner.model_copy(update={"active": False, "revoked_at": partner.revoked_at or self.clock.now()})
+        revoked = partner.model_copy(
+            update={"active": False, "api_key_hash": None, "revoked_at": partner.revoked_at or self.clock.now()}
+        )
         if partner.active:
             self.partners.save(revoked)
         if partner.api_key_id is not None:

@@ -1,5 +1,6 @@
 """Partner systems that submit tickets with an API key (one usage plan each)."""
 
+import hashlib
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,6 +11,11 @@ from hotline.domain.tickets import Actor
 
 def partner_actor(partner_id: str) -> Actor:
     return Actor(role="partner", id=partner_id)
+
+
+def api_key_hash(value: str) -> str:
+    """SHA-256 of a key's value: how a key sent as a form field (Open311 `api_key`) finds its partner."""
+    return hashlib.sha256(value.encode()).hexdigest()
 
 
 class Quota(BaseModel):
@@ -27,6 +33,7 @@ class Partner(BaseModel):
     name: str
     contact_email: str | None = None
     api_key_id: str | None = Field(default=None, description="API Gateway's id of the partner's key.")
+    api_key_hash: str | None = Field(default=None, description="SHA-256 of the current key's value (never the value).")
     usage_plan_id: str | None = None
     active: bool = True
     quota: Quota = Field(default_factory=Quota)

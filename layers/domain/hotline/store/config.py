@@ -36,8 +36,10 @@ class DynamoCatalogRepository:
 
 
 class DynamoPartnerRepository:
-    """PARTNER#<id> holds the partner, PARTNERS/PARTNER#<id> a copy for listing (no Scan), and
-    APIKEY#<key id> points a key at its partner; all three are written in one transaction."""
+    """PARTNER#<id> holds the partner, PARTNERS/PARTNER#<id> a copy for listing (no Scan),
+    APIKEY#<key id> points a key at its partner and KEYHASH#<sha-256 of the value> does the same for
+    keys sent as a form field (Open311); all are written in one transaction, which also drops the
+    replaced key's hash pointer."""
 
     LISTING = "partners"
 
@@ -55,6 +57,13 @@ class DynamoPartnerRepository:
             return None
         partner = self.get(pointer["partner_id"])
         return partner if partner and partner.active and partner.api_key_id == api_key_id else None
+
+    def by_api_key_hash(self, key_hash: str) -> Partner | None:
+        pointer = _get_doc(self._item, f"KEYHASH#{key_hash}", "KEYHASH")
+        if pointer is None:
+            return None
+        partner = self.get(pointer["partner_id"])
+        return partner if partner and partner.active and partner.api_key_hash == key_hash else None
 
     def save(self, partner: Partner) -> None:
         self._write(partner, new=False)
@@ -79,12 +88,18 @@ class DynamoPartnerRepository:
 
     def _write(self, partner: Partner, *, new: bool) -> None:
         doc = partner.model_dump(mode="json")
+        previous = None if new else self.get(partner.id)
+        stale_hash = previous.api_key_hash if previous and previous.api_key_hash != partner.api_key_hash else None
         with TransactWrite(connection=self._connection) as tx:
             condition = self._item.pk.does_not_exist() if new else None
             tx.save(self._item(f"PARTNER#{partner.id}", "PARTNER", doc=doc), condition=condition)
             tx.save(self._item("PARTNERS", f"PARTNER#{partner.id}", doc=doc))
             if partner.api_key_id:
                 tx.save(self._item(f"APIKEY#{partner.api_key_id}", "APIKEY", doc={"partner_id": partner.id}))
+            if partner.api_key_hash:
+                tx.save(self._item(f"KEYHASH#{partner.api_key_hash}", "KEYHASH", doc={"partner_id": partner.id}))
+            if stale_hash:
+                tx.delete(self._item(f"KEYHASH#{stale_hash}", "KEYHASH"))
 
 
 class DynamoUnitRepository:
