@@ -396,7 +396,7 @@ def test_a_staff_action_during_a_wake_wins_and_the_wake_looks_again() -> None:
     world.at(local(2026, 9, 30, 10, 15))
     store.race = [lambda: world.act(number, DISPATCHER, c.Urge(note="请尽快派单"))]
 
-    wake = TicketClock(store, lambda: world.rules, world.notifier, world.runner, world.clock).wake(number, 1)
+    wake = TicketClock(store, lambda: world.rules, world.notifier, world.clock).wake(number, 1)
 
     assert world.event_types(number) == ["ticket.created", "ticket.urged", "ticket.reminded"]
     assert world.ticket(number).handling.counts.urged == 1
@@ -414,7 +414,7 @@ def test_a_wake_that_keeps_losing_the_race_gives_up_loudly() -> None:
             raise Conflict("changed meanwhile", "version_mismatch", "received")
 
     busy = Busy(tickets=world.store.tickets, events=world.store.events)
-    clock = TicketClock(busy, lambda: world.rules, world.notifier, world.runner, world.clock)
+    clock = TicketClock(busy, lambda: world.rules, world.notifier, world.clock)
     try:
         clock.wake(number, 1)
     except RuntimeError as error:

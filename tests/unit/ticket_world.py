@@ -88,8 +88,8 @@ class World:
             runner=self.runner,
             new_id=new_id,
         )
-        self.lifecycle = Lifecycle(self.store, rules, self.notifier, self.runner, self.clock, new_id)
-        self.ticket_clock = TicketClock(self.store, rules, self.notifier, self.runner, self.clock, new_id)
+        self.lifecycle = Lifecycle(self.store, rules, self.notifier, self.clock, runner=self.runner, new_id=new_id)
+        self.ticket_clock = TicketClock(self.store, rules, self.notifier, self.clock, new_id=new_id)
 
     def at(self, moment: datetime) -> None:
         self.clock.moment = moment

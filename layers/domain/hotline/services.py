@@ -61,8 +61,8 @@ def build(config: Settings) -> Services:
         partner_admin=PartnerAdmin(partners=partners, keys=keys, clock=clock),
         calendars=calendars,
         rules=stored_rules,
-        lifecycle=Lifecycle(tickets, rules, notifier, runner, clock),
-        ticket_clock=TicketClock(tickets, rules, notifier, runner, clock),
+        lifecycle=Lifecycle(tickets, rules, notifier, clock, runner=runner),
+        ticket_clock=TicketClock(tickets, rules, notifier, clock),
         runner=runner,
     )
 

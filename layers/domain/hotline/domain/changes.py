@@ -4,10 +4,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from uuid import uuid4
 
+from hotline.domain.clock import Clock
 from hotline.domain.ladder import LEVEL_NAMES
 from hotline.domain.notifications import Notification
 from hotline.domain.policies import TimerName
+from hotline.domain.ports import Notifier, TicketRepository
 from hotline.domain.rules import Rules
 from hotline.domain.tickets import Actor, Handling, Ticket, TicketEvent
 
@@ -68,3 +71,23 @@ class Change:
     def finish(self) -> Ticket:
         self.ticket.updated_at = self.now
         return self.ticket
+
+
+@dataclass
+class Workshop:
+    """What every change to a ticket needs: the store, the configuration, the notifier and the time."""
+
+    tickets: TicketRepository
+    rules: Callable[[], Rules]
+    notifier: Notifier
+    clock: Clock
+    new_id: Callable[[], str] = field(default=lambda: uuid4().hex, kw_only=True)
+
+    def begin(self, ticket: Ticket, actor: Actor) -> Change:
+        return Change.of(ticket, actor, self.clock.now(), self.rules(), self.new_id)
+
+    def commit(self, change: Change) -> Ticket:
+        """Store the change with its events (Conflict if the ticket changed meanwhile), then notify."""
+        saved = self.tickets.save(change.finish(), change.events)
+        self.notifier.send(change.notifications)
+        return saved

@@ -2,22 +2,20 @@
 recorded on the timeline, and restarts the ticket clock when it moves the next due point."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from uuid import uuid4
 
 from hotline.domain import commands as c
-from hotline.domain.changes import Change
-from hotline.domain.clock import Clock, to_iso_z
+from hotline.domain.changes import Change, Workshop
+from hotline.domain.clock import to_iso_z
 from hotline.domain.due_points import CLOCKED, next_wake
 from hotline.domain.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from hotline.domain.ladder import Counter
 from hotline.domain.numbering import is_number
 from hotline.domain.policies import TimerName
-from hotline.domain.ports import ClockRunner, Notifier, TicketRepository
+from hotline.domain.ports import ClockRunner
 from hotline.domain.queries import UNKNOWN
-from hotline.domain.rules import Rules
 from hotline.domain.staff import Role, StaffMember
 from hotline.domain.ticket_clock import SAVE_ATTEMPTS, dispatch
 from hotline.domain.tickets import ExtensionRequest, Resolution, Status, Ticket
@@ -69,13 +67,8 @@ CLOSE_FROM: dict[Status, frozenset[Resolution]] = {
 
 
 @dataclass
-class Lifecycle:
-    tickets: TicketRepository
-    rules: Callable[[], Rules]
-    notifier: Notifier
-    runner: ClockRunner
-    clock: Clock
-    new_id: Callable[[], str] = lambda: uuid4().hex
+class Lifecycle(Workshop):
+    runner: ClockRunner = field(kw_only=True)
 
     def act(self, number: str, staff: StaffMember, command: c.Command) -> Ticket:
         # Without a `version` the caller means "the ticket as it is now": a clock wake-up or another
@@ -102,11 +95,10 @@ class Lifecycle:
                 "invalid_transition",
                 ticket.status.value,
             )
-        change = Change.of(ticket, staff.actor, self.clock.now(), self.rules(), self.new_id)
+        change = self.begin(ticket, staff.actor)
         APPLY[type(command)](self, change, command)
         restart = self._reschedule(change)
-        saved = self.tickets.save(change.finish(), change.events)
-        self.notifier.send(change.notifications)
+        saved = self.commit(change)
         if restart:
             clock = saved.handling.clock
             self.runner.restart(saved.number, clock.generation, clock.wake_at)

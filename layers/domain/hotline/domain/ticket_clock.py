@@ -5,20 +5,17 @@ the breach, ladder steps — and says when to wake next. A wake-up for an older 
 that finds nothing due, changes nothing, so a late or repeated wake-up is harmless.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from uuid import uuid4
 
-from hotline.domain.changes import Change
-from hotline.domain.clock import Clock, to_iso_z
+from hotline.domain.changes import Change, Workshop
+from hotline.domain.clock import to_iso_z
 from hotline.domain.due_points import DuePoint, PointKind, due_points, next_wake
 from hotline.domain.errors import Conflict
 from hotline.domain.ladder import Counter
 from hotline.domain.paging import PageRequest
 from hotline.domain.policies import TimerName
-from hotline.domain.ports import ClockRunner, Notifier, TicketFilter, TicketRepository
-from hotline.domain.rules import Rules
+from hotline.domain.ports import TicketFilter
 from hotline.domain.tickets import SYSTEM, Status
 
 SAVE_ATTEMPTS = 3
@@ -31,20 +28,13 @@ class Wake:
 
 
 @dataclass
-class TicketClock:
-    tickets: TicketRepository
-    rules: Callable[[], Rules]
-    notifier: Notifier
-    runner: ClockRunner
-    clock: Clock
-    new_id: Callable[[], str] = lambda: uuid4().hex
-
+class TicketClock(Workshop):
     def wake(self, number: str, generation: int) -> Wake:
         for _ in range(SAVE_ATTEMPTS):
             ticket = self.tickets.get(number)
             if ticket is None or ticket.handling.clock.generation != generation:
                 return Wake(done=True)
-            change = Change.of(ticket, SYSTEM, self.clock.now(), self.rules(), self.new_id)
+            change = self.begin(ticket, SYSTEM)
             self._route_once(change)
             _handle_due(change)
             wake_at = next_wake(change.ticket, change.rules)
@@ -52,10 +42,9 @@ class TicketClock:
             if change.handling == ticket.handling:
                 return Wake(done=wake_at is None, wake_at=wake_at)
             try:
-                self.tickets.save(change.finish(), change.events)
+                self.commit(change)
             except Conflict:
                 continue  # a staff action got there first; look again
-            self.notifier.send(change.notifications)
             return Wake(done=wake_at is None, wake_at=wake_at)
         raise RuntimeError(f"ticket {number} kept changing during the clock's wake-up")
 
