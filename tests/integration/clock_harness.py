@@ -58,12 +58,20 @@ class ClockHarness:
             entered.update(e["type"] for e in events if e["type"].endswith("StateEntered"))
         return entered
 
-    def notifications(self) -> list[dict[str, Any]]:
-        """What reached a queue subscribed to the notifications topic."""
+    def notifications(self, kinds: set[str], seconds: float = 10) -> list[dict[str, Any]]:
+        """What reaches a queue subscribed to the notifications topic, until `kinds` have all arrived.
+
+        Notifications go out just after the change is stored, so they may trail the ticket by a moment.
+        """
         sqs = boto3.client("sqs", region_name=REGION)
-        messages = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get("Messages", [])
-        found = [json.loads(json.loads(m["Body"])["Message"]) for m in messages]
-        return found + (self.notifications() if messages else [])
+        found: list[dict[str, Any]] = []
+        deadline = time.monotonic() + seconds
+        while not kinds <= {n["kind"] for n in found} and time.monotonic() < deadline:
+            messages = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            found += [json.loads(json.loads(m["Body"])["Message"]) for m in messages]
+            if not messages:
+                time.sleep(0.1)
+        return found
 
     def ticket(self, number: str, claims: dict[str, Any]) -> dict[str, Any]:
         reply = self.api.call("GET", f"/v1/staff/tickets/{number}", claims=claims)
