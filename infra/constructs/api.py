@@ -1,16 +1,15 @@
 """The REST API: one Lambda behind API Gateway; public, partner (API key) and staff (Cognito) branches."""
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from infra.bundling import function_code
-from infra.constructs.layers import ARCHITECTURE, RUNTIME, SharedLayers
+from infra.constructs.functions import python_function
+from infra.constructs.layers import SharedLayers
 from infra.nag import acknowledge
 
 STAGE = "live"
@@ -52,23 +51,15 @@ class TicketApi(Construct):
         centre_time_zone: str,
     ) -> None:
         super().__init__(scope, id)
-        self.function = lambda_.Function(
+        self.function = python_function(
             self,
             "Function",
-            runtime=RUNTIME,
-            architecture=ARCHITECTURE,
-            handler="functions.api.handler.handler",
-            code=function_code("api"),
-            layers=layers.all,
-            memory_size=512,
-            timeout=Duration.seconds(10),
-            logging_format=lambda_.LoggingFormat.JSON,
-            log_group=logs.LogGroup(self, "FunctionLogs", retention=logs.RetentionDays.THREE_MONTHS),
+            package="api",
+            layers=layers,
             environment={
                 "TABLE_NAME": table.table_name,
                 "CENTRE_TIME_ZONE": centre_time_zone,
                 "POWERTOOLS_SERVICE_NAME": "hotline-api",
-                "POWERTOOLS_LOG_LEVEL": "INFO",
             },
         )
         table.grant(self.function, *TABLE_ACTIONS)
