@@ -12,7 +12,7 @@ from hotline.domain.ladder import Ladder
 from hotline.domain.policies import PolicyBook
 from hotline.domain.routing import RoutingTable
 from hotline.domain.staff import ADMIN_ROLES, StaffMember
-from hotline.domain.units import Unit
+from hotline.domain.units import Unit, climb
 from hotline.services import services
 from pydantic import BaseModel
 
@@ -93,14 +93,7 @@ class UnitChain(BaseModel):
 @router.get("/v1/staff/units/<unit_id>", summary="A unit and the chain above it, nearest first", tags=TAGS)
 def unit(unit_id: str) -> UnitChain:
     _staff()
-    chain: list[Unit] = []
-    next_id: str | None = unit_id
-    while next_id is not None and len(chain) < 16:
-        found = services().units.get(next_id)
-        if found is None:
-            break
-        chain.append(found)
-        next_id = found.parent_id
+    chain = climb(unit_id, services().units.get)
     if not chain:
         raise NotFound(f"no unit '{unit_id}'")
     return UnitChain(items=chain)

@@ -34,12 +34,12 @@ class DuePoint:
 def due_points(ticket: Ticket, rules: Rules) -> list[DuePoint]:
     """Every pending point of the ticket's running timers, earliest first."""
     policy = rules.policy(ticket)
+    calendar = rules.calendar(ticket)
     points: list[DuePoint] = []
     for name in CLOCKED:
         timer = ticket.handling.timers.get(name)
         if timer is None or not timer.running:
             continue
-        calendar = rules.calendar(ticket)
         if timer.breached_at is None:
             for fraction in policy.reminders:
                 if fraction not in timer.reminded:

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from hotline.domain.calendar import WorkingCalendar
 from hotline.domain.errors import FieldProblem, InvalidInput
@@ -11,7 +12,7 @@ from hotline.domain.policies import PolicyBook, SlaPolicy, TimerName
 from hotline.domain.routing import RoutingTable
 from hotline.domain.tickets import Ticket
 from hotline.domain.timers import Timer
-from hotline.domain.units import Unit
+from hotline.domain.units import Unit, climb
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,11 @@ class Rules:
     routing: RoutingTable
     calendar_of: Callable[[str], WorkingCalendar | None]
     unit_of: Callable[[str], Unit | None]
+
+    def __post_init__(self) -> None:
+        # One request or wake-up asks for the same calendar and units many times: read each once.
+        object.__setattr__(self, "calendar_of", cache(self.calendar_of))
+        object.__setattr__(self, "unit_of", cache(self.unit_of))
 
     def policy(self, ticket: Ticket) -> SlaPolicy:
         return self.policies.for_ticket(ticket.type, ticket.priority)
@@ -50,17 +56,6 @@ class Rules:
         and level 2 (the hotline office it belongs to), so levels keep their names (DESIGN.md §8).
         """
         if unit_id is None:
-            desk = self._climb(self.ladder.dispatch_desk)
+            desk = climb(self.ladder.dispatch_desk, self.unit_of)
             return desk[:1] + desk
-        return self._climb(unit_id)
-
-    def _climb(self, unit_id: str) -> list[Unit]:
-        chain: list[Unit] = []
-        next_id: str | None = unit_id
-        while next_id is not None and len(chain) < 16:
-            unit = self.unit_of(next_id)
-            if unit is None or unit in chain:
-                break
-            chain.append(unit)
-            next_id = unit.parent_id
-        return chain
+        return climb(unit_id, self.unit_of)
