@@ -97,7 +97,7 @@ def test_first_wake_routes_a_noise_complaint_to_urban_management() -> None:
     assert dispatched.data == {"unit_id": URBAN, "auto": True, "note": None}
 
     # Next: half of the 24 hours to accept.
-    assert wake == Wake(done=False, wake_at=local(2026, 9, 30, 22))
+    assert wake == Wake(local(2026, 9, 30, 22))
     assert ticket.handling.clock.wake_at == local(2026, 9, 30, 22)
     assert ticket.handling.clock.routed
     assert world.notifier.sent == []
@@ -113,7 +113,7 @@ def test_an_unroutable_ticket_waits_for_a_dispatcher_until_the_half_time_reminde
 
     ticket = world.ticket(number)
     assert (ticket.status, ticket.unit_id) == (Status.RECEIVED, None)
-    assert wake == Wake(done=False, wake_at=local(2026, 9, 30, 10, 15))
+    assert wake == Wake(local(2026, 9, 30, 10, 15))
     assert [e.type for e in world.timeline(number)] == ["ticket.created"]
     assert ticket.handling.clock.routed
 
@@ -143,7 +143,7 @@ def test_a_ticket_dispatched_by_hand_before_the_first_wake_is_not_rerouted() -> 
     number = world.receive()
     world.act(number, DISPATCHER, c.Dispatch(unit_id=MARKET, note="施工方是商户"))
 
-    assert world.wake(number, generation=1) == Wake(done=True)  # the intake clock was replaced
+    assert world.wake(number, generation=1) == Wake(None)  # the intake clock was replaced
     world.wake(number)
 
     ticket = world.ticket(number)
@@ -209,7 +209,7 @@ def test_an_undispatched_ticket_climbs_the_ladder_in_order_from_the_dispatch_des
         # A month (30 days) after the breach.
         (local(2026, 12, 2, 10, 30), [("ticket.escalated", "dispatch", "level 4", HQ)]),
     ]
-    assert world.wake(number) == Wake(done=True, wake_at=None)
+    assert world.wake(number) == Wake(None)
     assert world.ticket(number).handling.escalation_level == 4
 
 
@@ -233,7 +233,7 @@ def test_a_late_wake_handles_every_point_due_in_order_in_one_go() -> None:
     # The breach is dated at the due, not at the late wake-up.
     assert world.ticket(number).handling.timers[TimerName.DISPATCH].breached_at == local(2026, 9, 30, 10, 30)
     # Level 2 is due 2 working days after the breach (8 and 9 Oct); level 3's week (7 Oct) waits for it.
-    assert wake == Wake(done=False, wake_at=local(2026, 10, 9, 18))
+    assert wake == Wake(local(2026, 10, 9, 18))
 
 
 def test_dispatching_stops_the_dispatch_timer_reminders() -> None:
@@ -308,7 +308,7 @@ def test_a_reply_after_the_breach_stops_the_ladder() -> None:
 
     assert world.runner.restarts[-1] == (number, world.ticket(number).handling.clock.generation, None)
     world.at(local(2026, 10, 14, 18))
-    assert world.wake(number) == Wake(done=True, wake_at=None)
+    assert world.wake(number) == Wake(None)
     assert "level 2" not in str(summary(world.timeline(number)))
 
 
@@ -324,7 +324,7 @@ def test_a_wake_with_nothing_due_changes_nothing() -> None:
 
     wake = world.wake(number)
 
-    assert wake == Wake(done=False, wake_at=local(2026, 9, 30, 10, 15))
+    assert wake == Wake(local(2026, 9, 30, 10, 15))
     assert world.ticket(number) == before
     assert len(world.timeline(number)) == 1
     assert world.notifier.sent == []
@@ -352,13 +352,13 @@ def test_a_wake_of_an_older_generation_is_ignored() -> None:
     before = world.ticket(number)
     world.at(local(2026, 10, 20))
 
-    assert world.wake(number, generation=1) == Wake(done=True)
+    assert world.wake(number, generation=1) == Wake(None)
     assert world.ticket(number) == before
     assert world.notifier.sent == []
 
 
 def test_a_wake_for_an_unknown_ticket_ends_the_clock() -> None:
-    assert World().wake("2609-999999", generation=1) == Wake(done=True)
+    assert World().wake("2609-999999", generation=1) == Wake(None)
 
 
 def test_a_paused_ticket_has_no_clock_running() -> None:
@@ -369,7 +369,7 @@ def test_a_paused_ticket_has_no_clock_running() -> None:
     assert world.runner.restarts[-1] == (number, generation, None)
     world.at(local(2026, 12, 1))
 
-    assert world.wake(number) == Wake(done=True, wake_at=None)
+    assert world.wake(number) == Wake(None)
     assert "ticket.breached" not in world.event_types(number)
 
 

@@ -23,8 +23,12 @@ SAVE_ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class Wake:
-    done: bool
-    wake_at: datetime | None = None
+    wake_at: datetime | None
+    """The next due point; None when nothing more is due."""
+
+    @property
+    def done(self) -> bool:
+        return self.wake_at is None
 
 
 @dataclass
@@ -33,19 +37,19 @@ class TicketClock(Workshop):
         for _ in range(SAVE_ATTEMPTS):
             ticket = self.tickets.get(number)
             if ticket is None or ticket.handling.clock.generation != generation:
-                return Wake(done=True)
+                return Wake(None)
             change = self.begin(ticket, SYSTEM)
             self._route_once(change)
             _handle_due(change)
             wake_at = next_wake(change.ticket, change.rules)
             change.handling.clock.wake_at = wake_at
             if change.handling == ticket.handling:
-                return Wake(done=wake_at is None, wake_at=wake_at)
+                return Wake(wake_at)
             try:
                 self.commit(change)
             except Conflict:
                 continue  # a staff action got there first; look again
-            return Wake(done=wake_at is None, wake_at=wake_at)
+            return Wake(wake_at)
         raise RuntimeError(f"ticket {number} kept changing during the clock's wake-up")
 
     def _route_once(self, change: Change) -> None:
