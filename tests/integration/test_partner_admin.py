@@ -224,20 +224,26 @@ def test_concurrent_submissions_of_one_external_ref_make_one_ticket(
 
 
 @pytest.fixture
-def slow_intake(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Hold the first request inside intake long enough that every retry meets it in progress."""
+def slow_intake(api: Api, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Hold the first request inside intake long enough that every retry meets it in progress.
+
+    The event is set once a request is inside intake (its idempotency record is then in progress).
+    """
     intake = services().intake
     register = intake.register
+    inside = threading.Event()
 
     def slow(*args: Any, **kwargs: Any) -> Any:
+        inside.set()
         time.sleep(1.0)
         return register(*args, **kwargs)
 
     monkeypatch.setattr(intake, "register", slow)
+    return inside
 
 
 def test_concurrent_retries_with_one_key_get_one_ticket_and_the_same_201(
-    api: Api, partners: dict[str, str], serialized_moto: None, slow_intake: None
+    api: Api, partners: dict[str, str], serialized_moto: None, slow_intake: threading.Event
 ) -> None:
     barrier = threading.Barrier(8)
 
@@ -257,11 +263,11 @@ def test_concurrent_retries_with_one_key_get_one_ticket_and_the_same_201(
 
 
 def test_a_different_body_under_a_running_key_is_422_at_once(
-    api: Api, partners: dict[str, str], serialized_moto: None, slow_intake: None
+    api: Api, partners: dict[str, str], serialized_moto: None, slow_intake: threading.Event
 ) -> None:
     with ThreadPoolExecutor(max_workers=2) as pool:
         first = pool.submit(submit, api, partners["crm"], TICKET, "k-2")
-        time.sleep(0.15)
+        assert slow_intake.wait(timeout=30)  # the first request holds the key
         other = submit(api, partners["crm"], {**TICKET, "subject": "另一件事"}, "k-2")
         refused_while_running = not first.done()  # refused at once, not after waiting for the first
         assert first.result().status == 201
