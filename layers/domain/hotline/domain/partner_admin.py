@@ -8,12 +8,12 @@ a revoked partner issues a new key and reinstates it.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from hotline.domain.clock import Clock
 from hotline.domain.errors import Conflict, NotFound
 from hotline.domain.paging import Page, PageRequest
-from hotline.domain.partners import KeyUsage, Partner, Quota, api_key_hash
+from hotline.domain.partners import IssuedKey, KeyUsage, Partner, Quota, api_key_hash
 from hotline.domain.ports import PartnerDirectory, PartnerKeys
 from hotline.domain.staff import Role, StaffMember
 
@@ -53,14 +53,7 @@ class PartnerAdmin:
         now = self.clock.now()
         partner = Partner(id=partner_id, name=name, contact_email=contact_email, quota=quota, created_at=now)
         issued = self.keys.issue(partner)
-        stored = partner.model_copy(
-            update={
-                "api_key_id": issued.key_id,
-                "api_key_hash": api_key_hash(issued.value),
-                "usage_plan_id": issued.usage_plan_id,
-                "key_issued_at": now,
-            }
-        )
+        stored = _with_key(partner, issued, now)
         try:
             self.partners.add(stored)
         except BaseException:
@@ -73,16 +66,7 @@ class PartnerAdmin:
         _require_admin(by)
         partner = self._get(partner_id)
         issued = self.keys.rotate(partner)
-        updated = partner.model_copy(
-            update={
-                "api_key_id": issued.key_id,
-                "api_key_hash": api_key_hash(issued.value),
-                "usage_plan_id": issued.usage_plan_id,
-                "active": True,
-                "key_issued_at": self.clock.now(),
-                "revoked_at": None,
-            }
-        )
+        updated = _with_key(partner, issued, self.clock.now()).model_copy(update={"active": True, "revoked_at": None})
         try:
             self.partners.save(updated)
         except BaseException:
@@ -133,3 +117,15 @@ def _require_admin(by: StaffMember) -> None:
 
 def _exists(partner_id: str) -> Conflict:
     return Conflict(f"a partner with id {partner_id!r} already exists", code="partner_exists")
+
+
+def _with_key(partner: Partner, issued: IssuedKey, at: datetime) -> Partner:
+    """The partner pointing at a newly issued key (its id, plan and value's hash; never the value)."""
+    return partner.model_copy(
+        update={
+            "api_key_id": issued.key_id,
+            "api_key_hash": api_key_hash(issued.value),
+            "usage_plan_id": issued.usage_plan_id,
+            "key_issued_at": at,
+        }
+    )

@@ -1,15 +1,16 @@
 """What the domain needs from storage. The DynamoDB store implements these; unit tests use fakes."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from pydantic import BaseModel
 
+from hotline.domain.calendar import WorkingCalendar
 from hotline.domain.catalog import Catalog, Channel, TicketType
 from hotline.domain.ladder import Ladder
 from hotline.domain.notifications import Notification
 from hotline.domain.paging import Page, PageRequest
-from hotline.domain.partners import Partner
+from hotline.domain.partners import IssuedKey, KeyUsage, Partner
 from hotline.domain.policies import PolicyBook
 from hotline.domain.routing import RoutingTable
 from hotline.domain.tickets import Status, Ticket, TicketEvent
@@ -85,20 +86,12 @@ class PartnerRepository(Protocol):
     def save(self, partner: Partner) -> None: ...
 
 
-from hotline.domain.calendar import WorkingCalendar  # noqa: E402  (appended; belongs with the imports above)
-
-
 class CalendarRepository(Protocol):
     def get(self, calendar_id: str) -> WorkingCalendar | None:
         """The stored calendar; `cn` falls back to the built-in China calendar until one is stored."""
         ...
 
     def save(self, calendar: WorkingCalendar) -> None: ...
-
-
-from datetime import date  # noqa: E402  (appended with PartnerKeys; belongs with the imports above)
-
-from hotline.domain.partners import IssuedKey, KeyUsage  # noqa: E402
 
 
 class PartnerDirectory(PartnerRepository, Protocol):
