@@ -10,7 +10,17 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.api import errors
 from functions.api.idempotency import config as idempotency_config
 from functions.api.limits import oversize_body
-from functions.api.routes import calendars, handling, open311, partner, partners_admin, public, rules_admin, staff
+from functions.api.routes import (
+    calendars,
+    handling,
+    open311,
+    partner,
+    partners_admin,
+    public,
+    rules_admin,
+    staff,
+    webhooks,
+)
 
 logger = Logger(service="hotline-api")
 
@@ -23,6 +33,7 @@ app.include_router(calendars.router)
 app.include_router(handling.router)
 app.include_router(rules_admin.router)
 app.include_router(open311.router)
+app.include_router(webhooks.router)
 errors.install(app)
 app.configure_openapi(title="Hotline API", version="1.0.0")
 app.enable_swagger(path="/v1/docs")

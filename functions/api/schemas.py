@@ -3,17 +3,15 @@
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from hotline.domain.catalog import Catalog, Channel, Priority, TicketType
+from hotline.domain.catalog import Catalog, Channel, TicketType
 from hotline.domain.clock import UtcDatetime
 from hotline.domain.policies import TimerName
 from hotline.domain.queries import TicketRecord
+from hotline.domain.ticket_view import TicketView
 from hotline.domain.tickets import (
     Actor,
-    Attachment,
-    Contact,
     Counts,
     ExtensionRequest,
-    Location,
     Resolution,
     Status,
     Ticket,
@@ -120,36 +118,6 @@ class CustomerTicketView(BaseModel):
             note=t.handling.public_note,
             resolution=t.handling.resolution,
             timeline=events,
-        )
-
-
-class TicketView(BaseModel):
-    """The full ticket, for its partner and for staff."""
-
-    number: str
-    status: Status
-    unit_id: str | None = Field(description="The unit handling it, once dispatched.")
-    escalation_level: int
-    overdue: bool
-    channel: Channel
-    type: TicketType
-    category: str
-    priority: Priority
-    subject: str
-    description: str
-    location: Location | None
-    contact: Contact | None
-    demands: str | None
-    attachments: list[Attachment]
-    external_ref: str | None
-    received_at: UtcDatetime
-    updated_at: UtcDatetime
-
-    @classmethod
-    def of(cls, ticket: Ticket) -> "TicketView":
-        fields = ticket.model_dump(include=set(cls.model_fields))
-        return cls.model_validate(
-            {**fields, "escalation_level": ticket.handling.escalation_level, "overdue": ticket.overdue}
         )
 
 

@@ -283,7 +283,7 @@ def test_an_unknown_unit_is_invalid_input_naming_the_field() -> None:
 
 def _change(unit_id: str | None) -> Change:
     ids = iter(range(100))
-    return Change.of(ticket(unit_id=unit_id), SYSTEM, RECEIVED, demo_rules(), lambda: f"e{next(ids)}")
+    return Change.of(ticket(unit_id=unit_id), SYSTEM, RECEIVED, demo_rules(), lambda at: f"e{next(ids)}")
 
 
 @pytest.mark.parametrize(

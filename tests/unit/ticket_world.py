@@ -73,7 +73,7 @@ class World:
     def __post_init__(self) -> None:
         ids = count(1)
 
-        def new_id() -> str:
+        def new_id(at: datetime | None = None) -> str:
             return f"id-{next(ids)}"
 
         def rules() -> Rules:

@@ -6,9 +6,10 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from hotline.domain.intake import Registration
 from hotline.domain.paging import DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest
+from hotline.domain.ticket_view import TicketView
 from hotline.domain.tickets import Ticket
 
-from functions.api.schemas import TicketCreated, TicketList, TicketView
+from functions.api.schemas import TicketCreated, TicketList
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
 NextToken = Annotated[str | None, Query(alias="next", max_length=2048, description="Token from the previous page.")]

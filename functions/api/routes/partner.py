@@ -14,13 +14,14 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.catalog import Channel
 from hotline.domain.errors import DuplicateExternalRef
 from hotline.domain.partners import Partner, partner_actor
+from hotline.domain.ticket_view import TicketView
 from hotline.services import services
 from pydantic import AwareDatetime
 
 from functions.api.idempotency import once
 from functions.api.identity import partner_of
 from functions.api.routes.common import Limit, NextToken, created, page_request, ticket_list
-from functions.api.schemas import PartnerTicketIn, TicketCreated, TicketList, TicketView
+from functions.api.schemas import PartnerTicketIn, TicketCreated, TicketList
 
 router = APIGatewayRouter()
 

@@ -6,19 +6,27 @@ from functools import lru_cache
 from hotline.domain.intake import Intake
 from hotline.domain.lifecycle import Lifecycle
 from hotline.domain.partner_admin import PartnerAdmin
+from hotline.domain.partner_webhooks import PartnerWebhooks
 from hotline.domain.queries import TicketQueries
 from hotline.domain.rules import Rules
 from hotline.domain.ticket_clock import TicketClock
+from hotline.domain.webhook_sender import WebhookSender
 from hotline.settings import Settings, settings
 from hotline.store.api_keys import ApiGatewayKeys
 from hotline.store.calendars import DynamoCalendarRepository
 from hotline.store.clock_runner import StepFunctionsRunner
 from hotline.store.config import DynamoCatalogRepository, DynamoPartnerRepository, DynamoUnitRepository
+from hotline.store.event_bus import EventBridgeBus
 from hotline.store.models import bind
 from hotline.store.notifier import SnsNotifier
 from hotline.store.rules import DynamoRulesRepository
 from hotline.store.tickets import DynamoTicketRepository
+from hotline.store.webhook_queue import SqsWebhookQueue
+from hotline.store.webhook_transport import HttpTransport
+from hotline.store.webhooks import DynamoDeliveryLog, DynamoWebhookSubscriptions
 from hotline.timescale import ScaledClock
+
+WEBHOOK_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,10 @@ class Services:
     lifecycle: Lifecycle
     ticket_clock: TicketClock
     runner: StepFunctionsRunner
+    event_bus: EventBridgeBus
+    partner_webhooks: PartnerWebhooks
+    webhook_sender: WebhookSender
+    webhook_queue: SqsWebhookQueue
 
 
 def build(config: Settings) -> Services:
@@ -48,6 +60,10 @@ def build(config: Settings) -> Services:
     stored_rules = DynamoRulesRepository(models)
     runner = StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock)
     notifier = SnsNotifier(config.notifications_topic_arn, config.aws_region)
+    subscriptions = DynamoWebhookSubscriptions(models)
+    deliveries = DynamoDeliveryLog(models, clock)
+    webhook_queue = SqsWebhookQueue(config.webhook_queue_url, config.aws_region, clock)
+    loopback = config.webhook_allow_loopback
 
     def rules() -> Rules:
         return Rules(stored_rules.policies(), stored_rules.ladder(), stored_rules.routing(), calendars.get, units.get)
@@ -64,6 +80,16 @@ def build(config: Settings) -> Services:
         lifecycle=Lifecycle(tickets, rules, notifier, clock, runner=runner),
         ticket_clock=TicketClock(tickets, rules, notifier, clock),
         runner=runner,
+        event_bus=EventBridgeBus(config.event_bus_name, config.aws_region),
+        partner_webhooks=PartnerWebhooks(subscriptions, deliveries, webhook_queue, clock, allow_loopback=loopback),
+        webhook_sender=WebhookSender(
+            subscriptions,
+            deliveries,
+            HttpTransport(WEBHOOK_TIMEOUT_SECONDS, allow_loopback=loopback),
+            clock,
+            signing_clock=ScaledClock(clock.origin),
+        ),
+        webhook_queue=webhook_queue,
     )
 
 

@@ -16,6 +16,9 @@ class Settings(BaseSettings):
     api_stage: str = "live"
     clock_state_machine_arn: str = Field(default="", description="The ticket clock; empty runs no clock (API tests).")
     notifications_topic_arn: str = Field(default="", description="SNS topic for units; empty sends nothing.")
+    event_bus_name: str = Field(default="", description="Where ticket events are published; empty publishes nothing.")
+    webhook_queue_url: str = Field(default="", description="The webhook delivery queue (redeliveries, backing off).")
+    webhook_allow_loopback: bool = Field(default=False, description="Local cloud only: deliver to http://127.0.0.1.")
     time_scale: float = Field(default=1.0, gt=0, description="Local cloud only: domain seconds per wall second.")
     time_origin: datetime = Field(
         default_factory=lambda: datetime.now(UTC), description="Local cloud only: where scaled time starts."

@@ -23,6 +23,10 @@ class ScaledClock:
         # Milliseconds, as every stored and shown timestamp has: differences then add up exactly.
         return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
+    def wall_duration(self, span: timedelta) -> timedelta:
+        """How long `span` of domain time takes on the wall clock."""
+        return span / self.factor
+
     def wall_time(self, moment: datetime) -> datetime:
         """The wall-clock instant a Wait state must reach for domain time to have passed `moment`."""
         real = self.origin + (moment - self.origin) / self.factor if self.factor != 1 else moment

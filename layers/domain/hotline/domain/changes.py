@@ -4,7 +4,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from uuid import uuid4
 
 from hotline.domain.clock import Clock
 from hotline.domain.ladder import LEVEL_NAMES
@@ -12,7 +11,7 @@ from hotline.domain.notifications import Notification
 from hotline.domain.policies import TimerName
 from hotline.domain.ports import Notifier, TicketRepository
 from hotline.domain.rules import Rules
-from hotline.domain.tickets import Actor, Handling, Ticket, TicketEvent
+from hotline.domain.tickets import Actor, Handling, Ticket, TicketEvent, new_event_id
 
 
 @dataclass
@@ -21,12 +20,14 @@ class Change:
     actor: Actor
     now: datetime
     rules: Rules
-    new_id: Callable[[], str]
+    new_id: Callable[[datetime], str]
     events: list[TicketEvent] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
 
     @classmethod
-    def of(cls, ticket: Ticket, actor: Actor, now: datetime, rules: Rules, new_id: Callable[[], str]) -> "Change":
+    def of(
+        cls, ticket: Ticket, actor: Actor, now: datetime, rules: Rules, new_id: Callable[[datetime], str]
+    ) -> "Change":
         return cls(ticket.model_copy(deep=True), actor, now, rules, new_id)
 
     @property
@@ -34,9 +35,8 @@ class Change:
         return self.ticket.handling
 
     def record(self, event_type: str, **data: Any) -> None:
-        event = TicketEvent(
-            id=self.new_id(), type=event_type, number=self.ticket.number, actor=self.actor, at=self.now, data=data
-        )
+        number, at = self.ticket.number, self.now
+        event = TicketEvent(id=self.new_id(at), type=event_type, number=number, actor=self.actor, at=at, data=data)
         self.events.append(event)
 
     def notify(self, kind: str, level: int, message: str, timer: TimerName | None = None) -> list[str]:
@@ -81,7 +81,7 @@ class Workshop:
     rules: Callable[[], Rules]
     notifier: Notifier
     clock: Clock
-    new_id: Callable[[], str] = field(default=lambda: uuid4().hex, kw_only=True)
+    new_id: Callable[[datetime], str] = field(default=new_event_id, kw_only=True)
 
     def begin(self, ticket: Ticket, actor: Actor) -> Change:
         return Change.of(ticket, actor, self.clock.now(), self.rules(), self.new_id)

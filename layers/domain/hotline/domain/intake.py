@@ -13,7 +13,7 @@ from hotline.domain.policies import TimerName
 from hotline.domain.ports import CatalogRepository, ClockRunner, TicketRepository
 from hotline.domain.privacy import phone_hash
 from hotline.domain.rules import Rules
-from hotline.domain.tickets import Actor, ClockState, Handling, Ticket, TicketDraft, TicketEvent
+from hotline.domain.tickets import Actor, ClockState, Handling, Ticket, TicketDraft, TicketEvent, new_event_id
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Intake:
             updated_at=now,
         )
         created = TicketEvent(
-            id=self.new_id(),
+            id=new_event_id(now),
             type="ticket.created",
             number="",
             actor=actor,

@@ -12,9 +12,11 @@ from hotline.domain.notifications import Notification
 from hotline.domain.paging import Page, PageRequest
 from hotline.domain.partners import IssuedKey, KeyUsage, Partner
 from hotline.domain.policies import PolicyBook
+from hotline.domain.publication import PublishedEvent
 from hotline.domain.routing import RoutingTable
 from hotline.domain.tickets import Status, Ticket, TicketEvent
 from hotline.domain.units import Unit
+from hotline.domain.webhooks import Delivery, Response, Subscription
 
 
 class TicketFilter(BaseModel):
@@ -129,4 +131,40 @@ class PartnerKeys(Protocol):
 
     def usage(self, partner: Partner, first_day: date, last_day: date) -> KeyUsage:
         """Requests per UTC day on the partner's plan; `available=False` where the gateway does not report it."""
+        ...
+
+
+class EventBus(Protocol):
+    def publish(self, events: list[PublishedEvent]) -> None:
+        """Put every event on the bus, or raise (the stream then retries the whole write)."""
+        ...
+
+
+class WebhookSubscriptions(Protocol):
+    def get(self, partner_id: str) -> Subscription | None: ...
+
+    def put(self, subscription: Subscription) -> None: ...
+
+    def delete(self, partner_id: str) -> None: ...
+
+
+class DeliveryLog(Protocol):
+    def get(self, partner_id: str, event_id: str) -> Delivery | None: ...
+
+    def put(self, delivery: Delivery) -> None: ...
+
+    def list(self, partner_id: str, page: PageRequest) -> Page[Delivery]:
+        """Newest event first."""
+        ...
+
+
+class WebhookTransport(Protocol):
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> Response:
+        """POST once (no redirects followed); a failure to connect is a Response without a status code."""
+        ...
+
+
+class RedeliveryQueue(Protocol):
+    def redeliver(self, partner_id: str, event_id: str) -> None:
+        """Queue another delivery of a logged event (it then retries and dead-letters like the first)."""
         ...

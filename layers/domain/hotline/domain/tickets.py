@@ -1,5 +1,7 @@
 """The ticket (工单): what a customer asked, where it stands, and what happened to it."""
 
+import secrets
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
@@ -93,6 +95,11 @@ class Actor(BaseModel):
 
 
 SYSTEM = Actor(role="system")
+
+
+def new_event_id(at: datetime) -> str:
+    """32 hex digits that sort by time (milliseconds, then 80 random bits): logs keyed by it list in order."""
+    return f"{round(at.timestamp() * 1000):012x}{secrets.token_hex(10)}"
 
 
 class TicketEvent(BaseModel):

@@ -1,12 +1,15 @@
 """PynamoDB models of the single Hotline table (the CDK table in infra/constructs/storage.py matches).
 
 Items, by key:
-  TICKET#<number> / TICKET            the ticket (indexed by the GSIs below)
+  TICKET#<number> / TICKET            the ticket (indexed by the GSIs below), with the events of its latest
+                                      write as `outbox`: the table's stream publishes them from there
   TICKET#<number> / EVENT#<at>#<id>   its timeline, written in the same transaction as each change
   SERIAL#<YYMM>   / SERIAL            the month's last ticket serial
   PARTNER#<id>    / PARTNER           a partner;  APIKEY#<key id> / APIKEY  points a key at it
   PARTNERS        / PARTNER#<id>      a copy of each partner, so admins list them with one Query
   EXTREF#<partner>#<ref> / EXTREF     the ticket a partner's external_ref names (claimed with the ticket)
+  PARTNER#<id>    / WEBHOOK           the partner's webhook endpoint and signing secret
+  PARTNER#<id>    / DELIVERY#<event>  the delivery log, one item per event (expires through TTL)
   CONFIG#<name>   / CONFIG            configuration documents (catalogue …)
   UNIT#<id>       / UNIT              a handling unit and its parent
   idempotency#…   / <hash>            Powertools idempotency records (expire through TTL)
@@ -75,6 +78,7 @@ def bind(table_name: str, region: str) -> TableModels:
         "received_key": UnicodeAttribute(),
         "updated_key": UnicodeAttribute(),
         "channel_key": UnicodeAttribute(),
+        "outbox": JSONAttribute(null=True),
         "version": VersionAttribute(),
     }
     ticket_attrs.update({f"{name}_index": _index(name)() for name in TICKET_INDEXES})
@@ -93,11 +97,12 @@ def bind(table_name: str, region: str) -> TableModels:
         serial = NumberAttribute()
 
     class ItemModel(Model):
-        """Small documents addressed by key: partners, key pointers, configuration."""
+        """Small documents addressed by key: partners, key pointers, configuration, delivery logs."""
 
         Meta = meta  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
         doc = JSONAttribute()
+        expires_at = NumberAttribute(null=True)  # the table's TTL attribute (Unix seconds)
 
     return TableModels(ticket_model, EventModel, SerialModel, ItemModel)

@@ -62,8 +62,9 @@ class DynamoTicketRepository:
             try:
                 with TransactWrite(connection=self._connection) as tx:
                     self._advance_serial(tx, month, current)
-                    tx.save(self._ticket_item(numbered), condition=self._m.ticket.pk.does_not_exist())
-                    tx.save(self._event_item(event.model_copy(update={"number": number}), 0))
+                    created = event.model_copy(update={"number": number})
+                    tx.save(self._ticket_item(numbered, [created]), condition=self._m.ticket.pk.does_not_exist())
+                    tx.save(self._event_item(created, 0))
                     self._claim_external_ref(tx, numbered)
                 return numbered.model_copy(update={"version": 1})
             except TransactWriteError as error:
@@ -98,7 +99,7 @@ class DynamoTicketRepository:
             tx.save(claim, condition=self._m.item.pk.does_not_exist())
 
     def save(self, ticket: Ticket, events: list[TicketEvent]) -> Ticket:
-        item = self._ticket_item(ticket)
+        item = self._ticket_item(ticket, events)
         item.version = ticket.version  # the transaction then requires the stored version to be this one
         try:
             with TransactWrite(connection=self._connection) as tx:
@@ -126,7 +127,7 @@ class DynamoTicketRepository:
         condition = self._m.serial.pk.does_not_exist() if first else self._m.serial.serial == current
         tx.save(serial, condition=condition)
 
-    def _ticket_item(self, ticket: Ticket) -> Any:
+    def _ticket_item(self, ticket: Ticket, events: list[TicketEvent]) -> Any:
         received = to_iso_z(ticket.received_at)
         return self._m.ticket(
             ticket_pk(ticket.number),
@@ -143,6 +144,7 @@ class DynamoTicketRepository:
             received_key=_sort_key(received, ticket.number),
             updated_key=_sort_key(to_iso_z(ticket.updated_at), ticket.number),
             channel_key=f"{ticket.type.value}#{_sort_key(received, ticket.number)}",
+            outbox=[event.model_dump(mode="json") for event in events],
         )
 
     def _event_item(self, event: TicketEvent, index: int) -> Any:

@@ -1,0 +1,127 @@
+"""A partner's webhook: register its endpoint, read the delivery log, and ask for a delivery again.
+
+The signing secret appears only in the registration response (`Cache-Control: no-store`); registering
+again replaces the endpoint and the secret at once.
+"""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from hotline.domain.clock import UtcDatetime
+from hotline.domain.partners import Partner
+from hotline.domain.webhooks import (
+    EVENT_ID_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    Attempt,
+    Delivery,
+    DeliveryStatus,
+    Subscription,
+    WebhookPayload,
+)
+from hotline.services import services
+from pydantic import BaseModel, ConfigDict, Field
+
+from functions.api.identity import partner_of
+from functions.api.routes.common import Limit, NextToken, page_request
+
+router = APIGatewayRouter()
+
+EventId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="The event id (Hotline-Event-Id).")]
+SIGNING = (
+    f"Each POST carries {EVENT_ID_HEADER}, {TIMESTAMP_HEADER} (Unix seconds) and {SIGNATURE_HEADER}: "
+    "`v1=` + hex HMAC-SHA256 with this secret over `<timestamp>.<raw body>`."
+)
+
+
+class WebhookIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(min_length=8, max_length=2048, examples=["https://crm.example.com/hotline/events"])
+
+
+class WebhookView(BaseModel):
+    url: str
+    created_at: UtcDatetime
+
+    @classmethod
+    def of(cls, subscription: Subscription) -> "WebhookView":
+        return cls(url=subscription.url, created_at=subscription.created_at)
+
+
+class WebhookRegistered(WebhookView):
+    secret: str = Field(description="Verifies our signatures. Shown only now: store it safely.")
+    signing: str = Field(default=SIGNING)
+
+
+class DeliveryView(BaseModel):
+    event_id: str
+    type: str
+    ticket_number: str
+    status: DeliveryStatus = Field(description="pending, retrying, delivered, or failed (attempts used up).")
+    attempt_count: int
+    attempts: list[Attempt] = Field(description="The latest attempts, oldest first.")
+    next_attempt_at: UtcDatetime | None
+    delivered_at: UtcDatetime | None
+    payload: WebhookPayload = Field(description="The body that is sent (signed anew on each attempt).")
+
+    @classmethod
+    def of(cls, delivery: Delivery) -> "DeliveryView":
+        return cls.model_validate(delivery.model_dump(include=set(cls.model_fields)))
+
+
+class DeliveryList(BaseModel):
+    items: list[DeliveryView] = Field(description="Newest event first.")
+    next: str | None = None
+
+
+def _partner() -> Partner:
+    return partner_of(router.current_event, services().partners)
+
+
+@router.put(
+    "/v1/partner/webhook",
+    summary="Register (or replace) your webhook endpoint; returns a new signing secret",
+    tags=["partner: webhooks"],
+)
+def register(webhook: Annotated[WebhookIn, Body()]) -> Response[WebhookRegistered]:
+    subscription = services().partner_webhooks.register(_partner(), webhook.url)
+    body = WebhookRegistered(url=subscription.url, created_at=subscription.created_at, secret=subscription.secret)
+    return Response(
+        status_code=200, content_type=content_types.APPLICATION_JSON, body=body, headers={"Cache-Control": "no-store"}
+    )
+
+
+@router.get("/v1/partner/webhook", summary="Your webhook endpoint", tags=["partner: webhooks"])
+def read() -> WebhookView:
+    return WebhookView.of(services().partner_webhooks.get(_partner()))
+
+
+@router.delete("/v1/partner/webhook", summary="Stop webhook deliveries", tags=["partner: webhooks"])
+def remove() -> Response[None]:
+    services().partner_webhooks.remove(_partner())
+    return Response(status_code=204)
+
+
+@router.get("/v1/partner/webhook/deliveries", summary="The delivery log, newest first", tags=["partner: webhooks"])
+def deliveries(limit: Limit = 50, next_token: NextToken = None) -> DeliveryList:
+    page = services().partner_webhooks.deliveries(_partner(), page_request(limit, next_token))
+    return DeliveryList(items=[DeliveryView.of(d) for d in page.items], next=page.next)
+
+
+@router.get("/v1/partner/webhook/deliveries/<event_id>", summary="One event's delivery", tags=["partner: webhooks"])
+def delivery(event_id: EventId) -> DeliveryView:
+    return DeliveryView.of(services().partner_webhooks.delivery(_partner(), event_id))
+
+
+@router.post(
+    "/v1/partner/webhook/deliveries/<event_id>/redeliver",
+    summary="Deliver an event again (with fresh retries)",
+    tags=["partner: webhooks"],
+    responses={202: {"description": "Queued", "content": {"application/json": {"model": DeliveryView}}}},
+)
+def redeliver(event_id: EventId) -> Response[DeliveryView]:
+    queued = services().partner_webhooks.redeliver(_partner(), event_id)
+    return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=DeliveryView.of(queued))
