@@ -8,6 +8,8 @@ from infra.constructs.identity import StaffDirectory
 from infra.constructs.layers import SharedLayers
 from infra.constructs.storage import TicketStore
 from infra.constructs.ticket_clock import TicketClock
+from infra.constructs.ticket_events import TicketEvents
+from infra.constructs.webhooks import Webhooks
 from infra.nag import acknowledge
 
 CENTRE_TIME_ZONE = "Asia/Shanghai"
@@ -22,14 +24,12 @@ class HotlineStack(Stack):
         api = TicketApi(
             self, "Api", table=store.table, layers=layers, user_pool=staff.user_pool, centre_time_zone=CENTRE_TIME_ZONE
         )
-        clock = TicketClock(
-            self,
-            "Clock",
-            table=store.table,
-            layers=layers,
-            environment={"TABLE_NAME": store.table.table_name, "CENTRE_TIME_ZONE": CENTRE_TIME_ZONE},
-        )
+        environment = {"TABLE_NAME": store.table.table_name, "CENTRE_TIME_ZONE": CENTRE_TIME_ZONE}
+        clock = TicketClock(self, "Clock", table=store.table, layers=layers, environment=environment)
         clock.let_restart(api.function)
+        events = TicketEvents(self, "Events", table=store.table, layers=layers, environment=environment)
+        webhooks = Webhooks(self, "Webhooks", bus=events.bus, table=store.table, layers=layers, environment=environment)
+        webhooks.let_redeliver(api.function)
         CfnOutput(self, "ApiUrl", value=api.rest_api.url)
         CfnOutput(self, "RestApiId", value=api.rest_api.rest_api_id)
         CfnOutput(self, "Stage", value=STAGE)
@@ -39,6 +39,9 @@ class HotlineStack(Stack):
         CfnOutput(self, "ApiFunctionName", value=api.function.function_name)
         CfnOutput(self, "ClockStateMachineArn", value=clock.state_machine.state_machine_arn)
         CfnOutput(self, "NotificationsTopicArn", value=clock.topic.topic_arn)
+        CfnOutput(self, "EventBusName", value=events.bus.event_bus_name)
+        CfnOutput(self, "WebhookQueueUrl", value=webhooks.queue.queue_url)
+        CfnOutput(self, "WebhookDeadLetterQueueUrl", value=webhooks.dead_letters.queue_url)
         acknowledge(
             self,
             "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
