@@ -38,6 +38,9 @@ class TicketEvents(Construct):
             enforce_ssl=True,
             retention_period=Duration.days(14),
         )
+        acknowledge(
+            self.unpublished, "AwsSolutions::AwsSolutions-SQS3", "It is the stream's own dead-letter destination."
+        )
         self.function.add_event_source(
             sources.DynamoEventSource(
                 table,
