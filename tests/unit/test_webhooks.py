@@ -40,7 +40,11 @@ def test_the_signature_is_hmac_sha256_over_timestamp_dot_body() -> None:
 
 @pytest.mark.parametrize(
     ("url", "loopback"),
-    [("https://crm.example.com/hooks", False), ("https://93.184.216.34:8443/x", False), ("http://127.0.0.1:9000/", True)],
+    [
+        ("https://crm.example.com/hooks", False),
+        ("https://93.184.216.34:8443/x", False),
+        ("http://127.0.0.1:9000/", True),
+    ],
 )
 def test_public_https_endpoints_are_accepted_and_loopback_only_locally(url: str, loopback: bool) -> None:
     assert check_url(url, allow_loopback=loopback) == url
