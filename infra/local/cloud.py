@@ -1,4 +1,4 @@
-"""The local cloud: moto server + the deployed stack + in-process Lambdas + the API Gateway stand-in."""
+"""The local cloud: moto server + the deployed stack + in-process Lambdas + their pollers + the API Gateway stand-in."""
 
 import json
 import logging
@@ -16,9 +16,10 @@ from typing import Any
 
 from moto.server import ThreadedMotoServer
 
-from infra.local import atomic, lambdas, stepfunctions
+from infra.local import atomic, events, lambdas, pollers, stepfunctions
 from infra.local.deploy import REGION, Deployment, deploy, synthesize
 from infra.local.gateway import Gateway, serve
+from infra.local.pollers import Pollers
 from infra.local.seed import DemoData, seed
 
 
@@ -58,6 +59,7 @@ class LocalCloud:
     demo: DemoData
     http: ThreadingHTTPServer
     moto: ThreadedMotoServer
+    pollers: Pollers
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -77,6 +79,7 @@ class LocalCloud:
 
     def stop(self) -> None:
         self.http.shutdown()
+        self.pollers.stop()
         self.moto.stop()
 
 
@@ -96,8 +99,10 @@ def start(port: int, state_dir: Path, host: str = "127.0.0.1", time_scale: float
     lambdas.install()
     atomic.install()
     stepfunctions.install()
+    events.install()
     deployment = deploy(synthesize(state_dir / "cdk.out"), state_dir / "assets")
+    running = pollers.start()  # before the seed's writes, which the stream pollers deliver too
     demo = seed(deployment)
     http = serve(Gateway(deployment, moto_url), host, port)
     threading.Thread(target=http.serve_forever, name="gateway", daemon=True).start()
-    return LocalCloud(f"http://{host}:{port}", moto_url, deployment, demo, http, moto)
+    return LocalCloud(f"http://{host}:{port}", moto_url, deployment, demo, http, moto, running)
