@@ -45,6 +45,8 @@ def _prepare_process(moto_port: int, time_scale: float) -> None:
     os.environ.pop("AWS_PROFILE", None)
     # Read by hotline.settings in the in-process Lambdas: deadlines run `time_scale` times faster from now.
     os.environ.update(TIME_SCALE=str(time_scale), TIME_ORIGIN=datetime.now(UTC).isoformat())
+    # Partners' webhook endpoints here are on this machine (http://127.0.0.1:<port>), which AWS would refuse.
+    os.environ["WEBHOOK_ALLOW_LOOPBACK"] = "true"
     warnings.filterwarnings("ignore", module="moto")
     warnings.filterwarnings("ignore", message=".*not supported by moto's CloudFormation.*")
     for noisy in ("werkzeug", "moto", "botocore", "urllib3"):
