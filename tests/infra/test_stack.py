@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk.assertions import Match
+from hotline.domain.publication import SOURCE
 from hotline.domain.staff import Role
+from hotline.domain.webhooks import MAX_ATTEMPTS
 from hotline.store.models import TICKET_INDEXES, bind
 
 from tests.infra.conftest import Synthesized
@@ -399,3 +401,83 @@ def test_asl_sleeps_wakes_with_retries_and_stops_when_done(synthesized: Synthesi
     (only,) = rule["Choices"]
     assert only == {"Variable": "$.done", "BooleanEquals": True, "Next": done}
     assert rule["Default"] == sleep
+
+
+# -- ticket events and webhooks -------------------------------------------------------------------------
+
+EVENTS_HANDLER = "functions.events.handler.handler"
+WEBHOOKS_HANDLER = "functions.webhooks.handler.handler"
+STREAM_READ = {"dynamodb:ListStreams", "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
+
+
+def _mapping_of(synthesized: Synthesized, function: str) -> dict[str, Any]:
+    mappings = synthesized.of_type("AWS::Lambda::EventSourceMapping")
+    _, mapping = _only({n: m for n, m in mappings.items() if m["Properties"]["FunctionName"] == {"Ref": function}})
+    props: dict[str, Any] = mapping["Properties"]
+    return props
+
+
+def _queue_named(synthesized: Synthesized, part: str) -> tuple[str, dict[str, Any]]:
+    return _only({n: q for n, q in synthesized.of_type("AWS::SQS::Queue").items() if part in n})
+
+
+def test_the_table_stream_feeds_only_ticket_writes_to_the_events_function(synthesized: Synthesized) -> None:
+    (table, _) = _only(synthesized.of_type("AWS::DynamoDB::Table"))
+    function, _ = _function(synthesized, EVENTS_HANDLER)
+    mapping = _mapping_of(synthesized, function)
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": [table, "StreamArn"]}
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["BisectBatchOnFunctionError"] is True and mapping["MaximumRetryAttempts"] == 10
+    [pattern] = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    assert pattern == {"dynamodb": {"Keys": {"sk": {"S": ["TICKET"]}}}}  # the item that carries the outbox
+    unpublished, _ = _queue_named(synthesized, "Unpublished")
+    assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": [unpublished, "Arn"]}
+
+
+def test_the_events_function_may_only_read_the_stream_and_put_on_the_bus(synthesized: Synthesized) -> None:
+    _, props = _function(synthesized, EVENTS_HANDLER)
+    (bus, _) = _only(synthesized.of_type("AWS::Events::EventBus"))
+    assert props["Properties"]["Environment"]["Variables"]["EVENT_BUS_NAME"] == {"Ref": bus}
+    statements = _statements_of(synthesized, _ref(props["Properties"]["Role"]))
+    actions = {a for s in statements for a in _as_list(s["Action"])}
+    assert not {a for a in actions if a.startswith("dynamodb:") and a not in STREAM_READ}, sorted(actions)
+    assert _allowed(statements, "events:PutEvents") == [{"Fn::GetAtt": [bus, "Arn"]}]
+
+
+def test_partner_events_go_to_a_queue_that_dead_letters_after_the_last_attempt(synthesized: Synthesized) -> None:
+    (bus, _) = _only(synthesized.of_type("AWS::Events::EventBus"))
+    (_, rule) = _only(synthesized.of_type("AWS::Events::Rule"))
+    deliveries, queue = _queue_named(synthesized, "Deliveries")
+    dead, _ = _queue_named(synthesized, "DeadLetters")
+    assert rule["Properties"]["EventBusName"] == {"Ref": bus}
+    assert rule["Properties"]["EventPattern"] == {"source": [SOURCE], "detail": {"partner_id": [{"exists": True}]}}
+    assert [t["Arn"] for t in rule["Properties"]["Targets"]] == [{"Fn::GetAtt": [deliveries, "Arn"]}]
+    assert queue["Properties"]["RedrivePolicy"] == {
+        "deadLetterTargetArn": {"Fn::GetAtt": [dead, "Arn"]},
+        "maxReceiveCount": MAX_ATTEMPTS,
+    }
+    assert queue["Properties"]["SqsManagedSseEnabled"] is True
+    alarmed = [a["Properties"]["Dimensions"] for a in synthesized.of_type("AWS::CloudWatch::Alarm").values()]
+    assert [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dead, "QueueName"]}}] in alarmed
+
+
+def test_the_sender_reads_its_queue_and_only_gets_and_puts_items(synthesized: Synthesized) -> None:
+    function, props = _function(synthesized, WEBHOOKS_HANDLER)
+    deliveries, _ = _queue_named(synthesized, "Deliveries")
+    mapping = _mapping_of(synthesized, function)
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": [deliveries, "Arn"]}
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    statements = _statements_of(synthesized, _ref(props["Properties"]["Role"]))
+    dynamodb = {a for s in statements for a in _as_list(s["Action"]) if a.startswith("dynamodb:")}
+    assert dynamodb == {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DescribeTable"}
+    assert "sqs:ChangeMessageVisibility" in {a for s in statements for a in _as_list(s["Action"])}
+    assert not [a for s in statements for a in _as_list(s["Action"]) if a.startswith(("events:", "sns:", "states:"))]
+
+
+def test_the_api_may_queue_redeliveries_but_not_consume_them(synthesized: Synthesized) -> None:
+    _, function = _function(synthesized, API_HANDLER)
+    deliveries, _ = _queue_named(synthesized, "Deliveries")
+    assert function["Properties"]["Environment"]["Variables"]["WEBHOOK_QUEUE_URL"] == {"Ref": deliveries}
+    statements = _statements_of(synthesized, _ref(function["Properties"]["Role"]))
+    assert _allowed(statements, "sqs:SendMessage") == [{"Fn::GetAtt": [deliveries, "Arn"]}]
+    assert not _allowed(statements, "sqs:ReceiveMessage")
