@@ -1,7 +1,6 @@
 """Ticket events leave the table through its stream: a function publishes each write's events on the bus."""
 
 from aws_cdk import Duration
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_lambda as lambda_
@@ -9,6 +8,7 @@ from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.constructs.alarms import dead_letters_alarm
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
 from infra.nag import acknowledge
@@ -59,13 +59,9 @@ class TicketEvents(Construct):
             "AwsSolutions::AwsSolutions-IAM5[Resource::*]",
             "dynamodb:ListStreams accepts no narrower resource; reading records is limited to the table's stream.",
         )
-        self.alarm = cloudwatch.Alarm(
+        self.alarm = dead_letters_alarm(
             self,
             "UnpublishedAlarm",
-            alarm_description="Ticket events could not be published; webhooks and reports miss them until replayed.",
-            metric=self.unpublished.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            self.unpublished,
+            "Ticket events could not be published; webhooks and reports miss them until replayed.",
         )

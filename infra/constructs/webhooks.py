@@ -5,7 +5,6 @@ partner, or an operator redriving the queue, can send it again.
 """
 
 from aws_cdk import Duration
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -16,6 +15,7 @@ from constructs import Construct
 from hotline.domain.publication import SOURCE
 from hotline.domain.webhooks import MAX_ATTEMPTS
 
+from infra.constructs.alarms import dead_letters_alarm
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
 
@@ -74,15 +74,11 @@ class Webhooks(Construct):
         self.function.add_event_source(
             sources.SqsEventSource(self.queue, batch_size=BATCH_SIZE, report_batch_item_failures=True)
         )
-        self.alarm = cloudwatch.Alarm(
+        self.alarm = dead_letters_alarm(
             self,
             "DeadLettersAlarm",
-            alarm_description="Webhook deliveries gave up after every retry; partners can redeliver them.",
-            metric=self.dead_letters.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
-            threshold=1,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            self.dead_letters,
+            "Webhook deliveries gave up after every retry; partners can redeliver them.",
         )
 
     def let_redeliver(self, function: lambda_.Function) -> None:

@@ -78,13 +78,14 @@ class DynamoPartnerRepository:
             raise
 
     def list(self, page: PageRequest) -> Page[Partner]:
-        start = paging.decode(self.LISTING, page.token)
-        results = self._item.query(
-            "PARTNERS", self._item.sk.startswith("PARTNER#"), limit=page.limit, last_evaluated_key=start
+        return paging.query_page(
+            self.LISTING,
+            page,
+            lambda start: self._item.query(
+                "PARTNERS", self._item.sk.startswith("PARTNER#"), limit=page.limit, last_evaluated_key=start
+            ),
+            lambda item: Partner.model_validate(item.doc),
         )
-        items = [Partner.model_validate(item.doc) for item in results]
-        last = results.last_evaluated_key if len(items) == page.limit else None
-        return Page[Partner](items=items, next=paging.encode(self.LISTING, last))
 
     def _write(self, partner: Partner, *, new: bool) -> None:
         doc = partner.model_dump(mode="json")

@@ -3,9 +3,16 @@
 import base64
 import binascii
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pynamodb.exceptions import QueryError
+from pynamodb.pagination import ResultIterator
 
 from hotline.domain.errors import InvalidPageToken
+from hotline.domain.paging import Page, PageRequest
+
+T = TypeVar("T")
 
 
 def encode(listing: str, last_key: dict[str, Any] | None) -> str | None:
@@ -29,3 +36,23 @@ def decode(listing: str, token: str | None) -> dict[str, Any] | None:
         return key
     except (ValueError, binascii.Error, UnicodeDecodeError) as error:
         raise InvalidPageToken("the 'next' token is not valid for this listing") from error
+
+
+def query_page(
+    listing: str,
+    page: PageRequest,
+    query: Callable[[dict[str, Any] | None], ResultIterator[Any]],
+    convert: Callable[[Any], T],
+) -> Page[T]:
+    """One page of a Query: `query(start)` runs it from the token's key with the page's limit."""
+    start = decode(listing, page.token)
+    try:
+        results = query(start)
+        items = [convert(item) for item in results]
+    except QueryError as error:
+        # A well-formed token whose key belongs to another partition or index.
+        if start is not None and "ValidationException" in str(error):
+            raise InvalidPageToken("the 'next' token is not valid for this listing") from error
+        raise
+    last = results.last_evaluated_key if len(items) == page.limit else None
+    return Page[T](items=items, next=encode(listing, last))

@@ -5,13 +5,13 @@ import time
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import QueryError, TransactWriteError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from hotline.domain.clock import to_iso_z
-from hotline.domain.errors import Conflict, DuplicateExternalRef, InvalidPageToken
+from hotline.domain.errors import Conflict, DuplicateExternalRef
 from hotline.domain.numbering import format_number
 from hotline.domain.paging import Page, PageRequest
 from hotline.domain.ports import TicketFilter
@@ -168,9 +168,10 @@ class DynamoTicketRepository:
     def list(self, where: TicketFilter, page: PageRequest) -> Page[Ticket]:
         index, hash_value, range_condition, ascending, used = self._plan(where)
         filters = self._filters(where, used)
-        start = paging.decode(index, page.token)
-        try:
-            results = self._m.ticket.query(
+        return paging.query_page(
+            index,
+            page,
+            lambda start: self._m.ticket.query(
                 hash_value,
                 range_condition,
                 filter_condition=filters,
@@ -178,14 +179,9 @@ class DynamoTicketRepository:
                 scan_index_forward=ascending,
                 limit=page.limit,
                 last_evaluated_key=start,
-            )
-            items = [self._to_ticket(item) for item in results]
-        except QueryError as error:
-            if start is not None and "ValidationException" in str(error):
-                raise InvalidPageToken("the 'next' token is not valid for this listing") from error
-            raise
-        last = results.last_evaluated_key if len(items) == page.limit else None
-        return Page[Ticket](items=items, next=paging.encode(index, last))
+            ),
+            self._to_ticket,
+        )
 
     def _plan(self, where: TicketFilter) -> tuple[str, str, Condition | None, bool, set[str]]:
         """Pick the index that narrows the listing most; the other filters become filter conditions."""

@@ -1,9 +1,6 @@
 """Webhook endpoints and the delivery log, in the partner's own partition."""
 
-from pynamodb.exceptions import QueryError
-
 from hotline.domain.clock import Clock
-from hotline.domain.errors import InvalidPageToken
 from hotline.domain.paging import Page, PageRequest
 from hotline.domain.webhooks import LOG_RETENTION, Delivery, Subscription
 from hotline.store import paging
@@ -59,19 +56,15 @@ class DynamoDeliveryLog:
 
     def list(self, partner_id: str, page: PageRequest) -> Page[Delivery]:
         listing = f"deliveries:{partner_id}"  # a token from another partner's log is refused
-        start = paging.decode(listing, page.token)
-        try:
-            results = self._item.query(
+        return paging.query_page(
+            listing,
+            page,
+            lambda start: self._item.query(
                 _partner_pk(partner_id),
                 self._item.sk.startswith("DELIVERY#"),
                 scan_index_forward=False,
                 limit=page.limit,
                 last_evaluated_key=start,
-            )
-            items = [Delivery.model_validate(item.doc) for item in results]
-        except QueryError as error:
-            if start is not None and "ValidationException" in str(error):
-                raise InvalidPageToken("the 'next' token is not valid for this listing") from error
-            raise
-        last = results.last_evaluated_key if len(items) == page.limit else None
-        return Page[Delivery](items=items, next=paging.encode(listing, last))
+            ),
+            lambda item: Delivery.model_validate(item.doc),
+        )
