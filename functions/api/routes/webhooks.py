@@ -69,7 +69,11 @@ class DeliveryView(BaseModel):
 
     @classmethod
     def of(cls, delivery: Delivery) -> "DeliveryView":
-        return cls.model_validate(delivery.model_dump(include=set(cls.model_fields)))
+        payload = delivery.payload
+        kept = delivery.model_dump(include=set(cls.model_fields))
+        return cls.model_validate(
+            {**kept, "event_id": payload.id, "type": payload.type, "ticket_number": payload.ticket_number}
+        )
 
 
 class DeliveryList(BaseModel):

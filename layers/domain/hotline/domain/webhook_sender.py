@@ -72,7 +72,6 @@ class WebhookSender:
         subscription = self.subscriptions.get(delivery.partner_id)
         if subscription is None:
             return Result(Outcome.SKIPPED)  # no endpoint registered (or it was removed): nothing to log
-        now = self.clock.now()
         tried = self._post(subscription, delivery.payload)
         if tried.ok:
             self.log.put(delivery.tried(tried, DeliveryStatus.DELIVERED, None))
@@ -81,7 +80,7 @@ class WebhookSender:
         if wait is None:
             self.log.put(delivery.tried(tried, DeliveryStatus.FAILED, None))
             return Result(Outcome.GIVE_UP)
-        self.log.put(delivery.tried(tried, DeliveryStatus.RETRYING, now + wait))
+        self.log.put(delivery.tried(tried, DeliveryStatus.RETRYING, tried.at + wait))
         return Result(Outcome.RETRY, wait)
 
     def _post(self, subscription: Subscription, payload: WebhookPayload) -> Attempt:

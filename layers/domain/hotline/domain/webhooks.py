@@ -54,7 +54,8 @@ def check_url(url: str, allow_loopback: bool) -> str:
     """An endpoint we may POST to: HTTPS on a public host. The local cloud also allows http on loopback."""
     parts = urlsplit(url)
     host = parts.hostname or ""
-    loopback = host == "localhost" or (_is_ip(host) and ipaddress.ip_address(host).is_loopback)
+    ip = _ip(host)
+    loopback = host == "localhost" or (ip is not None and ip.is_loopback)
     problem = None
     if parts.scheme not in ("https", "http") or not host:
         problem = "must be an absolute https:// URL"
@@ -62,9 +63,9 @@ def check_url(url: str, allow_loopback: bool) -> str:
         problem = "must not carry a user name or password"
     elif parts.scheme == "http" and not (loopback and allow_loopback):
         problem = "must use https"
-    elif host == "localhost" and not allow_loopback:
+    elif loopback and not allow_loopback:
         problem = "must name a public host, not this machine"
-    elif _is_ip(host):
+    elif ip is not None:
         problem = address_problem(host, allow_loopback)
     if problem:
         raise InvalidInput("the webhook URL is not usable", [FieldProblem(field="url", problem=problem)])
@@ -81,12 +82,11 @@ def address_problem(address: str, allow_loopback: bool) -> str | None:
     return None
 
 
-def _is_ip(host: str) -> bool:
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        ipaddress.ip_address(host)
+        return ipaddress.ip_address(host)
     except ValueError:
-        return False
-    return True
+        return None
 
 
 class Subscription(BaseModel):
@@ -139,10 +139,7 @@ class Attempt(BaseModel):
 class Delivery(BaseModel):
     """One event's delivery to one partner, across its attempts and redeliveries."""
 
-    event_id: str
     partner_id: str
-    type: str
-    ticket_number: str
     status: DeliveryStatus
     attempt_count: int = 0
     attempts: list[Attempt] = Field(default_factory=list, description="The newest attempts, oldest first.")
@@ -150,16 +147,13 @@ class Delivery(BaseModel):
     delivered_at: UtcDatetime | None = None
     payload: WebhookPayload
 
+    @property
+    def event_id(self) -> str:
+        return self.payload.id
+
     @classmethod
     def first(cls, partner_id: str, payload: WebhookPayload) -> "Delivery":
-        return cls(
-            event_id=payload.id,
-            partner_id=partner_id,
-            type=payload.type,
-            ticket_number=payload.ticket_number,
-            status=DeliveryStatus.PENDING,
-            payload=payload,
-        )
+        return cls(partner_id=partner_id, status=DeliveryStatus.PENDING, payload=payload)
 
     def tried(self, attempt: Attempt, status: DeliveryStatus, next_attempt_at: UtcDatetime | None) -> "Delivery":
         return self.model_copy(

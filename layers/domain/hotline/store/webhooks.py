@@ -24,7 +24,6 @@ class DynamoWebhookSubscriptions:
 
     def put(self, subscription: Subscription) -> None:
         doc = subscription.model_dump(mode="json")
-        doc["secret"] = subscription.secret  # excluded from reprs, not from storage
         self._item(_partner_pk(subscription.partner_id), "WEBHOOK", doc=doc).save()
 
     def delete(self, partner_id: str) -> None:
