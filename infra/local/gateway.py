@@ -15,6 +15,7 @@ import boto3
 import jwt
 
 from infra.local.deploy import REGION, Deployment
+from infra.local.lambdas import invocation_client
 from infra.local.proxy_event import proxy_event
 
 log = logging.getLogger("hotline.local")
@@ -140,7 +141,7 @@ class Gateway:
         self.issuer = f"https://cognito-idp.{REGION}.amazonaws.com/{self.pool_id}"
         self._jwk_client = jwt.PyJWKClient(f"{self.moto_url}/{self.pool_id}/.well-known/jwks.json")
         self._apigateway = boto3.client("apigateway", region_name=REGION)
-        self._lambda = boto3.client("lambda", region_name=REGION)
+        self._lambda = invocation_client(REGION)
 
     # -- checks API Gateway makes before the Lambda runs ------------------------------------------
 

@@ -13,6 +13,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import boto3
+from botocore.config import Config
 from hotline.services import services
 from hotline.settings import settings
 from moto.awslambda.models import LambdaFunction
@@ -67,6 +69,14 @@ def invoke_in_process(function: LambdaFunction, event: Any = None) -> tuple[str,
         log.exception("function %s failed", function.function_name)
         payload = {"errorMessage": str(error), "errorType": type(error).__name__}
         return json.dumps(payload), True, traceback.format_exc()
+
+
+def invocation_client(region: str) -> Any:
+    """A Lambda client that invokes once, as API Gateway and the event-source pollers do: botocore's retry
+    after a read timeout would run the function a second time (a second ticket, a batch twice)."""
+    return boto3.client(
+        "lambda", region_name=region, config=Config(read_timeout=900, retries={"total_max_attempts": 1})
+    )
 
 
 MOTO_INVOKE = LambdaFunction._invoke_lambda

@@ -19,10 +19,11 @@ from datetime import datetime
 from typing import Any, cast
 
 import boto3
-from botocore.config import Config
 from moto.dynamodb.models import dynamodb_backends
 from moto.events.models import EventPattern
 from moto.sqs.models import sqs_backends
+
+from infra.local.lambdas import invocation_client
 
 log = logging.getLogger("hotline.local")
 
@@ -119,7 +120,8 @@ class StreamPoller:
     def poll_once(self) -> int:
         """Deliver the next batch of every shard; returns how many records were read (delivered, filtered out or
         given up)."""
-        self._discover_shards()
+        if not any(self._iterators.values()):  # new shards only follow closed ones: no need to ask every poll
+            self._discover_shards()
         return sum(self._poll_shard(shard) for shard, position in list(self._iterators.items()) if position)
 
     def run(self, stop: threading.Event) -> None:
@@ -272,9 +274,7 @@ class QueuePoller:
 
 def lambda_invoker(function_arn: str) -> Invoke:
     """Invoke a deployed function synchronously, as the pollers do; `FunctionError` in the reply raises."""
-    # No client retries: a read timeout would invoke the function again with the same batch.
-    config = Config(read_timeout=900, retries={"total_max_attempts": 1})
-    client = boto3.client("lambda", region_name=function_arn.split(":")[3], config=config)
+    client = invocation_client(function_arn.split(":")[3])
 
     def invoke(event: Event) -> Response:
         reply = client.invoke(FunctionName=function_arn, Payload=json.dumps(event).encode())
