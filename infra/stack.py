@@ -3,7 +3,9 @@
 from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
+from infra.constructs.alarms import OpsTopic
 from infra.constructs.api import STAGE, TicketApi
+from infra.constructs.firewall import Firewall
 from infra.constructs.identity import StaffDirectory
 from infra.constructs.layers import SharedLayers
 from infra.constructs.storage import TicketStore
@@ -24,12 +26,17 @@ class HotlineStack(Stack):
         api = TicketApi(
             self, "Api", table=store.table, layers=layers, user_pool=staff.user_pool, centre_time_zone=CENTRE_TIME_ZONE
         )
+        Firewall(self, "Firewall", stage=api.rest_api.deployment_stage)
         environment = {"TABLE_NAME": store.table.table_name, "CENTRE_TIME_ZONE": CENTRE_TIME_ZONE}
         clock = TicketClock(self, "Clock", table=store.table, layers=layers, environment=environment)
         clock.let_restart(api.function)
         events = TicketEvents(self, "Events", table=store.table, layers=layers, environment=environment)
+        clock.let_restart(events.function)  # starts a clock its request could not (see functions/events)
+        clock.let_notify(events.function)  # sends the notifications each ticket write stored (the outbox)
         webhooks = Webhooks(self, "Webhooks", bus=events.bus, table=store.table, layers=layers, environment=environment)
         webhooks.let_redeliver(api.function)
+        ops = OpsTopic(self, "Ops")
+        ops.notify_on_every_alarm(self)  # the alarms above and any added later
         CfnOutput(self, "ApiUrl", value=api.rest_api.url)
         CfnOutput(self, "RestApiId", value=api.rest_api.rest_api_id)
         CfnOutput(self, "Stage", value=STAGE)
@@ -39,6 +46,7 @@ class HotlineStack(Stack):
         CfnOutput(self, "ApiFunctionName", value=api.function.function_name)
         CfnOutput(self, "ClockStateMachineArn", value=clock.state_machine.state_machine_arn)
         CfnOutput(self, "NotificationsTopicArn", value=clock.topic.topic_arn)
+        CfnOutput(self, "OpsTopicArn", value=ops.topic.topic_arn)
         CfnOutput(self, "EventBusName", value=events.bus.event_bus_name)
         CfnOutput(self, "WebhookQueueUrl", value=webhooks.queue.queue_url)
         CfnOutput(self, "WebhookDeadLetterQueueUrl", value=webhooks.dead_letters.queue_url)

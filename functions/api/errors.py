@@ -1,15 +1,16 @@
-"""Every failure becomes `{"error": {"code", "message", "fields"?}}` with one status, decided here."""
+"""Every failure becomes `{"error": {"code", "message", "fields"?}}` with one status, decided here — and
+documented here: every operation of the OpenAPI document lists the errors it can answer."""
 
+import json
 from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import (
-    RequestUnsupportedContentType,
-    RequestValidationError,
-)
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
@@ -21,9 +22,12 @@ from hotline.domain.errors import (
     InvalidInput,
     InvalidPageToken,
     NotFound,
+    TooManyAttempts,
     Unauthenticated,
 )
 
+from functions.api.limits import MAX_BODY_BYTES, MalformedBody, UnsupportedMediaType
+from functions.api.routes import open311
 from functions.api.schemas import ErrorBody, ErrorDetail, ErrorField
 
 logger = Logger()
@@ -35,6 +39,9 @@ STATUS_OF: dict[type[HotlineError], HTTPStatus] = {
     Unauthenticated: HTTPStatus.UNAUTHORIZED,
     Forbidden: HTTPStatus.FORBIDDEN,
     Conflict: HTTPStatus.CONFLICT,
+    TooManyAttempts: HTTPStatus.TOO_MANY_REQUESTS,
+    MalformedBody: HTTPStatus.BAD_REQUEST,
+    UnsupportedMediaType: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
 }
 
 
@@ -57,16 +64,13 @@ def _field_name(location: tuple[Any, ...]) -> str:
 
 def _validation_response(error: RequestValidationError) -> Response[Any]:
     problems = error.errors()
-    kinds = {problem.get("type") for problem in problems}
-    if "json_invalid" in kinds:
-        return error_response(HTTPStatus.BAD_REQUEST, "malformed_json", "the request body is not valid JSON")
     fields = [ErrorField(field=_field_name(tuple(p.get("loc", ()))), problem=str(p.get("msg"))) for p in problems]
     return error_response(HTTPStatus.UNPROCESSABLE_ENTITY, "invalid_input", "the request has invalid values", fields)
 
 
-def _route_exists_for_other_method(app: APIGatewayRestResolver, path: str) -> bool:
+def _allowed_methods(app: APIGatewayRestResolver, path: str) -> list[str]:
     routes = getattr(app, "_static_routes", []) + getattr(app, "_dynamic_routes", [])
-    return any(route.rule.match(path) for route in routes)
+    return sorted({route.method for route in routes if route.rule.match(path)})
 
 
 def install(app: APIGatewayRestResolver) -> None:
@@ -82,12 +86,6 @@ def install(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(RequestValidationError)
     def invalid_request(error: RequestValidationError) -> Response[Any]:
         return _validation_response(error)
-
-    @app.exception_handler(RequestUnsupportedContentType)
-    def unsupported_media(_: RequestUnsupportedContentType) -> Response[Any]:
-        return error_response(
-            HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the body as application/json"
-        )
 
     @app.exception_handler(IdempotencyValidationError)
     def key_reused(_: IdempotencyValidationError) -> Response[Any]:
@@ -107,15 +105,97 @@ def install(app: APIGatewayRestResolver) -> None:
     @app.not_found
     def unknown_route(_: NotFoundError) -> Response[Any]:
         path = app.current_event.path
-        if _route_exists_for_other_method(app, path):
-            return error_response(
-                HTTPStatus.METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                f"{app.current_event.http_method} is not allowed here",
+        allowed = _allowed_methods(app, path)
+        if allowed:
+            message = f"{app.current_event.http_method} is not allowed here"
+            refused = open311.refusal(path, HTTPStatus.METHOD_NOT_ALLOWED, message) or error_response(
+                HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", message
             )
-        return error_response(HTTPStatus.NOT_FOUND, "not_found", f"no route for {path}")
+            refused.headers["Allow"] = ", ".join(allowed)
+            return refused
+        message = f"no route for {path}"
+        return open311.refusal(path, HTTPStatus.NOT_FOUND, message) or error_response(
+            HTTPStatus.NOT_FOUND, "not_found", message
+        )
 
     @app.exception_handler(Exception)
     def unexpected(error: Exception) -> Response[Any]:
         logger.exception("unhandled error")
         return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "something went wrong on our side")
+
+
+# --- the OpenAPI document ----------------------------------------------------------------------------
+
+ERRORS: dict[HTTPStatus, str] = {
+    HTTPStatus.BAD_REQUEST: "Malformed JSON, or a `next` token this listing did not issue",
+    HTTPStatus.UNAUTHORIZED: "No staff token, or an invalid or expired one",
+    HTTPStatus.FORBIDDEN: "A missing or invalid API key, or a role that may not do this",
+    HTTPStatus.NOT_FOUND: "Unknown, or not yours",
+    HTTPStatus.CONFLICT: "Clashes with the current state",
+    HTTPStatus.REQUEST_ENTITY_TOO_LARGE: f"The body exceeds {MAX_BODY_BYTES} bytes",
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE: "The body is not UTF-8 JSON sent as application/json",
+    HTTPStatus.UNPROCESSABLE_ENTITY: "Valid JSON or parameters with invalid values; `fields` names each",
+    HTTPStatus.TOO_MANY_REQUESTS: "Throttled, or the day's quota is used up",
+}
+POWERTOOLS_422 = "#/components/schemas/HTTPValidationError"
+"""Powertools documents a FastAPI-style 422 body (`detail`); ours is ErrorBody."""
+
+
+def error(status: HTTPStatus, description: str | None = None) -> dict[int, OpenAPIResponse]:
+    """An error a route declares beside the ones its shape implies (see `_implied`), for `responses=`.
+
+    Once a route passes `responses=`, Powertools documents only those: list the success response too."""
+    text = description or ERRORS[status]
+    return {status.value: {"description": text, "content": {"application/json": {"model": ErrorBody}}}}
+
+
+def _implied(operation: dict[str, Any]) -> set[HTTPStatus]:
+    """The errors any operation of this shape can answer, whatever its route does."""
+    parameters = operation.get("parameters", [])
+    has_body = "requestBody" in operation
+    found = {HTTPStatus.TOO_MANY_REQUESTS}
+    if parameters or has_body:
+        found.add(HTTPStatus.UNPROCESSABLE_ENTITY)
+    if has_body:
+        found |= {HTTPStatus.BAD_REQUEST, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTPStatus.UNSUPPORTED_MEDIA_TYPE}
+    if any(p["in"] == "path" for p in parameters):
+        found.add(HTTPStatus.NOT_FOUND)
+    if any(p["in"] == "query" and p["name"] == "next" for p in parameters):
+        found.add(HTTPStatus.BAD_REQUEST)
+    for requirement in operation.get("security", []):
+        if "staff" in requirement:
+            found |= {HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN}
+        if "partner" in requirement:
+            found.add(HTTPStatus.FORBIDDEN)
+    return found
+
+
+def _error_content(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+    }
+
+
+def documented(schema: OpenAPI) -> OpenAPI:
+    """`schema` with every /v1 operation listing the errors it can answer, in the ErrorBody shape.
+
+    Open311 operations are left as they are: they answer in Open311's own error shape."""
+    document = schema.model_dump(by_alias=True, exclude_none=True, mode="json")
+    for path, item in document["paths"].items():
+        if not path.startswith("/v1/"):
+            continue
+        for operation in item.values():
+            responses = {str(status): response for status, response in operation["responses"].items()}
+            if POWERTOOLS_422 in json.dumps(responses.get("422")):
+                del responses["422"]
+            for status in _implied(operation):
+                responses.setdefault(str(status.value), _error_content(ERRORS[status]))
+            operation["responses"] = dict(sorted(responses.items()))
+    schemas = document["components"]["schemas"]
+    error_body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update({**error_body.pop("$defs"), "ErrorBody": error_body})
+    if POWERTOOLS_422 not in json.dumps(document["paths"]):
+        del schemas["HTTPValidationError"], schemas["ValidationError"]
+    document["components"]["schemas"] = dict(sorted(schemas.items()))
+    return OpenAPI.model_validate(document)

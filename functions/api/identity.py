@@ -1,7 +1,14 @@
-"""Who is calling, as API Gateway reports it: an API key's id for partners, Cognito claims for staff."""
+"""Who is calling, as API Gateway reports it: an API key's id for partners, Cognito claims for staff.
 
+Each route declares who may call it as its OpenAPI `security` (PARTNER, STAFF, or `staff_roles(...)`);
+`authorize` enforces that declaration before the request is validated, so a caller who may not act gets
+401/403 whatever the body holds.
+"""
+
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer, SecurityScheme
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from hotline.domain.errors import Forbidden, Unauthenticated
 from hotline.domain.partners import Partner
@@ -9,6 +16,24 @@ from hotline.domain.ports import PartnerRepository
 from hotline.domain.staff import Role, StaffMember
 
 ROLE_NAMES = {role.value for role in Role}
+
+Security = list[dict[str, list[str]]]
+SECURITY_SCHEMES: dict[str, SecurityScheme] = {
+    "partner": APIKey(name="x-api-key", in_=APIKeyIn.header, description="The partner's API key"),
+    "staff": HTTPBearer(
+        bearerFormat="JWT",
+        description="A Cognito ID token; an operation's scopes name the Cognito groups (roles) allowed, any if none",
+    ),
+}
+PARTNER: Security = [{"partner": []}]
+STAFF: Security = [{"staff": []}]
+"""Any staff role."""
+PARTNER_CONTEXT = "partner"
+
+
+def staff_roles(roles: Iterable[Role]) -> Security:
+    """Staff with one of `roles`."""
+    return [{"staff": sorted(role.value for role in roles)}]
 
 
 def partner_of(event: APIGatewayProxyEvent, partners: PartnerRepository) -> Partner:
@@ -44,3 +69,27 @@ def staff_of(event: APIGatewayProxyEvent) -> StaffMember:
         roles=roles,
         unit_id=claims.get("custom:unit_id") or None,
     )
+
+
+def authorize(
+    security: Security | None, event: APIGatewayProxyEvent, partners: Callable[[], PartnerRepository]
+) -> Partner | None:
+    """Refuse a caller the route's `security` does not admit (401 unknown, 403 not allowed); the partner calling."""
+    partner = None
+    for requirement in security or []:
+        if "partner" in requirement:
+            partner = partner_of(event, partners())
+        if "staff" in requirement:
+            allowed = frozenset(Role(name) for name in requirement["staff"])
+            member = staff_of(event)
+            if allowed:
+                member.require_any(allowed, f"{event.http_method} {event.path}")
+    return partner
+
+
+def current_partner(context: dict[str, Any]) -> Partner:
+    """The partner `authorize` admitted for this request (kept in the resolver's context: one lookup)."""
+    partner = context.get(PARTNER_CONTEXT)
+    if not isinstance(partner, Partner):
+        raise AssertionError("a partner route must declare security=PARTNER")
+    return partner

@@ -26,6 +26,11 @@ class FormTicketIn(TicketDraft):
     """A ticket submitted by a citizen through the web or mobile form."""
 
     channel: Literal["web", "mobile"] = "web"
+    public: bool = Field(
+        default=False,
+        description="Publish my report on the public map: its street (no house number), its place to about "
+        "100 m, category and progress; never my name, contact, words or pictures.",
+    )
 
 
 class PartnerTicketIn(TicketDraft):
@@ -164,6 +169,7 @@ class HandlingView(BaseModel):
 
 class StaffTicketView(TicketView):
     partner_id: str | None
+    public: bool = Field(description="Shown on the public map (Open311), coarsened; see the `publish` action.")
     version: int = Field(description="Send it back as `version` with an action to guard against concurrent changes.")
     handling: HandlingView
     timeline: list[TimelineEntry]
@@ -174,6 +180,7 @@ class StaffTicketView(TicketView):
         return cls(
             **TicketView.of(ticket).model_dump(),
             partner_id=ticket.partner_id,
+            public=ticket.public,
             version=ticket.version,
             handling=HandlingView.of(ticket),
             timeline=[TimelineEntry.of(e) for e in record.timeline],

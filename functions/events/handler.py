@@ -1,4 +1,6 @@
-"""The table stream's consumer: each ticket write's events go onto the event bus (the outbox)."""
+"""The table stream's consumer: each ticket write's events go onto the event bus and its notifications to the units'
+topic (the outbox), and a write that moved the ticket clock to a new generation makes sure that generation runs
+(hotline/domain/relay.py). A write that fails is retried, then kept in the `Unpublished` queue: at least once."""
 
 from typing import Any
 
@@ -7,7 +9,6 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from hotline.domain.publication import publications
 from hotline.services import services
 from hotline.store.outbox import written
 
@@ -15,15 +16,23 @@ logger = Logger(service="hotline-events")
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
-def publish(record: DynamoDBRecord) -> None:
-    write = written(record.dynamodb.new_image if record.dynamodb else None)
+def handle_write(record: DynamoDBRecord) -> None:
+    change = record.dynamodb
+    write = written(change.new_image if change else None)
     if write is None:
         return  # not a ticket (its timeline, a partner, a serial …)
-    ticket, events = write
-    services().event_bus.publish(publications(ticket, events))
-    logger.debug("published", extra={"ticket": ticket.number, "events": [e.type for e in events]})
+    before = written(change.old_image if change else None)
+    services().relay.hand_on(write, before.ticket if before else None)
+    logger.debug(
+        "handed on",
+        extra={
+            "ticket": write.ticket.number,
+            "events": [e.type for e in write.events],
+            "notifications": [n.kind for n in write.notifications],
+        },
+    )
 
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event=event, record_handler=publish, processor=processor, context=context)
+    return process_partial_response(event=event, record_handler=handle_write, processor=processor, context=context)

@@ -1,12 +1,14 @@
 """The REST API: one Lambda behind API Gateway; public, partner (API key) and staff (Cognito) branches."""
 
-from aws_cdk import Stack
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
+from hotline.store.api_keys import OWNER_TAG
 
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
@@ -17,13 +19,27 @@ STAGE = "live"
 # What the store and Powertools idempotency call (transactions need the per-item actions); no Scan.
 TABLE_ACTIONS = (
     "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",  # Open311 lookups by number
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",
     "dynamodb:ConditionCheckItem",
     "dynamodb:Query",
     "dynamodb:DescribeTable",
 )
+# DeleteItem only for the partition keys the API deletes: a replaced key's KEYHASH# pointer, a partner's
+# webhook and key lease (PARTNER#), Powertools' record of a failed idempotent request. Tickets, their timelines
+# and the configuration cannot be deleted.
+DELETED_KEYS = ("KEYHASH#*", "PARTNER#*", "idempotency#*")
+
+# Requests per second and burst for each audience's routes (`*` covers their ANY method): each draws on its
+# own bucket, so a flood on public routes cannot starve partners or staff. Partners are also throttled per key
+# by their usage plans, and the firewall (infra/constructs/firewall.py) limits each client address.
+THROTTLES: dict[str, tuple[int, int]] = {
+    "/v1/{proxy+}": (30, 60),  # public: form submission, tracking, catalogue, docs
+    "/open311/{proxy+}": (20, 40),
+    "/v1/partner/{proxy+}": (100, 200),
+    "/v1/staff/{proxy+}": (50, 100),
+}
 
 # API Gateway's own refusals, in the same error shape as the Lambda's.
 GATEWAY_ERRORS: dict[apigw.ResponseType, tuple[str, str]] = {  # type -> (status, error code)
@@ -34,6 +50,7 @@ GATEWAY_ERRORS: dict[apigw.ResponseType, tuple[str, str]] = {  # type -> (status
     apigw.ResponseType.THROTTLED: ("429", "throttled"),
     apigw.ResponseType.QUOTA_EXCEEDED: ("429", "quota_exceeded"),
     apigw.ResponseType.REQUEST_TOO_LARGE: ("413", "payload_too_large"),
+    apigw.ResponseType.WAF_FILTERED: ("403", "request_blocked"),  # by a WAF managed rule (rate rules answer 429)
     apigw.ResponseType.DEFAULT_4_XX: ("400", "bad_request"),
     apigw.ResponseType.DEFAULT_5_XX: ("502", "gateway_error"),
 }
@@ -63,6 +80,30 @@ class TicketApi(Construct):
             },
         )
         table.grant(self.function, *TABLE_ACTIONS)
+        self.function.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:DeleteItem"],
+                resources=[table.table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(DELETED_KEYS)}},
+            )
+        )
+        # The key of the access-code and phone hashes (hotline.domain.privacy.Pepper), kept outside the table.
+        # Retained with the table: without it no stored access code could be checked again.
+        self.hash_key = secretsmanager.Secret(
+            self,
+            "HashKey",
+            description="Hotline: HMAC key of stored access-code and phone hashes; replacing it invalidates them",
+            generate_secret_string=secretsmanager.SecretStringGenerator(password_length=64, exclude_punctuation=True),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.hash_key.grant_read(self.function)
+        self.function.add_environment("PEPPER_SECRET_ARN", self.hash_key.secret_arn)
+        acknowledge(
+            self.hash_key,
+            "AwsSolutions::AwsSolutions-SMG4",
+            "Rotating the hash key would invalidate every stored access-code and phone hash; it is replaced "
+            "only with a re-keying migration, not on a schedule.",
+        )
 
         self.rest_api = apigw.RestApi(
             self,
@@ -78,6 +119,15 @@ class TicketApi(Construct):
                 throttling_burst_limit=100,
                 logging_level=apigw.MethodLoggingLevel.ERROR,
                 metrics_enabled=True,
+                method_options={
+                    f"{path}/*": apigw.MethodDeploymentOptions(
+                        throttling_rate_limit=rate,
+                        throttling_burst_limit=burst,
+                        logging_level=apigw.MethodLoggingLevel.ERROR,
+                        metrics_enabled=True,
+                    )
+                    for path, (rate, burst) in THROTTLES.items()
+                },
                 access_log_destination=apigw.LogGroupLogDestination(
                     logs.LogGroup(self, "AccessLogs", retention=logs.RetentionDays.ONE_YEAR)
                 ),
@@ -130,11 +180,6 @@ class TicketApi(Construct):
         )
         acknowledge(
             self.rest_api,
-            "AwsSolutions::AwsSolutions-APIG3",
-            "WAF is chosen per deployment; stage throttling and per-partner usage plans limit abuse.",
-        )
-        acknowledge(
-            self.rest_api,
             "AwsSolutions::AwsSolutions-APIG4",
             "Citizen routes are public by design (form submission, tracking by number and access code).",
         )
@@ -155,26 +200,49 @@ class TicketApi(Construct):
             return f"arn:{stack.partition}:apigateway:{stack.region}::{path}"
 
         # API Gateway authorizes its control plane by HTTP verb on resource paths; see hotline.store.api_keys.
+        # Plans and keys are created carrying OWNER_TAG = this API's id (tagging on create is a PUT on /tags),
+        # and only what carries it may be managed: the role cannot touch other plans and keys in the region.
+        # A plan's tag also covers its keys' attachments (API Gateway's tag inheritance for UsagePlanKey).
+        owner = {f"aws:ResourceTag/{OWNER_TAG}": self.rest_api.rest_api_id}
+        tagged = {
+            "StringEquals": {f"aws:RequestTag/{OWNER_TAG}": self.rest_api.rest_api_id},
+            "ForAllValues:StringEquals": {"aws:TagKeys": [OWNER_TAG]},
+        }
         self.function.add_to_role_policy(
-            iam.PolicyStatement(actions=["apigateway:POST"], resources=[arn("/usageplans"), arn("/apikeys")])
+            iam.PolicyStatement(
+                actions=["apigateway:POST"], resources=[arn("/usageplans"), arn("/apikeys")], conditions=tagged
+            )
+        )
+        self.function.add_to_role_policy(
+            iam.PolicyStatement(actions=["apigateway:PUT"], resources=[arn("/tags/*")], conditions=tagged)
         )
         # Plan and key ids are made at run time, so no template can name them: the paths end in a wildcard.
         self.function.add_to_role_policy(
             iam.PolicyStatement(
-                # get/delete a plan; attach (POST …/keys), check and detach a key; read …/usage
+                # get/delete a plan; attach (POST …/keys), check and detach a key
                 actions=["apigateway:GET", "apigateway:POST", "apigateway:DELETE"],
                 resources=[arn("/usageplans/*")],
+                conditions={"StringEquals": owner},
             )
         )
         self.function.add_to_role_policy(
-            iam.PolicyStatement(actions=["apigateway:PATCH", "apigateway:DELETE"], resources=[arn("/apikeys/*")])
+            iam.PolicyStatement(
+                actions=["apigateway:PATCH", "apigateway:DELETE"],
+                resources=[arn("/apikeys/*")],
+                conditions={"StringEquals": owner},
+            )
+        )
+        # Usage figures are read-only, and API Gateway documents no tag inheritance for them.
+        self.function.add_to_role_policy(
+            iam.PolicyStatement(actions=["apigateway:GET"], resources=[arn("/usageplans/*/usage")])
         )
         reason = (
             "Partners' usage plans and API keys are created at run time by the admin routes, so their ids "
-            "cannot be named in the template; the grant is limited to the usage-plan and API-key paths and "
-            "to the verbs the admin routes use (no REST API, stage or account settings)."
+            "cannot be named in the template; the grant is limited to the usage-plan and API-key paths, to the "
+            "verbs the admin routes use and to plans and keys tagged as this API's (no REST API, stage or "
+            "account settings); tagging is limited to that one tag, and usage figures are only read."
         )
-        for path in ("usageplans/*", "apikeys/*"):
+        for path in ("usageplans/*", "apikeys/*", "tags/*", "usageplans/*/usage"):
             acknowledge(
                 self.function,
                 f"AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:apigateway:<AWS::Region>::/{path}]",

@@ -3,7 +3,7 @@
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
-from hotline.store.models import TICKET_INDEXES
+from hotline.store.models import TICKET_INDEX_INCLUDES, TICKET_INDEXES
 
 S = dynamodb.AttributeType.STRING
 
@@ -26,9 +26,11 @@ class TicketStore(Construct):
             stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
         )
         for name, (hash_key, range_key) in TICKET_INDEXES.items():
+            included = TICKET_INDEX_INCLUDES.get(name)
             self.table.add_global_secondary_index(
                 index_name=name,
                 partition_key=dynamodb.Attribute(name=hash_key, type=S),
                 sort_key=dynamodb.Attribute(name=range_key, type=S),
-                projection_type=dynamodb.ProjectionType.ALL,
+                projection_type=dynamodb.ProjectionType.INCLUDE if included else dynamodb.ProjectionType.ALL,
+                non_key_attributes=included,
             )

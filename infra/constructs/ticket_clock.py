@@ -1,5 +1,5 @@
 """The ticket clock: a Standard state machine per ticket (ASL in infra/workflows), its wake-up function,
-and the SNS topic that reminders, breaches and escalations go out on."""
+the SNS topic that reminders, breaches and escalations go out on, and alarms on clocks that stopped."""
 
 from pathlib import Path
 from typing import cast
@@ -14,6 +14,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from infra.constructs.alarms import any_alarm
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
 from infra.nag import acknowledge
@@ -49,10 +50,10 @@ class TicketClock(Construct):
             layers=layers,
             memory_size=256,
             timeout=Duration.seconds(20),
-            environment={**environment, "NOTIFICATIONS_TOPIC_ARN": self.topic.topic_arn},
+            environment=environment,
         )
+        # Its wake-ups store their notifications with the ticket; the table stream's consumer sends them.
         table.grant(self.function, *CLOCK_TABLE_ACTIONS)
-        self.topic.grant_publish(self.function)
 
         self.state_machine = sfn.StateMachine(
             self,
@@ -76,11 +77,30 @@ class TicketClock(Construct):
             "AwsSolutions::AwsSolutions-IAM5[Resource::*]",
             "CloudWatch Logs delivery and X-Ray accept no narrower resource (AWS documents '*').",
         )
+        # A wake-up that failed after its retries ends in the `Clock failed` state: that ticket's deadlines go
+        # unwatched until someone restarts its clock. Aborted executions are normal (staff actions stop them).
+        period = Duration.minutes(5)
+        any_alarm(
+            self,
+            "FailedAlarm",
+            self.state_machine.metric_failed(period=period),
+            "A ticket clock failed: its reminders, breaches and escalations stopped (see the execution history).",
+        )
+        any_alarm(
+            self,
+            "TimedOutAlarm",
+            self.state_machine.metric_timed_out(period=period),
+            "A ticket clock timed out: its reminders, breaches and escalations stopped.",
+        )
+
+    def let_notify(self, function: lambda_.Function) -> None:
+        """`function` sends the notifications that staff actions and the clock's wake-ups stored."""
+        function.add_environment("NOTIFICATIONS_TOPIC_ARN", self.topic.topic_arn)
+        self.topic.grant_publish(function)
 
     def let_restart(self, function: lambda_.Function) -> None:
-        """`function` starts a ticket's clock, stops the previous generation and notifies units."""
+        """`function` starts a ticket's clock and stops the previous generation."""
         function.add_environment("CLOCK_STATE_MACHINE_ARN", self.state_machine.state_machine_arn)
-        function.add_environment("NOTIFICATIONS_TOPIC_ARN", self.topic.topic_arn)
         self.state_machine.grant_start_execution(function)
         executions = Stack.of(self).format_arn(
             service="states",
@@ -96,4 +116,3 @@ class TicketClock(Construct):
             f":execution:<{machine}.Name>:*]",
             "Stops the ticket clock's executions only; their names (ticket and generation) are made at run time.",
         )
-        self.topic.grant_publish(function)

@@ -1,4 +1,5 @@
-"""Ticket events leave the table through its stream: a function publishes each write's events on the bus."""
+"""Ticket events and notifications leave the table through its stream: a function publishes each write's events on
+the bus and sends its notifications to the units' topic (granted by the ticket clock's `let_notify`)."""
 
 from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
@@ -63,5 +64,6 @@ class TicketEvents(Construct):
             self,
             "UnpublishedAlarm",
             self.unpublished,
-            "Ticket events could not be published; webhooks and reports miss them until replayed.",
+            "Ticket events or notifications could not be published; webhooks, reports and units miss them until"
+            " replayed.",
         )

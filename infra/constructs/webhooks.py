@@ -1,7 +1,8 @@
 """Webhooks: a bus rule queues partners' ticket events; the sender posts them, backing off through the queue.
 
 A message that fails `MAX_ATTEMPTS` times moves to the dead-letter queue (and raises an alarm); the
-partner, or an operator redriving the queue, can send it again.
+partner, or an operator redriving the queue, can send it again. An event the rule cannot put on the queue
+for a day goes to a dead-letter queue of its own (alarmed too).
 """
 
 from aws_cdk import Duration
@@ -18,7 +19,9 @@ from hotline.domain.webhooks import MAX_ATTEMPTS
 from infra.constructs.alarms import dead_letters_alarm
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
+from infra.nag import acknowledge
 
+TARGET_RETRY_ATTEMPTS = 185  # EventBridge's most: retries spread over `max_event_age`
 SENDER_TIMEOUT = Duration.seconds(60)  # a batch of 5 posts with a 5 s timeout each, with room to spare
 BATCH_SIZE = 5
 # The sender reads the partner's endpoint and its delivery record, and writes the record.
@@ -53,13 +56,30 @@ class Webhooks(Construct):
             retention_period=Duration.days(4),
             dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters, max_receive_count=MAX_ATTEMPTS),
         )
+        # Events the rule could not put on the queue (throttled, the queue's policy or key refused) after a
+        # day of EventBridge's retries, kept for replay.
+        self.unqueued = sqs.Queue(
+            self,
+            "Unqueued",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        acknowledge(self.unqueued, "AwsSolutions::AwsSolutions-SQS3", "It is the rule target's dead-letter queue.")
         events.Rule(
             self,
             "PartnerTicketEvents",
             event_bus=bus,
             description="Every event of a partner's ticket, for its webhook.",
             event_pattern=events.EventPattern(source=[SOURCE], detail={"partner_id": [{"exists": True}]}),
-            targets=[targets.SqsQueue(self.queue)],
+            targets=[
+                targets.SqsQueue(
+                    self.queue,
+                    retry_attempts=TARGET_RETRY_ATTEMPTS,
+                    max_event_age=Duration.hours(24),
+                    dead_letter_queue=self.unqueued,
+                )
+            ],
         )
         self.function = python_function(
             self,
@@ -79,6 +99,12 @@ class Webhooks(Construct):
             "DeadLettersAlarm",
             self.dead_letters,
             "Webhook deliveries gave up after every retry; partners can redeliver them.",
+        )
+        dead_letters_alarm(
+            self,
+            "UnqueuedAlarm",
+            self.unqueued,
+            "Partner ticket events never reached the delivery queue; their webhooks miss them until replayed.",
         )
 
     def let_redeliver(self, function: lambda_.Function) -> None:

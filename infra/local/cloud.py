@@ -16,7 +16,7 @@ from typing import Any
 
 from moto.server import ThreadedMotoServer
 
-from infra.local import atomic, events, lambdas, pollers, stepfunctions
+from infra.local import atomic, cognito, events, lambdas, memory, pollers, stepfunctions
 from infra.local.deploy import REGION, Deployment, deploy, synthesize
 from infra.local.gateway import Gateway, serve
 from infra.local.pollers import Pollers
@@ -99,9 +99,11 @@ def start(port: int, state_dir: Path, host: str = "127.0.0.1", time_scale: float
     )
     urllib.request.urlopen(request, timeout=10).close()
     lambdas.install()
+    memory.install()
     atomic.install()
     stepfunctions.install()
     events.install()
+    cognito.install()
     deployment = deploy(synthesize(state_dir / "cdk.out"), state_dir / "assets")
     running = pollers.start()  # before the seed's writes, which the stream pollers deliver too
     demo = seed(deployment)

@@ -1,12 +1,14 @@
 """Synthesize the CDK app and deploy its template into moto, as `cdk deploy` would into AWS.
 
 moto's CloudFormation creates what it supports (DynamoDB, Lambda, IAM, SNS, API Gateway's RestApi …). What it
-skips is created here from the same template: the Cognito user pool, its groups and client, and the state
-machines (in the Step Functions backend that executes them).
+skips is created here from the same template: the Cognito user pool, its groups and client, the state
+machines (in the Step Functions backend that executes them) and the secrets (with values generated here).
 """
 
 import hashlib
 import json
+import secrets
+import string
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +99,35 @@ def _create_cognito(template: dict[str, Any]) -> dict[str, str]:
     return ids
 
 
+def _create_secrets(template: dict[str, Any]) -> dict[str, str]:
+    """Each secret with a fresh random value, as GenerateSecretString makes one at deploy: logical id -> ARN."""
+    client = boto3.client("secretsmanager", region_name=REGION)
+    arns: dict[str, str] = {}
+    for logical, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::SecretsManager::Secret":
+            continue
+        spec = dict(resource["Properties"]["GenerateSecretString"])
+        length = spec.pop("PasswordLength", 32)
+        punctuation = "" if spec.pop("ExcludePunctuation", False) else string.punctuation
+        alphabet = string.ascii_letters + string.digits + punctuation
+        if spec:
+            raise NotImplementedError(f"{logical}: the local cloud does not generate {sorted(spec)}")
+        value = "".join(secrets.choice(alphabet) for _ in range(length))
+        arns[logical] = client.create_secret(Name=f"{STACK_NAME}-{logical}", SecretString=value)["ARN"]
+    return arns
+
+
+def _resolved(node: Any, refs: dict[str, str]) -> Any:
+    """The template with `Ref`s to these resources replaced by their values (moto cannot resolve skipped ones)."""
+    if isinstance(node, dict):
+        if set(node) == {"Ref"} and node["Ref"] in refs:
+            return refs[node["Ref"]]
+        return {key: _resolved(value, refs) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_resolved(value, refs) for value in node]
+    return node
+
+
 def _attribute_arn(logical: str, template: dict[str, Any], physical: dict[str, str]) -> str:
     kind = template["Resources"][logical]["Type"]
     name = physical[logical]
@@ -151,10 +182,11 @@ def deploy(assembly: Path, cache: Path) -> Deployment:
         Name=BOOTSTRAP_VERSION_PARAMETER, Value="30", Type="String", Overwrite=True
     )
     _publish_assets(assembly, cache)
+    created_secrets = _create_secrets(template)
     cloudformation = boto3.client("cloudformation", region_name=REGION)
     cloudformation.create_stack(
         StackName=STACK_NAME,
-        TemplateBody=json.dumps(template),
+        TemplateBody=json.dumps(_resolved(template, created_secrets)),
         Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
     )
     cloudformation.get_waiter("stack_create_complete").wait(StackName=STACK_NAME, WaiterConfig={"Delay": 1})
@@ -163,6 +195,7 @@ def deploy(assembly: Path, cache: Path) -> Deployment:
         for r in cloudformation.describe_stack_resources(StackName=STACK_NAME)["StackResources"]
         if r.get("PhysicalResourceId")
     }
+    physical.update(created_secrets)
     physical.update(_create_cognito(template))
     _create_state_machines(assembly, template, physical)
     return Deployment(template=template, outputs=_outputs(template, physical), physical_ids=physical)

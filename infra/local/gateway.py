@@ -270,7 +270,12 @@ def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
                 (time.perf_counter() - started) * 1000,
             )
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _any
+        def __getattr__(self, name: str) -> Any:
+            # Every method (TRACE, PROPFIND …) goes through the gateway and gets an answer in the API's error
+            # shape; http.server would answer a method without a do_ handler with a 501 HTML page.
+            if name.startswith("do_"):
+                return self._any
+            raise AttributeError(name)
 
         def log_message(self, format: str, *args: Any) -> None:  # silenced: _any logs each request
             return

@@ -2,7 +2,8 @@
 
 - A second execution of a state machine can start while another one runs: moto deep-copies the state
   machine for each new execution, including its executions, whose worker threads hold locks that cannot
-  be copied. The copy leaves that list out.
+  be copied. The copy leaves that list out, and shares the backend instead of copying it (with every state
+  machine in it) for each execution, which kept a copy per execution for good.
 - An execution can be stopped right after it started: moto's worker creates its environment in its own
   thread, and a stop that arrives first fails. The stop waits for it.
 """
@@ -22,7 +23,11 @@ def _copy_without_executions(self: StateMachine, memo: dict[int, Any]) -> StateM
     clone = copy.copy(self)
     memo[id(self)] = clone
     for name, value in self.__dict__.items():
-        setattr(clone, name, [] if name == "executions" else copy.deepcopy(value, memo))
+        if name == "executions":
+            value = []
+        elif name != "backend":
+            value = copy.deepcopy(value, memo)
+        setattr(clone, name, value)
     return clone
 
 

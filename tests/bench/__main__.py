@@ -62,7 +62,7 @@ def main() -> None:
 
     from infra.local import atomic
     from tests.bench import clock
-    from tests.conftest import create_table
+    from tests.conftest import create_hash_key, create_table
     from tests.integration.conftest import FORM, Api, staff_claims
 
     print(f"cold import of functions.api.handler: {cold_import_ms():.0f} ms (median of 5)")
@@ -70,6 +70,7 @@ def main() -> None:
     with mock_aws():
         create_table("bench")
         os.environ["TABLE_NAME"] = "bench"
+        os.environ["PEPPER_SECRET_ARN"] = create_hash_key()
         api = Api()
         agent = staff_claims("agent")
         first = api.call("POST", "/v1/tickets", FORM).body

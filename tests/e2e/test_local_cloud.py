@@ -123,3 +123,15 @@ def test_bad_input_gets_4xx_json(cloud: Cloud, http: requests.Session) -> None:
         assert 400 <= reply.status_code < 500, (reply.request.method, reply.request.url, reply.status_code)
         assert reply.json()["error"]["code"], reply.text
         assert re.fullmatch(r"[a-z_]+", reply.json()["error"]["code"])
+
+
+def test_any_method_gets_an_answer_in_the_error_shape(cloud: Cloud, http: requests.Session) -> None:
+    # http.server answers a method it has no handler for with a 501 HTML page; the gateway must not.
+    for method in ("TRACE", "PROPFIND"):
+        reply = http.request(method, f"{cloud.url}/v1/tickets", timeout=30)
+        assert reply.status_code == 405, (method, reply.status_code, reply.text[:200])
+        assert reply.headers["Content-Type"].startswith("application/json")
+        assert reply.json()["error"]["code"] == "method_not_allowed" and reply.headers["Allow"] == "POST"
+    body = "不是 JSON".encode("gb18030")
+    refused = http.post(f"{cloud.url}/v1/tickets", data=body, headers={"Content-Type": "text/plain"}, timeout=30)
+    assert refused.status_code == 415 and refused.json()["error"]["code"] == "unsupported_media_type"

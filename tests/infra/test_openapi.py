@@ -2,9 +2,11 @@
 
 import importlib.util
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -69,3 +71,46 @@ def test_check_mode_fails_on_a_stale_file_and_passes_on_a_fresh_one(
     assert script.main([]) == 0
     assert target.read_text(encoding="utf-8").endswith("}\n")
     assert script.main(["--check"]) == 0
+
+
+def _operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in document["paths"].items():
+        if path.startswith("/v1/"):
+            for method, operation in item.items():
+                yield path, method, operation
+
+
+def test_every_operation_documents_its_success_and_its_errors_in_the_error_shape(generated: str) -> None:
+    document = json.loads(generated)
+    error_body = {"$ref": "#/components/schemas/ErrorBody"}
+    for path, method, operation in _operations(document):
+        where = f"{method.upper()} {path}"
+        statuses = {int(status) for status in operation["responses"]}
+        assert any(200 <= s < 300 for s in statuses), f"{where} documents no success"
+        expected = {429} | ({400, 413, 415, 422} if "requestBody" in operation else set())
+        expected |= {404} if "{" in path else set()
+        schemes = {scheme for requirement in operation.get("security", []) for scheme in requirement}
+        expected |= {401, 403} if "staff" in schemes else {403} if "partner" in schemes else set()
+        assert expected <= statuses, f"{where} does not document {sorted(expected - statuses)}"
+        for status, response in operation["responses"].items():
+            if int(status) >= 400:
+                assert response["content"]["application/json"]["schema"] == error_body, f"{where} {status}"
+    assert "HTTPValidationError" not in json.dumps({p: i for p, i in document["paths"].items() if p.startswith("/v1/")})
+
+
+def test_partner_and_staff_operations_declare_who_may_call(generated: str) -> None:
+    # The API enforces these declarations before it validates the request (functions/api/identity.py).
+    document = json.loads(generated)
+    assert set(document["components"]["securitySchemes"]) == {"partner", "staff"}
+    for path, method, operation in _operations(document):
+        audience = path.split("/")[2]
+        declared = [scheme for requirement in operation.get("security", []) for scheme in requirement]
+        assert declared == {"partner": ["partner"], "staff": ["staff"]}.get(audience, []), f"{method} {path}"
+    roles = document["paths"]["/v1/staff/config/ladder"]["put"]["security"]
+    assert roles == [{"staff": ["admin"]}]
+
+
+def test_calendar_periods_are_documented_as_they_are_sent(generated: str) -> None:
+    period = json.loads(generated)["components"]["schemas"]["PeriodBody"]["properties"]["start"]
+    assert period["type"] == "string" and "format" not in period
+    assert re.fullmatch(period["pattern"].strip("^$"), "09:00") and not re.fullmatch(period["pattern"], "09:00:00")

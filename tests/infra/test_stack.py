@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from aws_cdk.assertions import Match
 from hotline.domain.publication import SOURCE
 from hotline.domain.staff import Role
 from hotline.domain.webhooks import MAX_ATTEMPTS
-from hotline.store.models import TICKET_INDEXES, bind
+from hotline.store.api_keys import OWNER_TAG
+from hotline.store.models import TICKET_INDEX_INCLUDES, TICKET_INDEXES, bind
 
 from tests.infra.conftest import Synthesized
 
@@ -65,10 +67,19 @@ def test_table_indexes_are_the_ones_the_store_queries(synthesized: Synthesized) 
         index["IndexName"]: (
             {k["KeyType"]: k["AttributeName"] for k in index["KeySchema"]},
             index["Projection"]["ProjectionType"],
+            index["Projection"].get("NonKeyAttributes"),
         )
         for index in table["Properties"]["GlobalSecondaryIndexes"]
     }
-    assert cdk == {name: ({"HASH": h, "RANGE": r}, "ALL") for name, (h, r) in TICKET_INDEXES.items()}
+    assert cdk == {
+        name: (
+            {"HASH": h, "RANGE": r},
+            "INCLUDE" if name in TICKET_INDEX_INCLUDES else "ALL",
+            TICKET_INDEX_INCLUDES.get(name),
+        )
+        for name, (h, r) in TICKET_INDEXES.items()
+    }
+    assert cdk["public"][2] == ["public_doc"]  # the public map's index holds nothing personal
 
     # The PynamoDB model is what actually queries the table: its own schema must match the CDK table too.
     schema = bind("hotline", "us-east-1").ticket._get_schema()
@@ -76,6 +87,7 @@ def test_table_indexes_are_the_ones_the_store_queries(synthesized: Synthesized) 
         index["index_name"]: (
             {k["KeyType"]: k["AttributeName"] for k in index["key_schema"]},
             index["projection"]["ProjectionType"],
+            index["projection"].get("NonKeyAttributes"),
         )
         for index in schema["global_secondary_indexes"]
     }
@@ -118,8 +130,10 @@ def test_api_function_may_touch_only_its_table_and_not_with_wildcards(synthesize
     actions = {a for s in statements for a in _as_list(s["Action"])}
 
     assert not {a for a in actions if a == "*" or a.endswith(":*")}, sorted(actions)
-    # What the store calls: reads, queries, and the conditional transaction that numbers a ticket.
-    assert {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"} <= actions
+    # What the store calls: reads (batched for Open311 lookups), queries, and the conditional transaction
+    # that numbers a ticket.
+    assert {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem"} <= actions
+    assert "dynamodb:ConditionCheckItem" in actions
     for statement in statements:
         if any(a.startswith("dynamodb:") for a in _as_list(statement["Action"])):
             assert "*" not in _as_list(statement["Resource"]), statement
@@ -164,6 +178,86 @@ def test_live_stage_is_throttled(synthesized: Synthesized) -> None:
         and s["ThrottlingBurstLimit"] > 0
         for s in settings
     ), settings
+
+
+def test_each_audience_has_its_own_throttle(synthesized: Synthesized) -> None:
+    # One stage-wide bucket let an anonymous flood starve partners and staff.
+    (stage,) = [
+        s for s in synthesized.of_type("AWS::ApiGateway::Stage").values() if s["Properties"]["StageName"] == "live"
+    ]
+    by_path = {
+        s["ResourcePath"].replace("/~1", "/").replace("~1", "/"): (s["ThrottlingRateLimit"], s["ThrottlingBurstLimit"])
+        for s in stage["Properties"]["MethodSettings"]
+        if s["HttpMethod"] == "*"
+    }
+    audiences = ["/v1/{proxy+}", "/open311/{proxy+}", "/v1/partner/{proxy+}", "/v1/staff/{proxy+}"]
+    assert set(audiences) <= set(by_path) and set(audiences) == set(_methods_by_path(synthesized)), by_path
+    assert all(rate > 0 and burst >= rate for rate, burst in by_path.values())
+    public = by_path["/v1/{proxy+}"][0] + by_path["/open311/{proxy+}"][0]
+    assert public < by_path["/*"][0] + by_path["/v1/partner/{proxy+}"][0] + by_path["/v1/staff/{proxy+}"][0]
+    assert all(s.get("LoggingLevel") == "ERROR" for s in stage["Properties"]["MethodSettings"])
+
+
+def _statements(statement: dict[str, Any]) -> list[dict[str, Any]]:
+    """A WAF statement and every statement nested in it."""
+    nested = [
+        inner
+        for value in statement.values()
+        if isinstance(value, dict)
+        for key in ("Statement", "ScopeDownStatement")
+        if key in value
+        for inner in _statements(value[key])
+    ]
+    return [statement, *nested]
+
+
+def test_a_waf_web_acl_with_managed_rules_and_per_address_rates_guards_the_stage(synthesized: Synthesized) -> None:
+    name, acl = _only(synthesized.of_type("AWS::WAFv2::WebACL"))
+    props = acl["Properties"]
+    assert props["Scope"] == "REGIONAL" and props["DefaultAction"] == {"Allow": {}}
+    rules = {rule["Name"]: rule for rule in props["Rules"]}
+    managed = {
+        r["Statement"]["ManagedRuleGroupStatement"]["Name"]
+        for r in rules.values()
+        if "ManagedRuleGroupStatement" in r["Statement"]
+    }
+    assert {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"} <= managed
+    assert all(rules[group]["OverrideAction"] == {"None": {}} for group in managed)  # the groups block
+    common = rules["AWSManagedRulesCommonRuleSet"]["Statement"]["ManagedRuleGroupStatement"]
+    counted = {o["Name"] for o in common["RuleActionOverrides"] if o["ActionToUse"] == {"Count": {}}}
+    assert "SizeRestrictions_BODY" in counted  # bodies up to 64 KiB are valid; the rule blocks over 8 KiB
+    rates = [r for r in rules.values() if "RateBasedStatement" in r["Statement"]]
+    assert rates and all(r["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP" for r in rates)
+    for rate in rates:
+        response = rate["Action"]["Block"]["CustomResponse"]
+        body = json.loads(props["CustomResponseBodies"][response["CustomResponseBodyKey"]]["Content"])
+        assert response["ResponseCode"] == 429 and body["error"]["code"] == "throttled"
+    # The tighter anonymous limit leaves out the routes that need a staff token or a partner key.
+    scoped = [
+        r["Statement"]["RateBasedStatement"]
+        for r in rates
+        if "ScopeDownStatement" in r["Statement"]["RateBasedStatement"]
+    ]
+    (pattern,) = [
+        s["RegexMatchStatement"]["RegexString"]
+        for r in scoped
+        for s in _statements(r["ScopeDownStatement"])
+        if "RegexMatchStatement" in s
+    ]
+    for path in ("/live/v1/staff/tickets", "/live/v1/partner/tickets", "/v1/staff/tickets"):
+        assert re.search(pattern, path), path
+    for path in ("/live/v1/tickets", "/live/open311/v2/requests.json", "/live/v1/catalog/v1/staff/"):
+        assert not re.search(pattern, path), path
+    assert len({r["Priority"] for r in props["Rules"]}) == len(props["Rules"])
+
+    _, association = _only(synthesized.of_type("AWS::WAFv2::WebACLAssociation"))
+    assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": [name, "Arn"]}
+    arn = json.dumps(association["Properties"]["ResourceArn"])
+    (stage,) = [
+        n for n, s in synthesized.of_type("AWS::ApiGateway::Stage").items() if s["Properties"]["StageName"] == "live"
+    ]
+    (rest_api,) = synthesized.of_type("AWS::ApiGateway::RestApi")
+    assert f'"Ref": "{stage}"' in arn and f'"Ref": "{rest_api}"' in arn and "/restapis/" in arn
 
 
 def test_routes_are_split_by_audience(synthesized: Synthesized) -> None:
@@ -268,6 +362,12 @@ def _allowed(statements: list[dict[str, Any]], action: str) -> list[Any]:
     return [r for s in statements if action in _as_list(s["Action"]) for r in _as_list(s["Resource"])]
 
 
+def _topic(synthesized: Synthesized, output: str) -> tuple[str, dict[str, Any]]:
+    """The SNS topic a stack output names (`NotificationsTopicArn`, `OpsTopicArn`)."""
+    topic = _ref(synthesized.template.to_json()["Outputs"][output]["Value"])
+    return topic, synthesized.of_type("AWS::SNS::Topic")[topic]
+
+
 def _state_machine(synthesized: Synthesized) -> tuple[str, dict[str, Any]]:
     return _only(synthesized.of_type("AWS::StepFunctions::StateMachine"))
 
@@ -299,17 +399,16 @@ def test_ticket_clock_definition_is_the_asl_file_wired_to_the_clock_function(syn
     assert "${ClockFunctionArn}" in ASL_PATH.read_text()
 
 
-def test_clock_function_may_publish_but_invokes_and_steers_nothing(synthesized: Synthesized) -> None:
+def test_clock_function_invokes_steers_and_publishes_nothing(synthesized: Synthesized) -> None:
     _, function = _function(synthesized, CLOCK_HANDLER)
     props = function["Properties"]
     assert props["Architectures"] == ["arm64"]
     statements = _statements_of(synthesized, _ref(props["Role"]))
     actions = {a for s in statements for a in _as_list(s["Action"])}
-    assert not {a for a in actions if a.startswith(("lambda:", "states:"))}, sorted(actions)
+    assert not {a for a in actions if a.startswith(("lambda:", "states:", "sns:"))}, sorted(actions)
     assert not {a for a in actions if a == "*" or a.endswith(":*")}, sorted(actions)
-    (topic, _) = _only(synthesized.of_type("AWS::SNS::Topic"))
-    assert _allowed(statements, "sns:Publish") == [{"Ref": topic}]
-    assert props["Environment"]["Variables"]["NOTIFICATIONS_TOPIC_ARN"] == {"Ref": topic}
+    # Its wake-ups store their notifications with the ticket; the events function sends them.
+    assert "NOTIFICATIONS_TOPIC_ARN" not in props["Environment"]["Variables"]
     assert "CLOCK_STATE_MACHINE_ARN" not in props["Environment"]["Variables"]
 
 
@@ -327,10 +426,8 @@ def test_state_machine_may_invoke_only_the_clock_function_itself(synthesized: Sy
 def test_api_function_starts_and_stops_only_the_clock_executions(synthesized: Synthesized) -> None:
     _, function = _function(synthesized, API_HANDLER)
     machine, _ = _state_machine(synthesized)
-    (topic, _) = _only(synthesized.of_type("AWS::SNS::Topic"))
     env = function["Properties"]["Environment"]["Variables"]
     assert env["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machine}
-    assert env["NOTIFICATIONS_TOPIC_ARN"] == {"Ref": topic}
 
     statements = _statements_of(synthesized, _ref(function["Properties"]["Role"]))
     states = {a for s in statements for a in _as_list(s["Action"]) if a.startswith("states:")}
@@ -341,11 +438,14 @@ def test_api_function_starts_and_stops_only_the_clock_executions(synthesized: Sy
     assert ":execution:" in parts
     assert {"Fn::GetAtt": [machine, "Name"]} in parts
     assert parts[-1] == ":*"  # executions of this machine only
-    assert _allowed(statements, "sns:Publish") == [{"Ref": topic}]
+    # Staff actions store their notifications with the ticket; the events function sends them.
+    assert not [a for s in statements for a in _as_list(s["Action"]) if a.startswith("sns:")]
+    assert "NOTIFICATIONS_TOPIC_ARN" not in env
 
 
-def test_notifications_topic_is_kms_encrypted_and_ssl_only(synthesized: Synthesized) -> None:
-    topic, props = _only(synthesized.of_type("AWS::SNS::Topic"))
+@pytest.mark.parametrize("output", ["NotificationsTopicArn", "OpsTopicArn"])
+def test_topics_are_kms_encrypted_and_ssl_only(synthesized: Synthesized, output: str) -> None:
+    topic, props = _topic(synthesized, output)
     assert props["Properties"].get("KmsMasterKeyId"), props
     (policy,) = [
         p["Properties"]
@@ -376,14 +476,15 @@ def test_asl_sleeps_wakes_with_retries_and_stops_when_done(synthesized: Synthesi
     by_type: dict[str, list[str]] = {}
     for name, state in states.items():
         by_type.setdefault(state["Type"], []).append(name)
-    # Every state transition is billed on Standard: no Pass states, nothing beyond the loop.
-    assert sorted(by_type) == ["Choice", "Succeed", "Task", "Wait"], by_type
+    # Every state transition is billed on Standard: no Pass states, nothing beyond the loop and its way out.
+    assert sorted(by_type) == ["Choice", "Fail", "Succeed", "Task", "Wait"], by_type
     assert all(len(names) == 1 for names in by_type.values()), by_type
 
     (sleep,) = by_type["Wait"]
     (wake,) = by_type["Task"]
     (choice,) = by_type["Choice"]
     (done,) = by_type["Succeed"]
+    (failed,) = by_type["Fail"]
     assert asl["StartAt"] == sleep
     assert states[sleep] == {"Type": "Wait", "TimestampPath": "$.wake_at", "Next": wake}
 
@@ -394,8 +495,13 @@ def test_asl_sleeps_wakes_with_retries_and_stops_when_done(synthesized: Synthesi
     assert task["OutputPath"] == "$.Payload"
     assert task["Next"] == choice
     retried = {e for r in task["Retry"] for e in r["ErrorEquals"]}
-    assert "Lambda.TooManyRequestsException" in retried
+    transient = {"Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException"}
+    assert transient | {"Lambda.TooManyRequestsException", "States.Timeout", "States.TaskFailed"} <= retried
+    assert 0 < task["TimeoutSeconds"] <= 120  # a hung invocation times out (States.Timeout) and is retried
     assert all(0 < r["MaxAttempts"] <= 10 for r in task["Retry"])
+    # What still fails after the retries ends the execution as failed (the ops alarm), never silently.
+    assert task["Catch"] == [{"ErrorEquals": ["States.ALL"], "Next": failed}]
+    assert states[failed]["Error"] == "TicketClockFailed"
 
     rule = states[choice]
     (only,) = rule["Choices"]
@@ -434,14 +540,25 @@ def test_the_table_stream_feeds_only_ticket_writes_to_the_events_function(synthe
     assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": [unpublished, "Arn"]}
 
 
-def test_the_events_function_may_only_read_the_stream_and_put_on_the_bus(synthesized: Synthesized) -> None:
+def test_the_events_function_reads_the_stream_puts_on_the_bus_notifies_units_and_may_only_restart_clocks(
+    synthesized: Synthesized,
+) -> None:
     _, props = _function(synthesized, EVENTS_HANDLER)
     (bus, _) = _only(synthesized.of_type("AWS::Events::EventBus"))
-    assert props["Properties"]["Environment"]["Variables"]["EVENT_BUS_NAME"] == {"Ref": bus}
+    machine, _ = _state_machine(synthesized)
+    topic, _ = _topic(synthesized, "NotificationsTopicArn")
+    env = props["Properties"]["Environment"]["Variables"]
+    assert env["EVENT_BUS_NAME"] == {"Ref": bus}
+    assert env["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machine}  # it starts the clocks requests could not
+    assert env["NOTIFICATIONS_TOPIC_ARN"] == {"Ref": topic}  # it sends the notifications each write stored
     statements = _statements_of(synthesized, _ref(props["Properties"]["Role"]))
     actions = {a for s in statements for a in _as_list(s["Action"])}
     assert not {a for a in actions if a.startswith("dynamodb:") and a not in STREAM_READ}, sorted(actions)
     assert _allowed(statements, "events:PutEvents") == [{"Fn::GetAtt": [bus, "Arn"]}]
+    assert {a for a in actions if a.startswith("states:")} == {"states:StartExecution", "states:StopExecution"}
+    assert _allowed(statements, "states:StartExecution") == [{"Ref": machine}]
+    assert {a for a in actions if a.startswith("sns:")} == {"sns:Publish"}
+    assert _allowed(statements, "sns:Publish") == [{"Ref": topic}]
 
 
 def test_partner_events_go_to_a_queue_that_dead_letters_after_the_last_attempt(synthesized: Synthesized) -> None:
@@ -457,8 +574,28 @@ def test_partner_events_go_to_a_queue_that_dead_letters_after_the_last_attempt(s
         "maxReceiveCount": MAX_ATTEMPTS,
     }
     assert queue["Properties"]["SqsManagedSseEnabled"] is True
-    alarmed = [a["Properties"]["Dimensions"] for a in synthesized.of_type("AWS::CloudWatch::Alarm").values()]
-    assert [{"Name": "QueueName", "Value": {"Fn::GetAtt": [dead, "QueueName"]}}] in alarmed
+    assert _alarmed(synthesized, "QueueName", {"Fn::GetAtt": [dead, "QueueName"]})
+
+
+def test_the_rule_retries_putting_on_the_queue_for_a_day_then_dead_letters_with_an_alarm(
+    synthesized: Synthesized,
+) -> None:
+    (_, rule) = _only(synthesized.of_type("AWS::Events::Rule"))
+    (target,) = rule["Properties"]["Targets"]
+    assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185}
+    unqueued, queue = _queue_named(synthesized, "Unqueued")
+    assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [unqueued, "Arn"]}}
+    assert queue["Properties"]["SqsManagedSseEnabled"] is True
+    assert _alarmed(synthesized, "QueueName", {"Fn::GetAtt": [unqueued, "QueueName"]})
+    # EventBridge, for this rule only, may put what it could not deliver there.
+    (policy,) = [
+        p["Properties"]["PolicyDocument"]
+        for p in synthesized.of_type("AWS::SQS::QueuePolicy").values()
+        if {"Ref": unqueued} in p["Properties"]["Queues"]
+    ]
+    (allow,) = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert allow["Principal"] == {"Service": "events.amazonaws.com"} and allow["Action"] == "sqs:SendMessage"
+    assert "aws:SourceArn" in json.dumps(allow["Condition"])
 
 
 def test_the_sender_reads_its_queue_and_only_gets_and_puts_items(synthesized: Synthesized) -> None:
@@ -481,3 +618,119 @@ def test_the_api_may_queue_redeliveries_but_not_consume_them(synthesized: Synthe
     statements = _statements_of(synthesized, _ref(function["Properties"]["Role"]))
     assert _allowed(statements, "sqs:SendMessage") == [{"Fn::GetAtt": [deliveries, "Arn"]}]
     assert not _allowed(statements, "sqs:ReceiveMessage")
+
+
+# -- alarms ---------------------------------------------------------------------------------------------
+
+
+def _alarms(synthesized: Synthesized) -> list[dict[str, Any]]:
+    return [a["Properties"] for a in synthesized.of_type("AWS::CloudWatch::Alarm").values()]
+
+
+def _alarmed(synthesized: Synthesized, dimension: str, value: Any) -> list[dict[str, Any]]:
+    return [a for a in _alarms(synthesized) if {"Name": dimension, "Value": value} in a.get("Dimensions", [])]
+
+
+def test_every_alarm_notifies_the_ops_topic(synthesized: Synthesized) -> None:
+    ops, _ = _topic(synthesized, "OpsTopicArn")
+    alarms = synthesized.of_type("AWS::CloudWatch::Alarm")
+    assert len(alarms) >= 5  # two clock alarms and three dead-letter queues at least
+    for name, alarm in alarms.items():
+        assert alarm["Properties"].get("AlarmActions") == [{"Ref": ops}], name
+        assert alarm["Properties"]["AlarmDescription"], name
+
+
+def test_cloudwatch_may_use_the_ops_topics_own_rotated_key(synthesized: Synthesized) -> None:
+    """The AWS managed SNS key cannot admit CloudWatch: alarms would fire into nothing."""
+    _, topic = _topic(synthesized, "OpsTopicArn")
+    key = synthesized.resources[_ref(topic["Properties"]["KmsMasterKeyId"])]
+    assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
+    statements = key["Properties"]["KeyPolicy"]["Statement"]
+    (cloudwatch,) = [s for s in statements if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+    assert set(_as_list(cloudwatch["Action"])) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+
+
+def test_failed_and_timed_out_clocks_are_alarmed_but_stopped_ones_are_not(synthesized: Synthesized) -> None:
+    machine, _ = _state_machine(synthesized)
+    on_machine = _alarmed(synthesized, "StateMachineArn", {"Ref": machine})
+    assert sorted(a["MetricName"] for a in on_machine) == ["ExecutionsFailed", "ExecutionsTimedOut"]
+    # Staff actions stop the previous generation all the time: aborted executions are normal.
+    assert all(a["Namespace"] == "AWS/States" and a["Threshold"] == 1 for a in on_machine)
+
+
+# -- least privilege for partner keys, deletes and the hash key ---------------------------------------
+
+
+def _api_statements(synthesized: Synthesized) -> list[dict[str, Any]]:
+    _, function = _function(synthesized, API_HANDLER)
+    return _statements_of(synthesized, _ref(function["Properties"]["Role"]))
+
+
+def _path_of(resource: Any) -> str:
+    """`arn:<partition>:apigateway:<region>::/usageplans/*` -> `/usageplans/*`."""
+    parts = resource["Fn::Join"][1]
+    return str(parts[-1]).split("::", 1)[1]
+
+
+def test_the_api_manages_only_the_usage_plans_and_keys_it_tagged_as_its_own(synthesized: Synthesized) -> None:
+    rest_api, _ = _only(synthesized.of_type("AWS::ApiGateway::RestApi"))
+    ours = {"Ref": rest_api}
+    gateway = [s for s in _api_statements(synthesized) if str(_as_list(s["Action"])[0]).startswith("apigateway:")]
+    by_paths = {tuple(sorted(_path_of(r) for r in _as_list(s["Resource"]))): s for s in gateway}
+    assert set(by_paths) == {
+        ("/apikeys", "/usageplans"),
+        ("/tags/*",),
+        ("/usageplans/*",),
+        ("/apikeys/*",),
+        ("/usageplans/*/usage",),
+    }
+    tagged_on_create = {
+        "StringEquals": {f"aws:RequestTag/{OWNER_TAG}": ours},
+        "ForAllValues:StringEquals": {"aws:TagKeys": [OWNER_TAG]},
+    }
+    # Create only with our tag (and tag nothing else); change and delete only what carries it.
+    assert by_paths[("/apikeys", "/usageplans")]["Action"] == "apigateway:POST"
+    assert by_paths[("/apikeys", "/usageplans")]["Condition"] == tagged_on_create
+    assert by_paths[("/tags/*",)]["Action"] == "apigateway:PUT"
+    assert by_paths[("/tags/*",)]["Condition"] == tagged_on_create
+    for paths in (("/usageplans/*",), ("/apikeys/*",)):
+        assert by_paths[paths]["Condition"] == {"StringEquals": {f"aws:ResourceTag/{OWNER_TAG}": ours}}, paths
+    assert by_paths[("/apikeys/*",)]["Action"] == ["apigateway:PATCH", "apigateway:DELETE"]
+    # Only usage figures are readable without the tag.
+    assert by_paths[("/usageplans/*/usage",)]["Action"] == "apigateway:GET"
+    assert "Condition" not in by_paths[("/usageplans/*/usage",)]
+
+
+def test_the_api_deletes_only_key_pointers_partner_items_and_failed_idempotency_records(
+    synthesized: Synthesized,
+) -> None:
+    statements = _api_statements(synthesized)
+    deleting = [s for s in statements if "dynamodb:DeleteItem" in _as_list(s["Action"])]
+    assert len(deleting) == 1 and _as_list(deleting[0]["Action"]) == ["dynamodb:DeleteItem"]
+    (delete,) = deleting
+    assert delete["Condition"] == {
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["KEYHASH#*", "PARTNER#*", "idempotency#*"]}
+    }
+    assert not [r for r in _as_list(delete["Resource"]) if "/index/" in json.dumps(r)]
+
+
+def test_the_hash_key_is_a_generated_retained_secret_only_the_api_may_read(synthesized: Synthesized) -> None:
+    name, secret = _only(synthesized.of_type("AWS::SecretsManager::Secret"))
+    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
+    assert secret["DeletionPolicy"] == secret["UpdateReplacePolicy"] == "Retain"  # kept with the table
+
+    _, function = _function(synthesized, API_HANDLER)
+    assert function["Properties"]["Environment"]["Variables"]["PEPPER_SECRET_ARN"] == {"Ref": name}
+    reading = [
+        s for s in _api_statements(synthesized) if any(a.startswith("secretsmanager:") for a in _as_list(s["Action"]))
+    ]
+    assert [(sorted(_as_list(s["Action"])), s["Resource"]) for s in reading] == [
+        (["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], {"Ref": name})
+    ]
+    # No other function may read it.
+    for handler in (CLOCK_HANDLER, EVENTS_HANDLER, WEBHOOKS_HANDLER):
+        _, other = _function(synthesized, handler)
+        assert "PEPPER_SECRET_ARN" not in other["Properties"].get("Environment", {}).get("Variables", {}), handler
+        policies = synthesized.of_type("AWS::IAM::Policy").values()
+        role = {"Ref": _ref(other["Properties"]["Role"])}
+        assert name not in json.dumps([p for p in policies if role in p["Properties"]["Roles"]]), handler

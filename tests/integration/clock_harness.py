@@ -1,5 +1,6 @@
 """The ticket clock for integration tests: the real ASL executed by moto, its Lambda task running the real
-clock handler in this process, the API handler starting and restarting executions, time sped up."""
+clock handler in this process, the API handler starting and restarting executions, time sped up; the table
+stream's consumer (functions/events) runs when a test says, and sends the notifications to a subscribed queue."""
 
 import io
 import json
@@ -26,8 +27,9 @@ from moto import mock_aws
 from functions.api.idempotency import once
 from infra.constructs.ticket_clock import ASL
 from infra.local import lambdas, stepfunctions
-from tests.conftest import create_table
-from tests.integration.conftest import Api
+from infra.local.pollers import StreamPoller
+from tests.conftest import create_hash_key, create_table
+from tests.integration.conftest import Api, LambdaContext
 
 REGION = "us-east-1"
 
@@ -36,6 +38,7 @@ REGION = "us-east-1"
 class ClockHarness:
     api: Api
     state_machine_arn: str
+    topic_arn: str
     queue_url: str
 
     def executions(self, number: str) -> list[dict[str, Any]]:
@@ -61,7 +64,7 @@ class ClockHarness:
     def notifications(self, kinds: set[str], seconds: float = 10) -> list[dict[str, Any]]:
         """What reaches a queue subscribed to the notifications topic, until `kinds` have all arrived.
 
-        Notifications go out just after the change is stored, so they may trail the ticket by a moment.
+        Only the table stream's consumer sends them: run `consume_stream` first.
         """
         sqs = boto3.client("sqs", region_name=REGION)
         found: list[dict[str, Any]] = []
@@ -78,6 +81,41 @@ class ClockHarness:
         assert reply.status == 200, reply.body
         return dict(reply.body)
 
+    @contextmanager
+    def sns_refusing(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+        """While inside, the notifications topic ARN names a topic that does not exist (deleted, or SNS down)."""
+        monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", f"{self.topic_arn}-gone")
+        _rebuild()
+        yield
+        monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", self.topic_arn)
+        _rebuild()
+
+    @contextmanager
+    def step_functions_refusing(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+        """While inside, the API's clock runner starts and stops executions of a machine that does not exist."""
+        monkeypatch.setenv("CLOCK_STATE_MACHINE_ARN", f"{self.state_machine_arn}-gone")
+        _rebuild()
+        yield
+        monkeypatch.setenv("CLOCK_STATE_MACHINE_ARN", self.state_machine_arn)
+        _rebuild()
+
+    def consume_stream(self) -> list[dict[str, Any]]:
+        """The table stream's consumer (functions/events) over every write so far, as Lambda's poller delivers them
+        (a new poller starts at the horizon, as Lambda retries failed records); returns its responses."""
+        from functions.events.handler import handler
+
+        responses: list[dict[str, Any]] = []
+
+        def invoke(event: dict[str, Any]) -> dict[str, Any]:
+            responses.append(handler(event, LambdaContext()))
+            return responses[-1]
+
+        stream = boto3.client("dynamodb", region_name=REGION).describe_table(TableName=settings().table_name)
+        poller = StreamPoller(stream["Table"]["LatestStreamArn"], invoke, interval=0, max_retries=0)
+        while poller.poll_once():
+            pass
+        return responses
+
     def wait_for(
         self, number: str, claims: dict[str, Any], done: Callable[[dict[str, Any]], bool], seconds: float = 20
     ) -> dict[str, Any]:
@@ -89,6 +127,12 @@ class ClockHarness:
             if time.monotonic() > deadline:
                 raise AssertionError(f"gave up waiting; the ticket is {json.dumps(ticket, ensure_ascii=False)[:2000]}")
             time.sleep(0.1)
+
+
+def _rebuild() -> None:
+    """Settings and services again from the environment, as a new Lambda instance would."""
+    for cache in (settings, services, once):
+        cache.cache_clear()
 
 
 def _zip() -> bytes:
@@ -129,25 +173,24 @@ def clock_harness(monkeypatch: pytest.MonkeyPatch, time_scale: float) -> Iterato
         create_table(table)
         machine, topic, queue = _deploy_clock()
         monkeypatch.setenv("TABLE_NAME", table)
+        monkeypatch.setenv("PEPPER_SECRET_ARN", create_hash_key())
         monkeypatch.setenv("CLOCK_STATE_MACHINE_ARN", machine)
         monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", topic)
         monkeypatch.setenv("TIME_SCALE", str(time_scale))
         monkeypatch.setenv("TIME_ORIGIN", datetime.now(UTC).isoformat())
         lambdas.install()
         stepfunctions.install()
-        for cache in (settings, services, once):
-            cache.cache_clear()
+        _rebuild()
         for unit in DEMO_UNITS:
             services().units.save(unit)
         services().rules.save("routing", DEFAULT_ROUTING)
         try:
-            yield ClockHarness(Api(), machine, queue)
+            yield ClockHarness(Api(), machine, topic, queue)
         finally:
             client = boto3.client("stepfunctions", region_name=REGION)
             for execution in client.list_executions(stateMachineArn=machine, statusFilter="RUNNING")["executions"]:
                 client.stop_execution(executionArn=execution["executionArn"])
-            for cache in (settings, services, once):
-                cache.cache_clear()
+            _rebuild()
 
 
 def save_rules(policies: PolicyBook | None = None, ladder: Ladder | None = None) -> None:

@@ -13,6 +13,7 @@ from hotline.settings import settings
 
 from functions.api.idempotency import once
 from infra.local.proxy_event import proxy_event
+from tests.conftest import create_hash_key
 
 
 @dataclass
@@ -83,6 +84,7 @@ def staff_claims(*roles: str, unit: str | None = None, username: str | None = No
 @pytest.fixture
 def api(table_name: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
     monkeypatch.setenv("TABLE_NAME", table_name)
+    monkeypatch.setenv("PEPPER_SECRET_ARN", create_hash_key())
     for cache in (settings, services, once):
         cache.cache_clear()
     yield Api()

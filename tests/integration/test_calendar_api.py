@@ -82,7 +82,7 @@ def test_read_the_default_calendar(api: Api) -> None:
     assert reply.status == 200
     cn = reply.body
     assert cn["id"] == "cn" and cn["time_zone"] == "Asia/Shanghai" and cn["weekend"] == [6, 7]
-    assert cn["working_hours"] == [{"start": "09:00:00", "end": "12:00:00"}, {"start": "13:30:00", "end": "18:00:00"}]
+    assert cn["working_hours"] == [{"start": "09:00", "end": "12:00"}, {"start": "13:30", "end": "18:00"}]
     assert "2026-09-25" in cn["holidays"] and "2026-10-10" in cn["workdays"]
     assert cn["holidays"] == sorted(cn["holidays"]) and cn["workdays"] == sorted(cn["workdays"])
 

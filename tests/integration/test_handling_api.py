@@ -4,6 +4,8 @@ No state machine is configured here, so the ticket clock's runner is off: the ro
 test needs the clock's verdict (a breach, the first routing) it calls the clock's wake-up itself.
 """
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +14,7 @@ from hotline.domain.policies import TimerName
 from hotline.domain.units import DEMO_UNITS
 from hotline.services import services
 
+from infra.local import atomic
 from tests.integration.conftest import FORM, Api, Reply, staff_claims
 
 URBAN = "district-urban-management"
@@ -273,6 +276,31 @@ def test_stale_version_is_409_and_changes_nothing(units: Api) -> None:
     assert after["version"] == version + 1
 
     ok(act(api, number, "dispatch", {"unit_id": URBAN, "version": after["version"]}, DISPATCHER))
+
+
+def test_twenty_concurrent_urges_without_a_version_all_apply(units: Api) -> None:
+    """README: without `version` the action applies to the ticket as it is now, however many act at once."""
+    atomic.install()  # DynamoDB applies each write atomically; moto needs the local cloud's lock to do the same
+    api = units
+    number, _ = register(api)
+    version = ok(api.call("GET", f"/v1/staff/tickets/{number}", claims=AGENT))["version"]
+    barrier = threading.Barrier(20)
+
+    def urge(index: int) -> Reply:
+        barrier.wait()
+        return act(api, number, "urge", {"note": f"第{index}次来电"}, AGENT)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        replies = list(pool.map(urge, range(20)))
+
+    assert [r.status for r in replies] == [200] * 20, [r.body for r in replies if r.status != 200]
+    after = ok(api.call("GET", f"/v1/staff/tickets/{number}", claims=AGENT))
+    assert after["handling"]["counts"]["urged"] == 20
+    assert after["version"] == version + 20
+    assert [e["type"] for e in after["timeline"]].count("ticket.urged") == 20
+    # With the version it read, the 21st is refused: 409, not applied to a ticket it has not seen.
+    stale = act(api, number, "urge", {"version": version}, AGENT)
+    assert (stale.status, stale.body["error"]["code"]) == (409, "version_mismatch")
 
 
 def test_a_role_that_may_not_act_is_403(units: Api) -> None:

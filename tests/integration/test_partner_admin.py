@@ -12,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 from hotline.services import services
 from hotline.settings import settings
+from hotline.store.api_keys import OWNER_TAG
 
 from functions.api.idempotency import once
 from infra.local import atomic
@@ -82,6 +83,8 @@ def test_admin_creates_a_partner_with_plan_and_key_shown_once(api: Api, gateway:
     assert plan["throttle"] == {"rateLimit": 5.0, "burstLimit": 10}
     assert plan["id"] == partner["usage_plan_id"]
     assert plan["apiStages"] == [{"apiId": os.environ["REST_API_ID"], "stage": "live"}]
+    # The tag the API role's permissions require (infra/constructs/api.py): Hotline manages only its own.
+    assert plan["tags"] == key["tags"] == {OWNER_TAG: os.environ["REST_API_ID"]}
 
     assert value not in table_text(api)  # the value is API Gateway's alone
     assert "api_key" not in api.call("GET", "/v1/staff/partners/city-app", claims=ADMIN).body
@@ -180,6 +183,44 @@ def test_revoke_stops_the_key_at_once_and_rotate_reinstates(api: Api, gateway: A
     back = api.call("POST", "/v1/staff/partners/city-app/keys/rotate", claims=ADMIN).body
     assert back["partner"]["active"] and back["partner"]["revoked_at"] is None
     assert submit(api, back["partner"]["api_key_id"], TICKET).status == 201
+
+
+def gateway_accepts(gateway: Any, value: str) -> bool:
+    """What API Gateway checks before the Lambda runs: an enabled key with this value on a plan of the stage."""
+    keys = gateway.get_api_keys(includeValues=True)["items"]
+    key = next((k for k in keys if k.get("value") == value and k.get("enabled")), None)
+    return key is not None and bool(gateway.get_usage_plans(keyId=key["id"])["items"])
+
+
+def test_concurrent_rotations_leave_exactly_the_last_key_working(api: Api, gateway: Any, serialized_moto: None) -> None:
+    created = create(api).body
+    barrier = threading.Barrier(10)
+
+    def rotate(_: int) -> Reply:
+        barrier.wait()
+        return api.call("POST", "/v1/staff/partners/city-app/keys/rotate", claims=ADMIN)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        replies = list(pool.map(rotate, range(10)))
+    assert [r.status for r in replies if r.status >= 500] == []
+    refused = [r for r in replies if r.status != 200]
+    assert all(r.status == 409 and r.body["error"]["code"] == "rotation_in_progress" for r in refused), refused
+    rotated = [r.body for r in replies if r.status == 200]
+    assert rotated
+    last = max(rotated, key=lambda body: body["partner"]["key_issued_at"])
+    current = api.call("GET", "/v1/staff/partners/city-app", claims=ADMIN).body
+    assert current["api_key_id"] == last["partner"]["api_key_id"] and current["active"]
+
+    issued = [created, *rotated]
+    working = [b["api_key"] for b in issued if gateway_accepts(gateway, b["api_key"])]
+    assert working == [last["api_key"]]  # at the gateway …
+    accepted = [
+        b["api_key"]
+        for n, b in enumerate(issued)
+        if submit(api, b["partner"]["api_key_id"], {**TICKET, "external_ref": f"ROT-{n}"}).status == 201
+    ]
+    assert accepted == [last["api_key"]]  # … and in the API
+    assert len(gateway.get_api_keys()["items"]) == 1  # the losers' keys are gone too
 
 
 # -- exactly-once intake: external_ref ------------------------------------------------------------------

@@ -136,6 +136,7 @@ def test_not_dispatched_within_the_hour_escalates_to_the_dispatchers(fast: Clock
     assert ticket["overdue"] is True
     overdue = fast.api.call("GET", "/v1/staff/tickets", query="overdue=true", claims=DISPATCHER).body
     assert number in [t["number"] for t in overdue["items"]]
+    fast.consume_stream()  # the table stream's consumer sends what each wake-up stored
     sent = fast.notifications({"reminder", "breach", "escalation"})
     assert {"reminder", "breach", "escalation"} <= {n["kind"] for n in sent}
     assert all(n["number"] == number for n in sent)
@@ -240,3 +241,91 @@ def test_the_reply_ends_the_clock(fast: ClockHarness) -> None:
     ticket = fast.ticket(number, UNIT)
     assert types(ticket)[-1] == "ticket.replied"
     assert all(e["status"] != "RUNNING" for e in fast.executions(number))
+
+
+# -- a clock Step Functions refused to start --------------------------------------------------------------
+
+
+def test_a_ticket_whose_clock_cannot_start_is_created_and_the_stream_starts_its_clock(
+    slow: ClockHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with slow.step_functions_refusing(monkeypatch):
+        reply = slow.api.call("POST", "/v1/tickets", FORM)
+        assert reply.status == 201, reply.body  # not 500 with the ticket stored: a retry would make a second one
+        number = reply.body["number"]
+        assert slow.executions(number) == []
+        failed = slow.consume_stream()  # Step Functions still refuses: the consumer reports the write as failed
+    assert any(r["batchItemFailures"] for r in failed), failed
+
+    responses = slow.consume_stream()  # Lambda retries the write once Step Functions is back
+
+    assert all(not r["batchItemFailures"] for r in responses), responses
+    assert [e["name"] for e in slow.executions(number)] == [f"{number}-g1"]
+    ticket = slow.wait_for(number, DISPATCHER, dispatched)  # the clock's first wake-up routed it
+    assert ticket["unit_id"] == "district-urban-management"
+    slow.consume_stream()  # once more, as a redelivery would: nothing starts twice
+    assert [e["name"] for e in slow.executions(number)] == [f"{number}-g1"]
+
+
+def test_a_staff_action_whose_clock_cannot_restart_succeeds_and_the_stream_restarts_it(
+    slow: ClockHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = submit(slow)
+    slow.wait_for(number, DISPATCHER, dispatched)
+    with slow.step_functions_refusing(monkeypatch):
+        accepted = act(slow, number, "accept", UNIT)  # 200: the acceptance is stored
+    assert accepted["status"] == "in_progress" and ticket_generation(slow, number) == 2
+    assert [(e["name"], e["status"]) for e in slow.executions(number)] == [(f"{number}-g1", "RUNNING")]
+
+    slow.consume_stream()
+
+    # The old generation is stopped and the new one waits for the resolve timer's first reminder.
+    assert [(e["name"], e["status"]) for e in slow.executions(number)] == [
+        (f"{number}-g1", "ABORTED"),
+        (f"{number}-g2", "RUNNING"),
+    ]
+
+
+# -- notifications go out from the table stream, never from the request ------------------------------------
+
+
+def test_a_staff_action_answers_200_while_sns_fails_and_its_notification_goes_out_once_when_sns_is_back(
+    slow: ClockHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number = submit(slow)
+    slow.wait_for(number, DISPATCHER, dispatched)
+    with slow.sns_refusing(monkeypatch):
+        urged = act(slow, number, "urge", AGENT, note="市民再次来电")  # 200, not 500 with the urge stored
+        assert urged["handling"]["counts"]["urged"] == 1
+        failed = slow.consume_stream()  # the consumer cannot send: it reports the write as failed
+    assert any(r["batchItemFailures"] for r in failed), failed
+    assert slow.notifications({"urge"}, seconds=0.5) == []
+    act(slow, number, "accept", UNIT)  # a later write of the ticket
+
+    responses = slow.consume_stream()  # Lambda retries the write once SNS is back
+
+    assert all(not r["batchItemFailures"] for r in responses), responses
+    sent = slow.notifications({"urge"})
+    assert [(n["kind"], n["number"], n["recipients"]) for n in sent] == [
+        ("urge", number, ["district-urban-management"])
+    ]  # once: the acceptance, written after it, does not carry it again
+    urge = next(e for e in urged["timeline"] if e["type"] == "ticket.urged")
+    assert "市民再次来电" in sent[0]["message"] and sent[0]["at"] == urge["at"]
+
+
+def test_a_wake_up_while_sns_fails_keeps_its_notifications_until_the_stream_sends_them(
+    fast: ClockHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with fast.sns_refusing(monkeypatch):
+        number = submit(fast, UNROUTABLE)
+        fast.wait_for(number, DISPATCHER, lambda t: t["escalation_level"] >= 1)
+        assert all(e["status"] != "FAILED" for e in fast.executions(number))  # the wake-ups stored and went on
+        failed = fast.consume_stream()
+    assert any(r["batchItemFailures"] for r in failed), failed
+    assert fast.notifications({"reminder"}, seconds=0.5) == []
+
+    fast.consume_stream()
+
+    sent = fast.notifications({"reminder", "breach", "escalation"})
+    assert [n["kind"] for n in sent][:4] == ["reminder", "reminder", "breach", "escalation"]
+    assert len({n["id"] for n in sent}) == len(sent)  # each sent once

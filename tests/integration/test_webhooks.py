@@ -206,6 +206,10 @@ def test_registration_refuses_unusable_urls_and_redelivery_needs_an_endpoint(
     for url, problem in [
         ("http://crm.example.com/h", "https"),
         ("https://10.0.0.8/h", "private"),
+        ("https://100.64.0.1/h", "private"),
+        ("https://[2002:a9fe:a9fe::]/h", "IPv4"),
+        ("https://2130706433/h", "four decimal numbers"),
+        ("https://crm.example.com:22/h", "port 443"),
         ("ftp://crm.example.com/h", "https"),
     ]:
         reply = pipeline.api.call("PUT", "/v1/partner/webhook", {"url": url}, api_key_id=CITY_APP)

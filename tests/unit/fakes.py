@@ -1,7 +1,8 @@
 """In-memory stand-ins for the storage ports (unit tests only; the real store is tested against moto)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from hotline.domain.calendar import china_calendar
 from hotline.domain.catalog import DEFAULT_CATALOG, Catalog
@@ -11,7 +12,10 @@ from hotline.domain.notifications import Notification
 from hotline.domain.numbering import format_number
 from hotline.domain.paging import Page, PageRequest
 from hotline.domain.policies import DEFAULT_POLICIES, PolicyBook
-from hotline.domain.ports import TicketFilter
+from hotline.domain.ports import ClockNotStarted, TicketFilter
+from hotline.domain.privacy import Pepper
+from hotline.domain.publication import PublishedEvent
+from hotline.domain.relay import Write
 from hotline.domain.routing import DEFAULT_ROUTING, RoutingTable
 from hotline.domain.rules import Rules
 from hotline.domain.tickets import Ticket, TicketEvent
@@ -27,6 +31,13 @@ class FakeTicketRepository:
     serials: dict[str, int] = field(default_factory=dict)
     gets: list[str] = field(default_factory=list)
     """Every number `get` was asked for, so tests can see what reached storage."""
+    stream: list[Write] = field(default_factory=list)
+    """Every write, in order, as the table's stream hands it to the relay."""
+
+    @property
+    def notifications(self) -> list[Notification]:
+        """What the stored writes carry for the relay to send, in order."""
+        return [notification for write in self.stream for notification in write.notifications]
 
     def create(self, ticket: Ticket, event: TicketEvent, month: str) -> Ticket:
         serial = self.serials.get(month, 0) + 1
@@ -37,18 +48,21 @@ class FakeTicketRepository:
         numbered = ticket.model_copy(update={"number": number, "version": 1}, deep=True)
         self.tickets[number] = numbered
         self.events[number] = [event.model_copy(update={"number": number}, deep=True)]
+        self.stream.append(Write(numbered.model_copy(deep=True), self.events[number][:], []))
         return numbered.model_copy(deep=True)
 
-    def save(self, ticket: Ticket, events: list[TicketEvent]) -> Ticket:
+    def save(self, ticket: Ticket, events: list[TicketEvent], notifications: Sequence[Notification] = ()) -> Ticket:
         stored = self.tickets[ticket.number]
         if stored.version != ticket.version:
             raise Conflict("changed meanwhile", "version_mismatch", stored.status.value)
         saved = ticket.model_copy(update={"version": ticket.version + 1}, deep=True)
         self.tickets[ticket.number] = saved
         self.events[ticket.number].extend(e.model_copy(deep=True) for e in events)
+        copies = [n.model_copy(deep=True) for n in notifications]
+        self.stream.append(Write(saved.model_copy(deep=True), [e.model_copy(deep=True) for e in events], copies))
         return saved.model_copy(deep=True)
 
-    def get(self, number: str) -> Ticket | None:
+    def get(self, number: str, *, consistent: bool = False) -> Ticket | None:
         self.gets.append(number)
         ticket = self.tickets.get(number)
         return ticket.model_copy(deep=True) if ticket else None
@@ -110,20 +124,57 @@ class FixedClock:
 
 @dataclass
 class FakeRunner:
-    """Records each clock restart as (number, generation, wake_at)."""
+    """Records each clock restart as (number, generation, wake_at); while `down`, refuses them as Step Functions
+    would when unavailable."""
 
     restarts: list[tuple[str, int, datetime | None]] = field(default_factory=list)
+    down: bool = False
 
     def restart(self, number: str, generation: int, wake_at: datetime | None) -> None:
+        if self.down:
+            raise ClockNotStarted(f"{number} generation {generation}")
         self.restarts.append((number, generation, wake_at))
+
+
+TEST_KEY = b"unit-test hash key, 32 bytes or more"
+TEST_PEPPER = Pepper(lambda: TEST_KEY)
+
+
+@dataclass
+class FakeCodeAttempts:
+    """Wrong access codes per ticket number as (count, window end), like the DynamoDB store."""
+
+    windows: dict[str, tuple[int, datetime]] = field(default_factory=dict)
+
+    def failures(self, number: str, at: datetime) -> int:
+        failures, ends = self.windows.get(number, (0, at))
+        return failures if ends > at else 0
+
+    def fail(self, number: str, at: datetime, window: timedelta) -> None:
+        failures = self.failures(number, at)
+        ends = self.windows[number][1] if failures else at + window
+        self.windows[number] = (failures + 1, ends)
 
 
 @dataclass
 class FakeNotifier:
-    sent: list[Notification] = field(default_factory=list)
+    """Records what it sent; while `down`, refuses as SNS would when unavailable."""
 
-    def send(self, notifications: list[Notification]) -> None:
+    sent: list[Notification] = field(default_factory=list)
+    down: bool = False
+
+    def send(self, notifications: Sequence[Notification]) -> None:
+        if self.down:
+            raise ConnectionError("SNS is unavailable")
         self.sent.extend(notifications)
+
+
+@dataclass
+class FakeBus:
+    published: list[PublishedEvent] = field(default_factory=list)
+
+    def publish(self, events: list[PublishedEvent]) -> None:
+        self.published.extend(events)
 
 
 def demo_rules(

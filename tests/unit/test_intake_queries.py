@@ -7,18 +7,24 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from hotline.domain.catalog import Channel, TicketType
-from hotline.domain.errors import InvalidInput, NotFound
+from hotline.domain.errors import InvalidInput, NotFound, TooManyAttempts
 from hotline.domain.intake import Intake, Registration
-from hotline.domain.numbering import hash_access_code
 from hotline.domain.paging import PageRequest
 from hotline.domain.partners import Partner
 from hotline.domain.ports import TicketFilter
-from hotline.domain.privacy import phone_hash
-from hotline.domain.queries import TicketQueries
+from hotline.domain.queries import MAX_WRONG_CODES, WRONG_CODE_WINDOW, TicketQueries
 from hotline.domain.staff import Role, StaffMember
 from hotline.domain.tickets import Actor, Contact, TicketDraft
 
-from tests.unit.fakes import FakeCatalogRepository, FakeRunner, FakeTicketRepository, FixedClock, demo_rules
+from tests.unit.fakes import (
+    TEST_PEPPER,
+    FakeCatalogRepository,
+    FakeCodeAttempts,
+    FakeRunner,
+    FakeTicketRepository,
+    FixedClock,
+    demo_rules,
+)
 
 # 1 December 2026, 01:00 in Shanghai, still 30 November in UTC: numbers are in the centre's month.
 START = datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
@@ -47,13 +53,14 @@ def intake(store: FakeTicketRepository, clock: FixedClock) -> Intake:
         zone=ZoneInfo("Asia/Shanghai"),
         rules=demo_rules,
         runner=FakeRunner(),
+        pepper=TEST_PEPPER,
         new_id=lambda: f"id-{next(ids)}",
     )
 
 
 @pytest.fixture
-def queries(store: FakeTicketRepository) -> TicketQueries:
-    return TicketQueries(store)
+def queries(store: FakeTicketRepository, clock: FixedClock) -> TicketQueries:
+    return TicketQueries(store, TEST_PEPPER, FakeCodeAttempts(), clock)
 
 
 def _draft(
@@ -108,7 +115,7 @@ def test_only_the_hash_of_the_access_code_is_stored(intake: Intake, store: FakeT
     stored = store.tickets[registration.ticket.number]
 
     assert len(code) == 8 and code.isdigit()
-    assert stored.access_code_hash == hash_access_code(stored.id, code)
+    assert stored.access_code_hash == TEST_PEPPER.access_code_hash(stored.id, code)
     everything_stored = json.dumps(
         [stored.model_dump(mode="json")] + [e.model_dump(mode="json") for e in store.timeline(stored.number)]
     )
@@ -119,7 +126,7 @@ def test_phone_is_indexed_by_hash_whatever_its_spelling(intake: Intake, store: F
     spelled = intake.register(_draft(contact={"phone": "+86 138-0013-8000"}), Channel.WEB, CITIZEN)
     anonymous = intake.register(_draft(), Channel.WEB, CITIZEN)
 
-    assert store.tickets[spelled.ticket.number].phone_hash == phone_hash("13800138000")
+    assert store.tickets[spelled.ticket.number].phone_hash == TEST_PEPPER.phone_hash("13800138000")
     assert store.tickets[spelled.ticket.number].contact == Contact(phone="+86 138-0013-8000")
     assert store.tickets[anonymous.ticket.number].phone_hash is None
 
@@ -175,6 +182,28 @@ def test_wrong_code_looks_exactly_like_an_unknown_number(intake: Intake, queries
     with pytest.raises(NotFound) as unknown:
         queries.for_customer("2612-999999", registration.access_code)
     assert str(wrong_code.value) == str(someone_elses_code.value) == str(unknown.value)
+
+
+def test_after_ten_wrong_codes_the_ticket_refuses_every_code_until_the_window_ends(
+    intake: Intake, queries: TicketQueries, clock: FixedClock
+) -> None:
+    registration = intake.register(_draft(), Channel.WEB, CITIZEN)
+    number, code = registration.ticket.number, registration.access_code
+    wrong = [f"{n:08d}" for n in range(MAX_WRONG_CODES + 1) if f"{n:08d}" != code]
+    other = intake.register(_draft(), Channel.WEB, CITIZEN)
+
+    for guess in wrong[:MAX_WRONG_CODES]:
+        with pytest.raises(NotFound):
+            queries.for_customer(number, guess)
+        clock.moment += timedelta(minutes=5)  # ten guesses within the hour
+    with pytest.raises(TooManyAttempts):
+        queries.for_customer(number, wrong[MAX_WRONG_CODES - 1])
+    with pytest.raises(TooManyAttempts):  # the right code too: the answer tells nothing about a code
+        queries.for_customer(number, code)
+    assert queries.for_customer(other.ticket.number, other.access_code)  # other tickets are not affected
+
+    clock.moment = START + WRONG_CODE_WINDOW  # the window opened with the first wrong code
+    assert queries.for_customer(number, code).ticket.number == number
 
 
 @pytest.mark.parametrize("number", ["", "2612-1", "../2612-000001", "2612-000001 OR 1=1"])

@@ -1,17 +1,21 @@
 """Staff actions on a ticket (办理): who may do what and when, and what each does to deadlines and the clock."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 from hotline.domain import commands as c
 from hotline.domain.calendar import Duration, DurationUnit
 from hotline.domain.catalog import Priority, TicketType
+from hotline.domain.changes import SAVE_ATTEMPTS
 from hotline.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hotline.domain.notifications import Notification
 from hotline.domain.policies import TimerName
 from hotline.domain.staff import Role, StaffMember
-from hotline.domain.tickets import Resolution, Status
+from hotline.domain.tickets import Resolution, Status, Ticket, TicketEvent
 
+from tests.unit.fakes import FakeTicketRepository
 from tests.unit.ticket_world import (
     AGENT,
     DISPATCHER,
@@ -198,6 +202,76 @@ def test_a_stale_version_is_a_conflict_and_the_current_one_succeeds(world: World
         world.act(number, URBAN_HANDLER, c.RequestInfo(question="?", version=version))
 
 
+@dataclass
+class Contended(FakeTicketRepository):
+    """Another writer (a clock wake-up, another action) saves the ticket just before each of the next `races` saves."""
+
+    races: int = 0
+
+    def save(self, ticket: Ticket, events: list[TicketEvent], notifications: Sequence[Notification] = ()) -> Ticket:
+        if self.races:
+            self.races -= 1
+            stored = self.tickets[ticket.number]
+            self.tickets[ticket.number] = stored.model_copy(update={"version": stored.version + 1})
+        return super().save(ticket, events, notifications)
+
+
+def contended() -> tuple[World, Contended, list[int]]:
+    store = Contended()
+    world = World(store=store)
+    pauses: list[int] = []
+    world.lifecycle.pause = pauses.append
+    return world, store, pauses
+
+
+def test_without_a_version_an_action_that_loses_races_is_applied_once_to_the_newest_ticket() -> None:
+    world, store, pauses = contended()
+    number = world.routed_noise()
+    store.races = SAVE_ATTEMPTS - 1
+
+    ticket = world.act(number, AGENT, c.Urge(note="市民再次来电"))
+
+    assert ticket.handling.counts.urged == 1 == world.ticket(number).handling.counts.urged
+    assert world.event_types(number).count("ticket.urged") == 1
+    assert len(world.notified) == 1  # only the attempt that was saved notifies
+    assert pauses == list(range(1, SAVE_ATTEMPTS))  # backing off longer after each lost race
+
+
+def test_without_a_version_an_action_gives_up_after_the_last_attempt_and_changes_nothing() -> None:
+    world, store, pauses = contended()
+    number = world.routed_noise()
+    store.races = SAVE_ATTEMPTS
+
+    with pytest.raises(Conflict) as error:
+        world.act(number, AGENT, c.Urge())
+    assert error.value.code == "version_mismatch"
+    assert len(pauses) == SAVE_ATTEMPTS - 1
+    assert "ticket.urged" not in world.event_types(number)
+
+
+def test_with_a_version_a_lost_race_is_a_conflict_at_once() -> None:
+    world, store, pauses = contended()
+    number = world.routed_noise()
+    store.races = 1
+
+    with pytest.raises(Conflict) as error:
+        world.act(number, AGENT, c.Urge(version=world.ticket(number).version))
+    assert error.value.code == "version_mismatch"
+    assert pauses == []
+    assert "ticket.urged" not in world.event_types(number)
+
+
+def test_a_committed_action_succeeds_when_the_clock_cannot_restart(world: World) -> None:
+    number = world.routed_noise()
+    world.runner.down = True
+
+    ticket = world.act(number, URBAN_HANDLER, c.Accept())
+
+    assert ticket.status is Status.IN_PROGRESS is world.ticket(number).status
+    assert ticket.handling.clock == world.ticket(number).handling.clock  # the stream's consumer starts it from here
+    assert ticket.handling.clock.generation == 2
+
+
 # -- dispatch and accept --------------------------------------------------------------------------------
 
 
@@ -344,7 +418,7 @@ def test_a_ticket_returned_twice_is_escalated_to_level_2(world: World) -> None:
     (escalated,) = world.events(number, "ticket.escalated")
     # No unit holds the ticket any more: level 2, the hotline office, is the dispatch desk itself.
     assert escalated.data == {"level": 2, "reason": "returned 2 times", "timer": None, "to": [OFFICE]}
-    assert [(n.kind, n.recipients, n.level) for n in world.notifier.sent] == [("escalation", [OFFICE], 2)]
+    assert [(n.kind, n.recipients, n.level) for n in world.notified] == [("escalation", [OFFICE], 2)]
 
 
 def test_reopening_a_replied_ticket_sends_it_back_to_the_unit_with_a_new_resolve_timer(world: World) -> None:
@@ -634,15 +708,15 @@ def test_urging_tells_the_unit_and_counts(world: World) -> None:
         {"note": "市民第三次来电", "to": [URBAN]},
         {"note": None, "to": [URBAN]},
     ]
-    assert [(n.kind, n.recipients) for n in world.notifier.sent] == [("urge", [URBAN]), ("urge", [URBAN])]
-    assert "市民第三次来电" in world.notifier.sent[0].message
+    assert [(n.kind, n.recipients) for n in world.notified] == [("urge", [URBAN]), ("urge", [URBAN])]
+    assert "市民第三次来电" in world.notified[0].message
     assert ticket.handling.escalation_level == 0
 
 
 def test_urging_an_undispatched_ticket_tells_the_dispatch_desk(world: World) -> None:
     number = bus(world)
     world.act(number, AGENT, c.Urge())
-    assert world.notifier.sent[-1].recipients == [OFFICE]
+    assert world.notified[-1].recipients == [OFFICE]
 
 
 def test_supervision_marks_the_ticket_and_escalates_it_to_the_hotline_office(world: World) -> None:
@@ -655,7 +729,7 @@ def test_supervision_marks_the_ticket_and_escalates_it_to_the_hotline_office(wor
     assert ticket.handling.escalation_level == 2
     assert world.event_types(number)[-2:] == ["ticket.supervised", "ticket.escalated"]
     assert world.events(number, "ticket.escalated")[0].data["to"] == [OFFICE]
-    assert [(n.kind, n.recipients) for n in world.notifier.sent] == [("supervision", [URBAN]), ("escalation", [OFFICE])]
+    assert [(n.kind, n.recipients) for n in world.notified] == [("supervision", [URBAN]), ("escalation", [OFFICE])]
     # Actions that move no due point leave the clock running as it was.
     assert world.runner.restarts[-1][1] == ticket.handling.clock.generation
 

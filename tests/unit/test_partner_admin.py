@@ -1,5 +1,6 @@
 """Partner administration over in-memory fakes of the partner directory and the gateway's keys."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import count
@@ -35,16 +36,31 @@ class FakePartnerDirectory:
     partners: dict[str, Partner] = field(default_factory=dict)
     race: bool = False
     """When set, `add` finds the id taken (another admin got there first)."""
+    leases: dict[str, str] = field(default_factory=dict)
+    """Partner id -> the holder of its lease; a second change is refused at once (the store waits a while first)."""
+    holders: Any = field(default_factory=lambda: count(1))
 
-    def get(self, partner_id: str) -> Partner | None:
+    def get(self, partner_id: str, *, consistent: bool = False) -> Partner | None:
         partner = self.partners.get(partner_id)
         return partner.model_copy(deep=True) if partner else None
+
+    def lease(self, partner_id: str) -> str:
+        if partner_id in self.leases:
+            raise Conflict("busy", code="rotation_in_progress")
+        self.leases[partner_id] = f"holder-{next(self.holders)}"
+        return self.leases[partner_id]
+
+    def release(self, partner_id: str, lease: str) -> None:
+        if self.leases.get(partner_id) == lease:
+            del self.leases[partner_id]
 
     def by_api_key_id(self, api_key_id: str) -> Partner | None:
         found = [p for p in self.partners.values() if p.api_key_id == api_key_id and p.active]
         return found[0] if found else None
 
-    def save(self, partner: Partner) -> None:
+    def save(self, partner: Partner, *, lease: str | None = None) -> None:
+        if lease is not None and self.leases.get(partner.id) != lease:
+            raise Conflict("lease lost", code="rotation_in_progress")
         self.partners[partner.id] = partner.model_copy(deep=True)
 
     def add(self, partner: Partner) -> None:
@@ -69,6 +85,8 @@ class FakePartnerKeys:
     calls: list[str] = field(default_factory=list)
     windows: list[tuple[date, date]] = field(default_factory=list)
     ids: Any = field(default_factory=lambda: count(1))
+    meanwhile: list[Callable[[], Any]] = field(default_factory=list)
+    """Run once each while a rotation is at the gateway: what another request does at that moment."""
 
     def _key(self, plan: str) -> IssuedKey:
         n = next(self.ids)
@@ -86,6 +104,8 @@ class FakePartnerKeys:
     def rotate(self, partner: Partner) -> IssuedKey:
         self.calls.append(f"rotate {partner.id}")
         assert partner.usage_plan_id in self.plans
+        while self.meanwhile:
+            self.meanwhile.pop(0)()
         return self._key(partner.usage_plan_id)
 
     def revoke(self, key_id: str, usage_plan_id: str | None) -> None:
@@ -200,7 +220,50 @@ def test_revoke_stops_the_key_at_once_is_repeatable_and_rotate_reinstates(
     assert directory.by_api_key_id(back.partner.api_key_id or "") is not None
 
 
-def test_unknown_partners_are_404(admin: PartnerAdmin) -> None:
+def test_a_key_change_while_another_holds_the_partner_is_refused_and_issues_nothing(
+    admin: PartnerAdmin, directory: FakePartnerDirectory, keys: FakePartnerKeys
+) -> None:
+    first = _create(admin)
+    outcomes: list[Any] = []
+
+    def concurrently(action: Callable[[], Any]) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                outcomes.append(action())
+            except Conflict as error:
+                outcomes.append(error.code)
+
+        return run
+
+    # Two more changes arrive while the first rotation is at the gateway.
+    keys.meanwhile = [
+        concurrently(lambda: admin.rotate(ADMIN, "city-app")),
+        concurrently(lambda: admin.revoke(ADMIN, "city-app")),
+    ]
+    rotated = admin.rotate(ADMIN, "city-app")
+    assert outcomes == ["rotation_in_progress", "rotation_in_progress"]
+    assert keys.calls == ["issue city-app", "rotate city-app", "revoke k1"]  # one new key, the old one revoked
+    assert set(keys.live) == {rotated.partner.api_key_id} != {first.partner.api_key_id}
+    assert directory.partners["city-app"].api_key_id == rotated.partner.api_key_id
+    assert not directory.leases  # released: the next change may go ahead
+    assert admin.revoke(ADMIN, "city-app").active is False
+
+
+def test_a_rotation_that_lost_its_lease_discards_its_key_and_changes_nothing(
+    admin: PartnerAdmin, directory: FakePartnerDirectory, keys: FakePartnerKeys
+) -> None:
+    first = _create(admin)
+    # The holder stalled past its lease, which another change then took.
+    keys.meanwhile = [lambda: directory.leases.update({"city-app": "someone-else"})]
+    with pytest.raises(Conflict) as error:
+        admin.rotate(ADMIN, "city-app")
+    assert error.value.code == "rotation_in_progress"
+    assert set(keys.live) == {first.partner.api_key_id}  # the new key is gone, the old one untouched
+    assert directory.partners["city-app"] == first.partner
+    assert directory.leases == {"city-app": "someone-else"}  # not ours to release
+
+
+def test_unknown_partners_are_404(admin: PartnerAdmin, directory: FakePartnerDirectory) -> None:
     for action in (
         lambda: admin.rotate(ADMIN, "nobody"),
         lambda: admin.revoke(ADMIN, "nobody"),
@@ -208,6 +271,7 @@ def test_unknown_partners_are_404(admin: PartnerAdmin) -> None:
     ):
         with pytest.raises(NotFound):
             action()
+    assert not directory.leases
 
 
 def test_usage_covers_the_last_days_in_utc(admin: PartnerAdmin, keys: FakePartnerKeys) -> None:

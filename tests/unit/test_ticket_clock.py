@@ -1,17 +1,20 @@
 """The ticket clock's wake-ups: routing at intake, reminders, breaches and the escalation ladder, idempotence."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hotline.domain import commands as c
 from hotline.domain.catalog import TicketType
+from hotline.domain.changes import SAVE_ATTEMPTS
 from hotline.domain.errors import Conflict
+from hotline.domain.notifications import Notification
 from hotline.domain.policies import TimerName
 from hotline.domain.routing import RoutingRule, RoutingTable
 from hotline.domain.ticket_clock import TicketClock, Wake
 from hotline.domain.tickets import Status, Ticket, TicketDraft, TicketEvent
 
-from tests.unit.fakes import FakeTicketRepository, demo_rules
+from tests.unit.fakes import FakeRunner, FakeTicketRepository, demo_rules
 from tests.unit.ticket_world import (
     DISPATCHER,
     HQ,
@@ -75,6 +78,15 @@ def test_intake_starts_the_dispatch_timer_and_the_clock_at_once() -> None:
     assert world.runner.restarts == [(number, 1, RECEIVED)]
 
 
+def test_a_ticket_is_registered_even_when_its_clock_cannot_start() -> None:
+    world = World(runner=FakeRunner(down=True))
+    number = world.receive()
+
+    clock = world.ticket(number).handling.clock
+    assert (clock.generation, clock.wake_at) == (1, RECEIVED)  # the stream's consumer starts it from here
+    assert world.event_types(number) == ["ticket.created"]
+
+
 def test_first_wake_routes_a_noise_complaint_to_urban_management() -> None:
     world = World()
     number = world.receive()
@@ -100,7 +112,7 @@ def test_first_wake_routes_a_noise_complaint_to_urban_management() -> None:
     assert wake == Wake(local(2026, 9, 30, 22))
     assert ticket.handling.clock.wake_at == local(2026, 9, 30, 22)
     assert ticket.handling.clock.routed
-    assert world.notifier.sent == []
+    assert world.notified == []
     # The wake-up tells the state machine when to wake; it does not restart the clock itself.
     assert world.runner.restarts == [(number, 1, RECEIVED)]
 
@@ -174,17 +186,17 @@ def test_dispatch_timer_reminds_at_half_and_four_fifths_then_breaches_and_escala
     assert (timer.breached_at, timer.level, timer.reminded) == (local(2026, 9, 30, 10, 30), 1, [0.5, 0.8])
     assert ticket.overdue and ticket.handling.escalation_level == 1
 
-    # Every notification is sent through the notifier and matches the timeline.
-    sent = [(n.kind, n.recipients, n.level, n.timer) for n in world.notifier.sent]
+    # Every notification is stored with the change that made it (the stream sends it) and matches the timeline.
+    sent = [(n.kind, n.recipients, n.level, n.timer) for n in world.notified]
     assert sent == [
         ("reminder", [OFFICE], None, TimerName.DISPATCH),
         ("reminder", [OFFICE], None, TimerName.DISPATCH),
         ("breach", [OFFICE], None, TimerName.DISPATCH),
         ("escalation", [OFFICE], 1, TimerName.DISPATCH),
     ]
-    assert all(n.number == number for n in world.notifier.sent)
-    assert "50%" in world.notifier.sent[0].message and "80%" in world.notifier.sent[1].message
-    assert [n.at for n in world.notifier.sent] == [e.at for e in world.timeline(number)[1:]]
+    assert all(n.number == number for n in world.notified)
+    assert "50%" in world.notified[0].message and "80%" in world.notified[1].message
+    assert [n.at for n in world.notified] == [e.at for e in world.timeline(number)[1:]]
 
 
 def test_an_undispatched_ticket_climbs_the_ladder_in_order_from_the_dispatch_desk() -> None:
@@ -229,7 +241,7 @@ def test_a_late_wake_handles_every_point_due_in_order_in_one_go() -> None:
         ("ticket.escalated", "dispatch", "level 1", OFFICE),
     ]
     assert all(e.at == local(2026, 10, 8, 12) for e in world.timeline(number)[1:])
-    assert len(world.notifier.sent) == 4
+    assert len(world.notified) == 4
     # The breach is dated at the due, not at the late wake-up.
     assert world.ticket(number).handling.timers[TimerName.DISPATCH].breached_at == local(2026, 9, 30, 10, 30)
     # Level 2 is due 2 working days after the breach (8 and 9 Oct); level 3's week (7 Oct) waits for it.
@@ -250,7 +262,7 @@ def test_dispatching_stops_the_dispatch_timer_reminders() -> None:
 
     assert "ticket.breached" not in world.event_types(number)
     assert world.ticket(number).handling.timers[TimerName.DISPATCH].met_at == local(2026, 9, 30, 10, 20)
-    assert [n.kind for n in world.notifier.sent] == ["reminder"]  # the 10:15 one only
+    assert [n.kind for n in world.notified] == ["reminder"]  # the 10:15 one only
 
 
 # -- a unit's timers ----------------------------------------------------------------------------------
@@ -327,7 +339,7 @@ def test_a_wake_with_nothing_due_changes_nothing() -> None:
     assert wake == Wake(local(2026, 9, 30, 10, 15))
     assert world.ticket(number) == before
     assert len(world.timeline(number)) == 1
-    assert world.notifier.sent == []
+    assert world.notified == []
 
 
 def test_a_repeated_wake_sends_nothing_twice() -> None:
@@ -336,12 +348,12 @@ def test_a_repeated_wake_sends_nothing_twice() -> None:
     world.wake(number)
     world.at(local(2026, 9, 30, 10, 30))
     first = world.wake(number)
-    after_first = (world.ticket(number), world.timeline(number), list(world.notifier.sent))
+    after_first = (world.ticket(number), world.timeline(number), list(world.notified))
 
     second = world.wake(number)
 
     assert second == first
-    assert (world.ticket(number), world.timeline(number), world.notifier.sent) == after_first
+    assert (world.ticket(number), world.timeline(number), world.notified) == after_first
 
 
 def test_a_wake_of_an_older_generation_is_ignored() -> None:
@@ -354,7 +366,7 @@ def test_a_wake_of_an_older_generation_is_ignored() -> None:
 
     assert world.wake(number, generation=1) == Wake(None)
     assert world.ticket(number) == before
-    assert world.notifier.sent == []
+    assert world.notified == []
 
 
 def test_a_wake_for_an_unknown_ticket_ends_the_clock() -> None:
@@ -379,12 +391,12 @@ class RacingRepository(FakeTicketRepository):
 
     race: list[object] | None = None
 
-    def save(self, ticket: Ticket, events: list[TicketEvent]) -> Ticket:
+    def save(self, ticket: Ticket, events: list[TicketEvent], notifications: Sequence[Notification] = ()) -> Ticket:
         if self.race:
             action = self.race.pop()
             assert callable(action)
             action()
-        return super().save(ticket, events)
+        return super().save(ticket, events, notifications)
 
 
 def test_a_staff_action_during_a_wake_wins_and_the_wake_looks_again() -> None:
@@ -396,7 +408,7 @@ def test_a_staff_action_during_a_wake_wins_and_the_wake_looks_again() -> None:
     world.at(local(2026, 9, 30, 10, 15))
     store.race = [lambda: world.act(number, DISPATCHER, c.Urge(note="请尽快派单"))]
 
-    wake = TicketClock(store, lambda: world.rules, world.notifier, world.clock).wake(number, 1)
+    wake = TicketClock(store, lambda: world.rules, world.clock).wake(number, 1)
 
     assert world.event_types(number) == ["ticket.created", "ticket.urged", "ticket.reminded"]
     assert world.ticket(number).handling.counts.urged == 1
@@ -410,18 +422,20 @@ def test_a_wake_that_keeps_losing_the_race_gives_up_loudly() -> None:
     world.at(local(2026, 9, 30, 10, 15))
 
     class Busy(FakeTicketRepository):
-        def save(self, ticket: Ticket, events: list[TicketEvent]) -> Ticket:
+        def save(self, ticket: Ticket, events: list[TicketEvent], notifications: Sequence[Notification] = ()) -> Ticket:
             raise Conflict("changed meanwhile", "version_mismatch", "received")
 
     busy = Busy(tickets=world.store.tickets, events=world.store.events)
-    clock = TicketClock(busy, lambda: world.rules, world.notifier, world.clock)
+    pauses: list[int] = []
+    clock = TicketClock(busy, lambda: world.rules, world.clock, pause=pauses.append)
     try:
         clock.wake(number, 1)
     except RuntimeError as error:
         assert "kept changing" in str(error)
     else:
         raise AssertionError("expected the wake-up to give up")
-    assert world.notifier.sent == []
+    assert world.notified == []
+    assert pauses == list(range(1, SAVE_ATTEMPTS))  # then Step Functions retries the wake-up
 
 
 # -- repeat callers -----------------------------------------------------------------------------------
@@ -447,7 +461,7 @@ def test_a_third_ticket_from_the_same_phone_within_30_days_escalates_to_the_unit
     assert escalated.data["to"] == [URBAN]  # routed first, so the unit's manager hears
     assert escalated.data["reason"] == "repeat caller: 3 tickets in 30 days"
     assert world.ticket(third).handling.escalation_level == 1
-    assert [(n.kind, n.recipients, n.level) for n in world.notifier.sent] == [("escalation", [URBAN], 1)]
+    assert [(n.kind, n.recipients, n.level) for n in world.notified] == [("escalation", [URBAN], 1)]
 
 
 def test_a_ticket_without_a_phone_is_never_a_repeat_caller() -> None:

@@ -18,8 +18,10 @@ from hotline.domain.webhooks import (
     MAX_ATTEMPTS,
     Delivery,
     DeliveryStatus,
+    Failure,
     Response,
     Subscription,
+    address_problem,
     check_url,
     retry_after,
     sign,
@@ -42,8 +44,13 @@ def test_the_signature_is_hmac_sha256_over_timestamp_dot_body() -> None:
     ("url", "loopback"),
     [
         ("https://crm.example.com/hooks", False),
+        ("https://crm.example.com:443/hooks?k=v", False),
         ("https://93.184.216.34:8443/x", False),
+        ("https://[2606:2800:220:1:248:1893:25c8:1946]/x", False),
+        ("https://xn--fiqs8s.example/hooks", False),
+        ("https://1.2.3.4.nip.io/hooks", False),  # a name: what it resolves to is checked at delivery
         ("http://127.0.0.1:9000/", True),
+        ("http://localhost:9000/", True),
     ],
 )
 def test_public_https_endpoints_are_accepted_and_loopback_only_locally(url: str, loopback: bool) -> None:
@@ -57,12 +64,46 @@ def test_public_https_endpoints_are_accepted_and_loopback_only_locally(url: str,
         ("ftp://crm.example.com/", "absolute https"),
         ("http://crm.example.com/", "https"),
         ("https://user:pw@crm.example.com/", "user name"),
+        ("https://@crm.example.com/", "user name"),
         ("https://localhost/hooks", "this machine"),
+        ("https://hooks.localhost/", "this machine"),
         ("https://127.0.0.1/hooks", "this machine"),
         ("http://127.0.0.1:9000/", "https"),
+        ("https://[::1]/hooks", "this machine"),
         ("https://10.1.2.3/hooks", "private"),
         ("https://169.254.169.254/latest", "private"),
-        ("https://[::1]/hooks", "this machine"),
+        ("https://100.64.0.1/hooks", "private"),  # carrier-grade NAT: not private, not public either
+        ("https://0.0.0.0/", "private"),
+        ("https://224.0.0.1/", "private"),  # multicast counts as global in ipaddress
+        ("https://240.0.0.1/", "private"),
+        ("https://[fe80::1%25eth0]/", "private"),
+        ("https://[fd00::1]/", "private"),
+        ("https://[ff02::1]/", "private"),
+        ("https://[2002:a9fe:a9fe::]/", "IPv4"),  # 6to4 of 169.254.169.254
+        ("https://[2002:5db8:d822::]/", "IPv4"),  # 6to4 of a public address: refused too
+        ("https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/", "IPv4"),  # Teredo
+        ("https://[64:ff9b::a9fe:a9fe]/", "IPv4"),  # NAT64
+        ("https://[64:ff9b:1::a00:1]/", "IPv4"),  # NAT64, local use
+        ("https://[::ffff:127.0.0.1]/", "IPv4"),  # IPv4-mapped
+        ("https://[::ffff:a9fe:a9fe]/", "IPv4"),
+        ("https://[::a9fe:a9fe]/", "IPv4"),  # IPv4-compatible
+        ("https://[::ffff:0:a9fe:a9fe]/", "IPv4"),  # IPv4-translated
+        ("https://2130706433/", "four decimal numbers"),  # 127.0.0.1 as one number
+        ("https://0x7f.1/", "four decimal numbers"),
+        ("https://0x7f000001/", "four decimal numbers"),
+        ("https://017700000001/", "four decimal numbers"),  # octal
+        ("https://127.1/", "four decimal numbers"),
+        ("https://127.0.0.01/", "four decimal numbers"),
+        ("https://crm.example.123/", "four decimal numbers"),
+        ("https://127.0.0.1./", "letters, digits"),
+        ("https://%31%32%37.0.0.1/", "four decimal numbers"),
+        ("https://%31%32%37.example/", "letters, digits"),
+        ("https://crm_hooks.example/", "letters, digits"),
+        ("https://crm.example.com:8080/", "port 443 or 8443"),
+        ("https://crm.example.com:22/", "port 443 or 8443"),
+        ("https://crm.example.com:0/", "port 443 or 8443"),
+        ("https://93.184.216.34:6379/", "port 443 or 8443"),
+        ("https://crm.example.com:99999/", "absolute https"),
     ],
 )
 def test_unusable_endpoints_are_refused_naming_the_url_field(url: str, problem: str) -> None:
@@ -70,6 +111,31 @@ def test_unusable_endpoints_are_refused_naming_the_url_field(url: str, problem: 
         check_url(url, allow_loopback=False)
     assert refused.value.fields[0].field == "url"
     assert problem in refused.value.fields[0].problem
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "10.0.0.8",
+        "100.64.0.1",
+        "169.254.169.254",
+        "192.168.1.1",
+        "::1",
+        "fd00::1",
+        "2002:a9fe:a9fe::",
+        "::ffff:10.0.0.8",
+    ],
+)
+def test_private_addresses_are_refused_after_dns_too(address: str) -> None:
+    assert address_problem(address, allow_loopback=False) is not None
+
+
+def test_the_local_cloud_may_call_loopback_on_any_port_but_nothing_private() -> None:
+    assert check_url("http://127.0.0.1:3001/hooks", allow_loopback=True)
+    assert address_problem("127.0.0.1", allow_loopback=True) is None
+    assert address_problem("10.0.0.8", allow_loopback=True) is not None
+    with pytest.raises(InvalidInput):
+        check_url("http://10.0.0.8:3001/hooks", allow_loopback=True)
 
 
 def test_retries_wait_longer_each_time_and_stop_after_the_last_attempt() -> None:
@@ -162,7 +228,7 @@ class FakeTransport:
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> Response:
         self.posts.append((url, body, headers))
         status = self.statuses.pop(0) if self.statuses else 204
-        return Response(status_code=status, error=None if status else "connection refused", duration_ms=3)
+        return Response(status_code=status, error=None if status else Failure.CONNECTION_REFUSED, duration_ms=3)
 
 
 @dataclass
@@ -234,7 +300,18 @@ def test_a_retrying_delivery_says_when_the_next_attempt_is() -> None:
     world.sender.deliver(event, attempt=2)
     logged = world.log.get("city-app", event.id)
     assert logged is not None and logged.status is DeliveryStatus.RETRYING
-    assert logged.next_attempt_at == NOW + timedelta(minutes=5) and logged.attempts[0].error == "connection refused"
+    assert logged.next_attempt_at == NOW + timedelta(minutes=5) and logged.attempts[0].error == "connection_refused"
+
+
+def test_the_log_names_a_failure_class_or_the_http_status_never_the_system_error() -> None:
+    world = World(transport=FakeTransport(statuses=[503, 302, None, 204]))
+    world.subscribe()
+    event = _published()
+    for attempt in range(1, 5):
+        world.sender.deliver(event, attempt)
+    logged = world.log.get("city-app", event.id)
+    assert logged is not None and logged.status is DeliveryStatus.DELIVERED
+    assert [a.error for a in logged.attempts] == ["http_503", "http_302", "connection_refused", None]
 
 
 def test_an_event_delivered_before_is_not_posted_again_unless_redelivered() -> None:

@@ -11,14 +11,15 @@ from hotline.domain import commands as c
 from hotline.domain.catalog import Channel, TicketType
 from hotline.domain.intake import Intake
 from hotline.domain.lifecycle import Lifecycle
+from hotline.domain.notifications import Notification
 from hotline.domain.rules import Rules
 from hotline.domain.staff import Role, StaffMember
 from hotline.domain.ticket_clock import TicketClock, Wake
 from hotline.domain.tickets import Actor, Ticket, TicketDraft, TicketEvent
 
 from tests.unit.fakes import (
+    TEST_PEPPER,
     FakeCatalogRepository,
-    FakeNotifier,
     FakeRunner,
     FakeTicketRepository,
     FixedClock,
@@ -68,7 +69,6 @@ class World:
     store: FakeTicketRepository = field(default_factory=FakeTicketRepository)
     clock: FixedClock = field(default_factory=lambda: FixedClock(local(2026, 9, 30, 10)))
     runner: FakeRunner = field(default_factory=FakeRunner)
-    notifier: FakeNotifier = field(default_factory=FakeNotifier)
 
     def __post_init__(self) -> None:
         ids = count(1)
@@ -86,10 +86,11 @@ class World:
             zone=SHANGHAI,
             rules=rules,
             runner=self.runner,
+            pepper=TEST_PEPPER,
             new_id=new_id,
         )
-        self.lifecycle = Lifecycle(self.store, rules, self.notifier, self.clock, runner=self.runner, new_id=new_id)
-        self.ticket_clock = TicketClock(self.store, rules, self.notifier, self.clock, new_id=new_id)
+        self.lifecycle = Lifecycle(self.store, rules, self.clock, runner=self.runner, new_id=new_id)
+        self.ticket_clock = TicketClock(self.store, rules, self.clock, new_id=new_id)
 
     def at(self, moment: datetime) -> None:
         self.clock.moment = moment
@@ -109,6 +110,11 @@ class World:
 
     def act(self, number: str, who: StaffMember, command: c.Command) -> Ticket:
         return self.lifecycle.act(number, who, command)
+
+    @property
+    def notified(self) -> list[Notification]:
+        """Every notification the stored changes carry, in order: what the table stream's consumer sends."""
+        return self.store.notifications
 
     def ticket(self, number: str) -> Ticket:
         return self.store.tickets[number].model_copy(deep=True)

@@ -9,11 +9,20 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.calendar import Duration, DurationUnit, WorkingCalendar
 from hotline.domain.clock import to_iso_z
 from hotline.domain.errors import FieldProblem, InvalidInput, NotFound
-from hotline.domain.staff import ADMIN_ROLES, StaffMember
+from hotline.domain.staff import ADMIN_ROLES
 from hotline.services import services
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 
-from functions.api.identity import staff_of
+from functions.api.identity import STAFF, staff_roles
+from functions.api.routes.common import Moment
 
 router = APIGatewayRouter()
 
@@ -28,9 +37,27 @@ class DeadlineView(BaseModel):
     due_local: str = Field(description="In the calendar's zone, e.g. 2026-10-10T18:00:00.000+08:00")
 
 
+CLOCK_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+
+def _clock_time(value: Any) -> Any:
+    if isinstance(value, time) or (isinstance(value, str) and CLOCK_TIME.fullmatch(value)):
+        return value
+    raise ValueError("use HH:MM, e.g. 09:00")
+
+
+ClockTime = Annotated[
+    time,
+    BeforeValidator(_clock_time),
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
+    WithJsonSchema({"type": "string", "pattern": f"^{CLOCK_TIME.pattern}$", "examples": ["09:00"]}),
+]
+"""A time of day as HH:MM, local to the calendar's zone."""
+
+
 class PeriodBody(BaseModel):
-    start: time
-    end: time
+    start: ClockTime
+    end: ClockTime
 
 
 class CalendarView(BaseModel):
@@ -44,7 +71,8 @@ class CalendarView(BaseModel):
 
     @classmethod
     def of(cls, calendar: WorkingCalendar) -> "CalendarView":
-        return cls.model_validate(calendar.model_dump(mode="json"))
+        periods = [period.model_dump() for period in calendar.working_hours]  # times, not "09:00:00" strings
+        return cls.model_validate({**calendar.model_dump(mode="json"), "working_hours": periods})
 
 
 class CalendarIn(BaseModel):
@@ -78,17 +106,13 @@ def _restore_plus(value: Any) -> Any:
 
 
 From = Annotated[
-    AwareDatetime,
+    Moment,
     BeforeValidator(_restore_plus),
-    Query(alias="from", description="Receipt time, ISO-8601 with an offset or Z"),
+    Query(alias="from", description="Receipt time, ISO-8601 with an offset or Z, between 1970 and 2999"),
 ]
 
 
 # --- helpers -----------------------------------------------------------------------------------------
-
-
-def _staff() -> StaffMember:
-    return staff_of(router.current_event)
 
 
 def _calendar(calendar_id: str) -> WorkingCalendar:
@@ -113,7 +137,10 @@ def _validated(data: dict[str, Any]) -> WorkingCalendar:
 
 
 @router.get(
-    "/v1/staff/calendars/<calendar>/deadline", summary="When a duration from a time runs out", tags=["calendars"]
+    "/v1/staff/calendars/<calendar>/deadline",
+    summary="When a duration from a time runs out",
+    tags=["calendars"],
+    security=STAFF,
 )
 def deadline(
     calendar: str,
@@ -121,21 +148,23 @@ def deadline(
     amount: Annotated[int, Query(ge=0, le=100_000, description="How many units")],
     unit: Annotated[DurationUnit, Query(description="minutes, hours, working_hours or working_days")],
 ) -> DeadlineView:
-    _staff()
     found = _calendar(calendar)
     due = found.deadline(start, Duration(amount=amount, unit=unit))
     return DeadlineView(due=to_iso_z(due), due_local=found.local(due).isoformat(timespec="milliseconds"))
 
 
-@router.get("/v1/staff/calendars/<calendar>", summary="A working calendar", tags=["calendars"])
+@router.get("/v1/staff/calendars/<calendar>", summary="A working calendar", tags=["calendars"], security=STAFF)
 def read(calendar: str) -> CalendarView:
-    _staff()
     return CalendarView.of(_calendar(calendar))
 
 
-@router.put("/v1/staff/calendars/<calendar>", summary="Create or replace a working calendar", tags=["calendars"])
+@router.put(
+    "/v1/staff/calendars/<calendar>",
+    summary="Create or replace a working calendar",
+    tags=["calendars"],
+    security=staff_roles(ADMIN_ROLES),
+)
 def replace(calendar: str, body: Annotated[CalendarIn, Body()]) -> CalendarView:
-    _staff().require_any(ADMIN_ROLES, "changing a calendar")
     if body.id is not None and body.id != calendar:
         raise InvalidInput("the id in the body differs from the path", [FieldProblem("id", f"must be {calendar!r}")])
     data = body.model_dump(exclude={"id"}, exclude_none=True)
@@ -144,9 +173,13 @@ def replace(calendar: str, body: Annotated[CalendarIn, Body()]) -> CalendarView:
     return CalendarView.of(saved)
 
 
-@router.post("/v1/staff/calendars/<calendar>/days", summary="Add or remove holidays and workdays", tags=["calendars"])
+@router.post(
+    "/v1/staff/calendars/<calendar>/days",
+    summary="Add or remove holidays and workdays",
+    tags=["calendars"],
+    security=staff_roles(ADMIN_ROLES),
+)
 def days(calendar: str, body: Annotated[DaysIn, Body()]) -> CalendarView:
-    _staff().require_any(ADMIN_ROLES, "changing a calendar")
     changed = _calendar(calendar).with_days(
         holidays_add=body.holidays,
         workdays_add=body.workdays,

@@ -1,18 +1,42 @@
 """Pieces every audience's routes share."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from hotline.domain.intake import Registration
 from hotline.domain.paging import DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest
 from hotline.domain.ticket_view import TicketView
 from hotline.domain.tickets import Ticket
+from pydantic import AfterValidator, AwareDatetime
 
 from functions.api.schemas import TicketCreated, TicketList
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
 NextToken = Annotated[str | None, Query(alias="next", max_length=2048, description="Token from the previous page.")]
+
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC)
+
+
+def _plausible(moment: datetime) -> datetime:
+    # Far enough from datetime's limits that converting to UTC or adding a long deadline cannot overflow.
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError("must be between 1970 and 2999")
+    return moment
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
+"""An instant with an offset (or Z), between 1970 and 2999."""
+
+
+CREATED: dict[int, OpenAPIResponse] = {
+    201: {
+        "description": "Created: the number, and the access code shown only now",
+        "content": {"application/json": {"model": TicketCreated}},
+    }
+}
 
 
 def page_request(limit: int = DEFAULT_LIMIT, token: str | None = None) -> PageRequest:

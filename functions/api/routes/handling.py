@@ -1,13 +1,17 @@
 """Staff actions on a ticket: `POST /v1/staff/tickets/{number}/{action}`, one route per action."""
 
+from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain import commands as c
+from hotline.domain.lifecycle import PERMISSIONS
 from hotline.services import services
 
-from functions.api.identity import staff_of
+from functions.api import errors
+from functions.api.identity import staff_of, staff_roles
 from functions.api.schemas import StaffTicketView
 
 router = APIGatewayRouter()
@@ -26,6 +30,16 @@ ACTIONS: dict[str, tuple[type[c.Command], str]] = {
     "close": (c.Close, "Close as direct answer, referral, duplicate, resolved or no response"),
     "reopen": (c.Reopen, "Reopen a replied or closed ticket"),
     "change-priority": (c.ChangePriority, "Change the priority; deadlines follow at once"),
+    "publish": (c.Publish, "Show or hide the ticket on the public map (Open311), with a reason"),
+}
+
+
+RESPONSES: dict[int, OpenAPIResponse] = {
+    200: {"description": "The updated record", "content": {"application/json": {"model": StaffTicketView}}},
+    **errors.error(
+        HTTPStatus.CONFLICT,
+        "`invalid_transition` (not from this status) or `version_mismatch` (changed since read), with current_status",
+    ),
 }
 
 
@@ -36,7 +50,14 @@ def _route(action: str, command_type: type[c.Command], summary: str) -> None:
 
     act.__name__ = f"act_{action.replace('-', '_')}"
     path = f"/v1/staff/tickets/<number>/{action}"
-    router.post(path, summary=summary, tags=["staff: handling"], operation_id=act.__name__)(act)
+    router.post(
+        path,
+        summary=summary,
+        tags=["staff: handling"],
+        operation_id=act.__name__,
+        security=staff_roles(PERMISSIONS[command_type].roles),
+        responses=RESPONSES,
+    )(act)
 
 
 for name, (kind, text) in ACTIONS.items():

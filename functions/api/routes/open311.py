@@ -3,16 +3,21 @@
 Services are the catalogue's categories (`service_code` = category code, `group` = the parent's name).
 A request is a ticket: `service_request_id` is its number, created at once (so a `token` is that number
 too). Submitting needs a partner's API key as the `api_key` form field: API Gateway cannot check a form
-field, so the key is looked up here by its SHA-256 hash. Reading is public and shows no contact details
-and no free text but the staff's public note. Every failure answers Open311's own error list, never the
-`{"error": …}` shape of /v1 — errors are caught in `_open311` below, so errors.py stays untouched.
+field, so the key is looked up here by its SHA-256 hash. Reading is public but shows only public tickets
+(hotline.domain.public_reports), coarsened and without anything personal; a partner that sends its
+`api_key` sees its own requests in full. Every failure answers Open311's own error list, never the
+`{"error": …}` shape of /v1: errors are caught in `_open311` below, and what fails before a route runs
+(an unknown path or method, a body too large) is answered through `refusal`.
 """
 
+import base64
+import binascii
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any
 from urllib.parse import parse_qsl
@@ -21,11 +26,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.catalog import Catalog, Category, Channel, TicketType
 from hotline.domain.errors import Forbidden, HotlineError, NotFound, Unauthenticated
-from hotline.domain.numbering import is_number
-from hotline.domain.paging import MAX_LIMIT, PageRequest
 from hotline.domain.partners import Partner, api_key_hash, partner_actor
-from hotline.domain.policies import TimerName
-from hotline.domain.ports import TicketFilter
+from hotline.domain.public_reports import PublicReport
+from hotline.domain.queries import Shown
 from hotline.domain.tickets import Attachment, Contact, Location, Status, Ticket, TicketDraft
 from hotline.services import services
 from hotline.settings import settings
@@ -37,6 +40,12 @@ PREFIX = "/open311/v2"
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 MAX_SPAN = timedelta(days=90)
 MAX_RESULTS = 1000
+MAX_IDS = 50
+"""`service_request_id` values per lookup, read in one batch; more is a 400."""
+MAX_READ = 1000
+"""Public requests a listing reads (newest first) before it answers with what matched."""
+XML_UNSAFE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot carry (control characters a submitter may have typed)."""
 TAGS = ["open311"]
 
 
@@ -64,7 +73,7 @@ def _xml_value(parent: ET.Element, name: str, value: Any) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = XML_UNSAFE.sub("", str(value))
 
 
 def _render(fmt: str, root: str, item: str | None, payload: Rows | dict[str, Any], status: int = 200) -> Response[str]:
@@ -84,6 +93,12 @@ def _render(fmt: str, root: str, item: str | None, payload: Rows | dict[str, Any
 
 def _error(fmt: str, status: int, description: str) -> Response[str]:
     return _render(fmt, "errors", "error", [{"code": status, "description": description}], status)
+
+
+def refusal(path: str, status: int, description: str) -> Response[str] | None:
+    """Open311's error shape for what fails before an Open311 route runs (an unknown path or method, a body
+    too large), in the format the path names; None outside /open311."""
+    return _error(_fmt_of(path), status, description) if path.startswith(f"{PREFIX}/") else None
 
 
 def _split(resource: str) -> tuple[str, str]:
@@ -164,112 +179,120 @@ def _service(code: str) -> tuple[Category, frozenset[TicketType] | None]:
 # -- requests -----------------------------------------------------------------------------------------
 
 
-def _expected(ticket: Ticket) -> datetime | None:
-    for name in (TimerName.RESOLVE, TimerName.DISPATCH):
-        timer = ticket.handling.timers.get(name)
-        if timer is not None and timer.open:
-            return timer.due
-    return None
+def _status(status: Status) -> str:
+    return "closed" if status is Status.CLOSED else "open"
 
 
-def _request_row(ticket: Ticket, names: dict[str, str]) -> dict[str, Any]:
-    """What anyone may read about a ticket: never contact details, the customer's own words or the code."""
-    location = ticket.location or Location()
-    media = next((a.ref for a in ticket.attachments if a.ref.startswith("https://")), None)
-    return {
-        "service_request_id": ticket.number,
-        "status": "closed" if ticket.status is Status.CLOSED else "open",
-        "status_notes": ticket.handling.public_note,
-        "service_name": names.get(ticket.category, ticket.category),
-        "service_code": ticket.category,
-        "agency_responsible": ticket.unit_id,
+def _row(shown: Shown, names: dict[str, str]) -> dict[str, Any]:
+    """A public report: coarse place, nothing personal. The reading partner's own ticket: exact place, its
+    description, the public note and media too (contact details never: Open311 has no field for them)."""
+    own, report = (shown, PublicReport.of(shown, exact=True)) if isinstance(shown, Ticket) else (None, shown)
+    row: dict[str, Any] = {
+        "service_request_id": report.number,
+        "status": _status(report.status),
+        "status_notes": own.handling.public_note if own else None,
+        "service_name": names.get(report.category, report.category),
+        "service_code": report.category,
+    }
+    if own:
+        row["description"] = own.description
+    row |= {
+        "agency_responsible": report.unit_id,
         "service_notice": None,
-        "requested_datetime": _w3c(ticket.received_at),
-        "updated_datetime": _w3c(ticket.updated_at),
-        "expected_datetime": _w3c(_expected(ticket)),
-        "address": location.address,
+        "requested_datetime": _w3c(report.received_at),
+        "updated_datetime": _w3c(report.updated_at),
+        "expected_datetime": _w3c(report.expected_at),
+        "address": report.address,
         "address_id": None,
         "zipcode": None,
-        "lat": location.lat,
-        "long": location.long,
-        "media_url": media,
+        "lat": report.lat,
+        "long": report.long,
+        "media_url": next((a.ref for a in own.attachments if a.ref.startswith("https://")), None) if own else None,
     }
-
-
-def _ticket(number: str) -> Ticket:
-    ticket = services().queries.tickets.get(number) if is_number(number) else None
-    if ticket is None:
-        raise Open311Error(404, f"no service request {number!r}")
-    return ticket
+    return row
 
 
 def _names() -> dict[str, str]:
     return {node.code: node.name for node, _ in services().catalog.get().walk()}
 
 
+def _lookup(numbers: list[str], reader: Partner | None) -> list[Shown]:
+    return services().public_reads.lookup(numbers, reader, MAX_IDS)
+
+
+def _one(number: str, reader: Partner | None) -> Shown:
+    """A request anyone may see, or the reader's own; any other is as unknown as a number never issued."""
+    found = _lookup([number], reader)
+    if not found:
+        raise Open311Error(404, f"no service request {number!r}")
+    return found[0]
+
+
 def _date(params: dict[str, str], name: str) -> datetime | None:
+    """An ISO-8601 date-time (naive: the centre's time) as UTC."""
     text = params.get(name)
     if not text:
         return None
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return (moment if moment.tzinfo else moment.replace(tzinfo=settings().zone)).astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59-14:00 is in year 10000 in UTC, 0001-01-01T00:00+14:00 in year 0
+        raise Open311Error(400, f"{name} is out of range") from None
     except ValueError:
-        raise Open311Error(400, f"{name} must be an ISO-8601 date-time") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=settings().zone)
-    return moment
+        raise Open311Error(400, f"{name} must be an ISO-8601 date-time, e.g. 2026-11-21T08:00:00+08:00") from None
 
 
-def _listing(params: dict[str, str]) -> list[Ticket]:
-    ids = [i.strip() for i in params.get("service_request_id", "").split(",") if i.strip()]
-    if ids:  # the spec: other parameters are ignored when ids are given
-        found = []
-        for number in ids[:MAX_RESULTS]:
-            try:
-                found.append(_ticket(number))
-            except Open311Error:
-                continue
-        return found
-    now = services().intake.clock.now()
+def _window(params: dict[str, str]) -> tuple[datetime, datetime]:
     start, end = _date(params, "start_date"), _date(params, "end_date")
-    end = end or (start + MAX_SPAN if start else now)
-    start = start or end - MAX_SPAN
+    try:
+        end = end or (start + MAX_SPAN if start else services().intake.clock.now())
+        start = start or end - MAX_SPAN
+    except OverflowError:
+        raise Open311Error(400, "start_date or end_date leaves no 90-day window within the years 1 to 9999") from None
     if end < start:
         raise Open311Error(400, "end_date is before start_date")
     if end - start > MAX_SPAN:
         raise Open311Error(400, "start_date and end_date may span at most 90 days")
-    codes = {c.strip() for c in params.get("service_code", "").split(",") if c.strip()}
-    statuses = {s.strip() for s in params.get("status", "").split(",") if s.strip()}
+    return start, end
+
+
+def _values(params: dict[str, str], name: str) -> list[str]:
+    return list(dict.fromkeys(value.strip() for value in params.get(name, "").split(",") if value.strip()))
+
+
+def _listing(params: dict[str, str], reader: Partner | None) -> list[Shown]:
+    ids = _values(params, "service_request_id")
+    if ids:  # the spec: other parameters are ignored when ids are given
+        return _lookup(ids, reader)
+    start, end = _window(params)
+    codes = set(_values(params, "service_code"))
+    statuses = set(_values(params, "status"))
     if statuses - {"open", "closed"}:
         raise Open311Error(400, "status must be open or closed")
-    where = TicketFilter(status=Status.CLOSED) if statuses == {"closed"} else TicketFilter()
-    found = []
-    token: str | None = None
-    while len(found) < MAX_RESULTS:
-        page = services().queries.tickets.list(where, PageRequest(limit=MAX_LIMIT, token=token))
-        for ticket in page.items:  # newest receipt first
-            if ticket.received_at < start:
-                return found
-            state = "closed" if ticket.status is Status.CLOSED else "open"
-            if ticket.received_at > end or (codes and ticket.category not in codes):
-                continue
-            if statuses and state not in statuses:
-                continue
-            found.append(ticket)
-            if len(found) == MAX_RESULTS:
-                break
-        if page.next is None:
-            break
-        token = page.next
-    return found
+
+    def keep(report: PublicReport) -> bool:
+        return (not codes or report.category in codes) and (not statuses or _status(report.status) in statuses)
+
+    return services().public_reads.listing(start, end, keep, reader, limit=MAX_RESULTS, max_read=MAX_READ)
 
 
 def _form() -> dict[str, str]:
+    """The form, read strictly as UTF-8 (GeoReport v2 is UTF-8): a body in another encoding is a 400."""
     event = router.current_event
     content_type = (event.headers.get("content-type") or event.headers.get("Content-Type") or "").lower()
-    if not content_type.startswith("application/x-www-form-urlencoded"):
+    media_type, *parameters = (part.strip() for part in content_type.split(";"))
+    if media_type != "application/x-www-form-urlencoded":
         raise Open311Error(400, "send the request as application/x-www-form-urlencoded")
-    pairs = parse_qsl(event.decoded_body or "", keep_blank_values=True)
+    if {p.partition("=")[2].strip('"') for p in parameters if p.startswith("charset=")} - {"utf-8", "utf8"}:
+        raise Open311Error(400, "send the form in UTF-8 (charset=utf-8)")
+    body = event.body or ""
+    try:
+        raw = base64.b64decode(body, validate=True) if event.is_base64_encoded else body.encode()
+        pairs = parse_qsl(raw.decode(), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except binascii.Error:
+        raise Open311Error(400, "the body is not valid base64") from None
+    except UnicodeError:  # raw bytes or %-escapes that are not UTF-8 (latin-1, UTF-16 …)
+        raise Open311Error(400, "the form is not UTF-8: send it, and its %-escapes, in UTF-8") from None
     form: dict[str, str] = {}
     for key, value in pairs:
         if key.endswith("[]") and key in form:  # attribute[code][]=a&attribute[code][]=b
@@ -279,14 +302,24 @@ def _form() -> dict[str, str]:
     return form
 
 
-def _partner(form: dict[str, str]) -> Partner:
-    key = form.get("api_key") or (router.current_event.query_string_parameters or {}).get("api_key")
-    if not key:
-        raise Open311Error(403, "an api_key is required")
+def _partner_of(key: str) -> Partner:
     partner = services().partners.by_api_key_hash(api_key_hash(key))
     if partner is None:
         raise Open311Error(403, "this api_key does not belong to an active partner")
     return partner
+
+
+def _reader(params: dict[str, str]) -> Partner | None:
+    """Who reads: anyone, or a partner naming itself with its api_key (a wrong key is refused, not ignored)."""
+    key = params.get("api_key")
+    return _partner_of(key) if key else None
+
+
+def _partner(form: dict[str, str]) -> Partner:
+    key = form.get("api_key") or (router.current_event.query_string_parameters or {}).get("api_key")
+    if not key:
+        raise Open311Error(403, "an api_key is required")
+    return _partner_of(key)
 
 
 def _float(form: dict[str, str], name: str) -> float | None:
@@ -374,7 +407,8 @@ def read_collection(resource: str) -> Response[str]:
     if name == "requests":
         params = dict(router.current_event.query_string_parameters or {})
         names = _names()
-        return _render(fmt, "service_requests", "request", [_request_row(t, names) for t in _listing(params)])
+        rows = [_row(shown, names) for shown in _listing(params, _reader(params))]
+        return _render(fmt, "service_requests", "request", rows)
     raise Open311Error(404, f"no resource {name!r}")
 
 
@@ -390,16 +424,17 @@ def service_definition(resource: str) -> Response[str]:
 @_open311
 def read_request(resource: str) -> Response[str]:
     number, fmt = _split(resource)
-    ticket = _ticket(number)
-    return _render(fmt, "service_requests", "request", [_request_row(ticket, _names())])
+    shown = _one(number, _reader(dict(router.current_event.query_string_parameters or {})))
+    return _render(fmt, "service_requests", "request", [_row(shown, _names())])
 
 
 @router.get(f"{PREFIX}/tokens/<resource>", summary="Open311: the request id behind a token", tags=TAGS)
 @_open311
 def read_token(resource: str) -> Response[str]:
     token, fmt = _split(resource)
-    ticket = _ticket(token)  # requests are created at once: the token is the number
-    return _render(fmt, "service_requests", "request", [{"service_request_id": ticket.number, "token": token}])
+    # Requests are created at once: the token is the number, visible as the request is.
+    shown = _one(token, _reader(dict(router.current_event.query_string_parameters or {})))
+    return _render(fmt, "service_requests", "request", [{"service_request_id": shown.number, "token": token}])
 
 
 @router.post(f"{PREFIX}/<resource>", summary="Open311: submit a service request (form-encoded)", tags=TAGS)
@@ -411,7 +446,9 @@ def submit(resource: str) -> Response[str]:
     form = _form()
     partner = _partner(form)
     draft = _draft(form)
-    registration = services().intake.register(draft, Channel.PARTNER, partner_actor(partner.id), partner_id=partner.id)
+    registration = services().intake.register(
+        draft, Channel.PARTNER, partner_actor(partner.id), partner_id=partner.id, public=True
+    )
     number = registration.ticket.number
     row = {"service_request_id": number, "token": number, "service_notice": None, "account_id": None}
     return _render(fmt, "service_requests", "request", [row], 201)

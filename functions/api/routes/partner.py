@@ -5,6 +5,7 @@ wait for it), and an `external_ref` is claimed per partner in the ticket's own t
 submission with the same reference answers 200 with the original ticket instead of creating another.
 """
 
+from http import HTTPStatus
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -16,11 +17,11 @@ from hotline.domain.errors import DuplicateExternalRef
 from hotline.domain.partners import Partner, partner_actor
 from hotline.domain.ticket_view import TicketView
 from hotline.services import services
-from pydantic import AwareDatetime
 
+from functions.api import errors
 from functions.api.idempotency import once
-from functions.api.identity import partner_of
-from functions.api.routes.common import Limit, NextToken, created, page_request, ticket_list
+from functions.api.identity import PARTNER, current_partner
+from functions.api.routes.common import Limit, Moment, NextToken, created, page_request, ticket_list
 from functions.api.schemas import PartnerTicketIn, TicketCreated, TicketList
 
 router = APIGatewayRouter()
@@ -37,7 +38,7 @@ IdempotencyKey = Annotated[
 
 
 def _partner() -> Partner:
-    return partner_of(router.current_event, services().partners)
+    return current_partner(router.context)
 
 
 def _register(partner_id: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -58,6 +59,7 @@ SUBMIT_RESPONSES: dict[int, OpenAPIResponse] = {
         "description": "You already submitted this external_ref: the original ticket, nothing created",
         "content": {"application/json": {"model": TicketView}},
     },
+    **errors.error(HTTPStatus.CONFLICT, "The first request with this Idempotency-Key is still running"),
 }
 
 
@@ -65,6 +67,7 @@ SUBMIT_RESPONSES: dict[int, OpenAPIResponse] = {
     "/v1/partner/tickets",
     summary="Submit a ticket (exactly once per Idempotency-Key and per external_ref)",
     tags=["partner"],
+    security=PARTNER,
     responses=SUBMIT_RESPONSES,
 )
 def submit(
@@ -94,14 +97,19 @@ def submit(
     )
 
 
-@router.get("/v1/partner/tickets/<number>", summary="One of your tickets", tags=["partner"])
+@router.get("/v1/partner/tickets/<number>", summary="One of your tickets", tags=["partner"], security=PARTNER)
 def read(number: str) -> TicketView:
     return TicketView.of(services().queries.for_partner(number, _partner()))
 
 
-@router.get("/v1/partner/tickets", summary="Your tickets changed since a time, oldest change first", tags=["partner"])
+@router.get(
+    "/v1/partner/tickets",
+    summary="Your tickets changed since a time, oldest change first",
+    tags=["partner"],
+    security=PARTNER,
+)
 def changed(
-    updated_since: Annotated[AwareDatetime | None, Query(description="ISO-8601 with offset")] = None,
+    updated_since: Annotated[Moment | None, Query(description="ISO-8601 with offset, between 1970 and 2999")] = None,
     limit: Limit = 50,
     next_token: NextToken = None,
 ) -> TicketList:

@@ -5,6 +5,7 @@ never stored by Hotline or logged; those responses carry `Cache-Control: no-stor
 """
 
 from datetime import date
+from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -14,14 +15,17 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.clock import UtcDatetime
 from hotline.domain.partner_admin import DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS, KeyedPartner, PartnerStanding
 from hotline.domain.partners import KeyUsage, Partner, Quota
-from hotline.domain.staff import StaffMember
+from hotline.domain.staff import ADMIN_ROLES, StaffMember
 from hotline.services import services
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.api.identity import staff_of
+from functions.api import errors
+from functions.api.identity import staff_of, staff_roles
 from functions.api.routes.common import Limit, NextToken, page_request
 
 router = APIGatewayRouter()
+ADMIN = staff_roles(ADMIN_ROLES)
+BUSY = "`rotation_in_progress`: another key change for this partner still runs after 5 s of waiting"
 
 PartnerId = Annotated[str, Field(pattern=r"^[a-z0-9-]{2,40}$", examples=["city-app"])]
 Days = Annotated[int, Query(ge=1, le=MAX_USAGE_DAYS, description="Usage for this many UTC days, ending today.")]
@@ -110,20 +114,31 @@ def _key_response(description: str) -> OpenAPIResponse:
     "/v1/staff/partners",
     summary="Create a partner with its usage plan and API key (admin)",
     tags=["staff: partners"],
-    responses={201: _key_response("Created; the key's value is shown only in this response")},
+    security=ADMIN,
+    responses={
+        201: _key_response("Created; the key's value is shown only in this response"),
+        **errors.error(HTTPStatus.CONFLICT, "`partner_exists`: a partner with this id exists"),
+    },
 )
 def create(partner: Annotated[PartnerIn, Body()]) -> Response[PartnerKey]:
     keyed = services().partner_admin.create(_admin(), partner.id, partner.name, partner.contact_email, partner.quota)
     return _with_key(keyed, 201)
 
 
-@router.get("/v1/staff/partners", summary="Partners with their recent usage (admin)", tags=["staff: partners"])
+@router.get(
+    "/v1/staff/partners", summary="Partners with their recent usage (admin)", tags=["staff: partners"], security=ADMIN
+)
 def listing(days: Days = DEFAULT_USAGE_DAYS, limit: Limit = 50, next_token: NextToken = None) -> PartnerList:
     page = services().partner_admin.list(_admin(), page_request(limit, next_token), days)
     return PartnerList(items=[PartnerView.of_standing(s) for s in page.items], next=page.next)
 
 
-@router.get("/v1/staff/partners/<partner_id>", summary="One partner with its usage (admin)", tags=["staff: partners"])
+@router.get(
+    "/v1/staff/partners/<partner_id>",
+    summary="One partner with its usage (admin)",
+    tags=["staff: partners"],
+    security=ADMIN,
+)
 def read(partner_id: str, days: Days = DEFAULT_USAGE_DAYS) -> PartnerView:
     return PartnerView.of_standing(services().partner_admin.get(_admin(), partner_id, days))
 
@@ -132,7 +147,11 @@ def read(partner_id: str, days: Days = DEFAULT_USAGE_DAYS) -> PartnerView:
     "/v1/staff/partners/<partner_id>/keys/rotate",
     summary="Issue a new API key; the old one stops working at once (admin)",
     tags=["staff: partners"],
-    responses={200: _key_response("The new key's value, shown only in this response")},
+    security=ADMIN,
+    responses={
+        200: _key_response("The new key's value, shown only in this response"),
+        **errors.error(HTTPStatus.CONFLICT, BUSY),
+    },
 )
 def rotate(partner_id: str) -> Response[PartnerKey]:
     return _with_key(services().partner_admin.rotate(_admin(), partner_id), 200)
@@ -142,6 +161,11 @@ def rotate(partner_id: str) -> Response[PartnerKey]:
     "/v1/staff/partners/<partner_id>/revoke",
     summary="Revoke the partner's API key at once (admin); rotate to reinstate",
     tags=["staff: partners"],
+    security=ADMIN,
+    responses={
+        200: {"description": "The partner, now inactive", "content": {"application/json": {"model": PartnerInfo}}},
+        **errors.error(HTTPStatus.CONFLICT, BUSY),
+    },
 )
 def revoke(partner_id: str) -> PartnerInfo:
     return PartnerInfo.of(services().partner_admin.revoke(_admin(), partner_id))

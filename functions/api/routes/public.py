@@ -1,5 +1,6 @@
 """The citizen's web and mobile forms: submit, track with number + access code, read the catalogue."""
 
+from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -9,18 +10,37 @@ from hotline.domain.catalog import Channel
 from hotline.domain.tickets import Actor
 from hotline.services import services
 
-from functions.api.routes.common import created
+from functions.api import errors
+from functions.api.routes.common import CREATED, created
 from functions.api.schemas import CatalogView, CustomerTicketView, FormTicketIn, TicketCreated
 
 router = APIGatewayRouter()
 
 
-@router.post("/v1/tickets", summary="Submit a ticket from the web or mobile form", tags=["public"])
+@router.post("/v1/tickets", summary="Submit a ticket from the web or mobile form", tags=["public"], responses=CREATED)
 def submit(ticket: Annotated[FormTicketIn, Body()]) -> Response[TicketCreated]:
-    return created(services().intake.register(ticket, Channel(ticket.channel), Actor(role="citizen")))
+    registration = services().intake.register(
+        ticket, Channel(ticket.channel), Actor(role="citizen"), public=ticket.public
+    )
+    return created(registration)
 
 
-@router.get("/v1/tickets/<number>", summary="Track a ticket with its access code", tags=["public"])
+@router.get(
+    "/v1/tickets/<number>",
+    summary="Track a ticket with its access code",
+    tags=["public"],
+    responses={
+        200: {
+            "description": "The ticket as its customer sees it",
+            "content": {"application/json": {"model": CustomerTicketView}},
+        },
+        **errors.error(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            "Throttled, or `too_many_attempts`: 10 wrong access codes for this ticket within the hour (every code "
+            "is refused until that hour is over)",
+        ),
+    },
+)
 def track(number: str, code: Annotated[str, Query(min_length=1, max_length=32)]) -> CustomerTicketView:
     return CustomerTicketView.of(services().queries.for_customer(number, code))
 

@@ -11,23 +11,16 @@ from hotline.domain.errors import FieldProblem, InvalidInput, NotFound
 from hotline.domain.ladder import Ladder
 from hotline.domain.policies import PolicyBook
 from hotline.domain.routing import RoutingTable
-from hotline.domain.staff import ADMIN_ROLES, StaffMember
+from hotline.domain.staff import ADMIN_ROLES
 from hotline.domain.units import Unit, climb
 from hotline.services import services
 from pydantic import BaseModel
 
-from functions.api.identity import staff_of
+from functions.api.identity import STAFF, staff_roles
 
 router = APIGatewayRouter()
 TAGS = ["staff: configuration"]
-
-
-def _staff() -> StaffMember:
-    return staff_of(router.current_event)
-
-
-def _admin(what: str) -> None:
-    _staff().require_any(ADMIN_ROLES, f"changing {what}")
+ADMIN = staff_roles(ADMIN_ROLES)
 
 
 def _units_exist(unit_ids: list[tuple[str, str]]) -> None:
@@ -38,15 +31,13 @@ def _units_exist(unit_ids: list[tuple[str, str]]) -> None:
         raise InvalidInput("unknown unit", problems)
 
 
-@router.get("/v1/staff/config/policies", summary="SLA policies per type and priority", tags=TAGS)
+@router.get("/v1/staff/config/policies", summary="SLA policies per type and priority", tags=TAGS, security=STAFF)
 def policies() -> PolicyBook:
-    _staff()
     return services().rules.policies()
 
 
-@router.put("/v1/staff/config/policies", summary="Replace the SLA policies", tags=TAGS)
+@router.put("/v1/staff/config/policies", summary="Replace the SLA policies", tags=TAGS, security=ADMIN)
 def replace_policies(book: Annotated[PolicyBook, Body()]) -> PolicyBook:
-    _admin("SLA policies")
     missing = [
         FieldProblem(f"policies.{i}.calendar", f"no calendar '{p.calendar}'")
         for i, p in enumerate(book.policies)
@@ -58,29 +49,25 @@ def replace_policies(book: Annotated[PolicyBook, Body()]) -> PolicyBook:
     return book
 
 
-@router.get("/v1/staff/config/ladder", summary="The escalation ladder", tags=TAGS)
+@router.get("/v1/staff/config/ladder", summary="The escalation ladder", tags=TAGS, security=STAFF)
 def ladder() -> Ladder:
-    _staff()
     return services().rules.ladder()
 
 
-@router.put("/v1/staff/config/ladder", summary="Replace the escalation ladder", tags=TAGS)
+@router.put("/v1/staff/config/ladder", summary="Replace the escalation ladder", tags=TAGS, security=ADMIN)
 def replace_ladder(body: Annotated[Ladder, Body()]) -> Ladder:
-    _admin("the escalation ladder")
     _units_exist([("dispatch_desk", body.dispatch_desk)])
     services().rules.save("ladder", body)
     return body
 
 
-@router.get("/v1/staff/config/routing", summary="Routing rules, tried in order", tags=TAGS)
+@router.get("/v1/staff/config/routing", summary="Routing rules, tried in order", tags=TAGS, security=STAFF)
 def routing() -> RoutingTable:
-    _staff()
     return services().rules.routing()
 
 
-@router.put("/v1/staff/config/routing", summary="Replace the routing rules", tags=TAGS)
+@router.put("/v1/staff/config/routing", summary="Replace the routing rules", tags=TAGS, security=ADMIN)
 def replace_routing(table: Annotated[RoutingTable, Body()]) -> RoutingTable:
-    _admin("routing rules")
     _units_exist([(f"rules.{i}.unit_id", rule.unit_id) for i, rule in enumerate(table.rules)])
     services().rules.save("routing", table)
     return table
@@ -90,18 +77,18 @@ class UnitChain(BaseModel):
     items: list[Unit]
 
 
-@router.get("/v1/staff/units/<unit_id>", summary="A unit and the chain above it, nearest first", tags=TAGS)
+@router.get(
+    "/v1/staff/units/<unit_id>", summary="A unit and the chain above it, nearest first", tags=TAGS, security=STAFF
+)
 def unit(unit_id: str) -> UnitChain:
-    _staff()
     chain = climb(unit_id, services().units.get)
     if not chain:
         raise NotFound(f"no unit '{unit_id}'")
     return UnitChain(items=chain)
 
 
-@router.put("/v1/staff/units/<unit_id>", summary="Create or replace a unit", tags=TAGS)
+@router.put("/v1/staff/units/<unit_id>", summary="Create or replace a unit", tags=TAGS, security=ADMIN)
 def replace_unit(unit_id: str, body: Annotated[Unit, Body()]) -> Unit:
-    _admin("units")
     if body.id != unit_id:
         raise InvalidInput("the id in the body differs from the path", [FieldProblem("id", f"must be '{unit_id}'")])
     if body.parent_id is not None:

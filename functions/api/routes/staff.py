@@ -7,13 +7,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.catalog import Channel, TicketType
 from hotline.domain.ports import TicketFilter
-from hotline.domain.privacy import phone_hash
 from hotline.domain.staff import REGISTER_ROLES, StaffMember
 from hotline.domain.tickets import Status
 from hotline.services import services
 
-from functions.api.identity import staff_of
-from functions.api.routes.common import Limit, NextToken, created, page_request, ticket_list
+from functions.api.identity import STAFF, staff_of, staff_roles
+from functions.api.routes.common import CREATED, Limit, NextToken, created, page_request, ticket_list
 from functions.api.schemas import StaffTicketIn, StaffTicketView, TicketCreated, TicketList
 
 router = APIGatewayRouter()
@@ -23,14 +22,18 @@ def _staff() -> StaffMember:
     return staff_of(router.current_event)
 
 
-@router.post("/v1/staff/tickets", summary="Register a phone, letter or visit ticket", tags=["staff"])
+@router.post(
+    "/v1/staff/tickets",
+    summary="Register a phone, letter or visit ticket",
+    tags=["staff"],
+    security=staff_roles(REGISTER_ROLES),
+    responses=CREATED,
+)
 def register(ticket: Annotated[StaffTicketIn, Body()]) -> Response[TicketCreated]:
-    staff = _staff()
-    staff.require_any(REGISTER_ROLES, "registering a ticket")
-    return created(services().intake.register(ticket, Channel(ticket.channel), staff.actor))
+    return created(services().intake.register(ticket, Channel(ticket.channel), _staff().actor))
 
 
-@router.get("/v1/staff/tickets", summary="List tickets, newest first", tags=["staff"])
+@router.get("/v1/staff/tickets", summary="List tickets, newest first", tags=["staff"], security=STAFF)
 def listing(
     status: Annotated[Status | None, Query()] = None,
     channel: Annotated[Channel | None, Query()] = None,
@@ -45,13 +48,13 @@ def listing(
         status=status,
         channel=channel,
         type=type,
-        phone_hash=phone_hash(phone) if phone else None,
+        phone_hash=services().pepper.phone_hash(phone) if phone else None,
         unit_id=unit,
         overdue=overdue,
     )
     return ticket_list(services().queries.staff_list(_staff(), where, page_request(limit, next_token)))
 
 
-@router.get("/v1/staff/tickets/<number>", summary="A ticket with its timeline", tags=["staff"])
+@router.get("/v1/staff/tickets/<number>", summary="A ticket with its timeline", tags=["staff"], security=STAFF)
 def read(number: str) -> StaffTicketView:
     return StaffTicketView.of_record(services().queries.for_staff(number, _staff()))

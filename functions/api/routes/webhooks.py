@@ -4,6 +4,7 @@ The signing secret appears only in the registration response (`Cache-Control: no
 again replaces the endpoint and the secret at once.
 """
 
+from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -24,7 +25,8 @@ from hotline.domain.webhooks import (
 from hotline.services import services
 from pydantic import BaseModel, ConfigDict, Field
 
-from functions.api.identity import partner_of
+from functions.api import errors
+from functions.api.identity import PARTNER, current_partner
 from functions.api.routes.common import Limit, NextToken, page_request
 
 router = APIGatewayRouter()
@@ -81,14 +83,18 @@ class DeliveryList(BaseModel):
     next: str | None = None
 
 
+NO_WEBHOOK = errors.error(HTTPStatus.NOT_FOUND, "No webhook is registered")
+
+
 def _partner() -> Partner:
-    return partner_of(router.current_event, services().partners)
+    return current_partner(router.context)
 
 
 @router.put(
     "/v1/partner/webhook",
     summary="Register (or replace) your webhook endpoint; returns a new signing secret",
     tags=["partner: webhooks"],
+    security=PARTNER,
 )
 def register(webhook: Annotated[WebhookIn, Body()]) -> Response[WebhookRegistered]:
     subscription = services().partner_webhooks.register(_partner(), webhook.url)
@@ -98,24 +104,52 @@ def register(webhook: Annotated[WebhookIn, Body()]) -> Response[WebhookRegistere
     )
 
 
-@router.get("/v1/partner/webhook", summary="Your webhook endpoint", tags=["partner: webhooks"])
+@router.get(
+    "/v1/partner/webhook",
+    summary="Your webhook endpoint",
+    tags=["partner: webhooks"],
+    security=PARTNER,
+    responses={
+        200: {
+            "description": "Your endpoint (never the secret)",
+            "content": {"application/json": {"model": WebhookView}},
+        },
+        **NO_WEBHOOK,
+    },
+)
 def read() -> WebhookView:
     return WebhookView.of(services().partner_webhooks.get(_partner()))
 
 
-@router.delete("/v1/partner/webhook", summary="Stop webhook deliveries", tags=["partner: webhooks"])
+@router.delete(
+    "/v1/partner/webhook",
+    summary="Stop webhook deliveries",
+    tags=["partner: webhooks"],
+    security=PARTNER,
+    responses={204: {"description": "Deliveries stopped", "content": {}}, **NO_WEBHOOK},
+)
 def remove() -> Response[None]:
     services().partner_webhooks.remove(_partner())
     return Response(status_code=204)
 
 
-@router.get("/v1/partner/webhook/deliveries", summary="The delivery log, newest first", tags=["partner: webhooks"])
+@router.get(
+    "/v1/partner/webhook/deliveries",
+    summary="The delivery log, newest first",
+    tags=["partner: webhooks"],
+    security=PARTNER,
+)
 def deliveries(limit: Limit = 50, next_token: NextToken = None) -> DeliveryList:
     page = services().partner_webhooks.deliveries(_partner(), page_request(limit, next_token))
     return DeliveryList(items=[DeliveryView.of(d) for d in page.items], next=page.next)
 
 
-@router.get("/v1/partner/webhook/deliveries/<event_id>", summary="One event's delivery", tags=["partner: webhooks"])
+@router.get(
+    "/v1/partner/webhook/deliveries/<event_id>",
+    summary="One event's delivery",
+    tags=["partner: webhooks"],
+    security=PARTNER,
+)
 def delivery(event_id: EventId) -> DeliveryView:
     return DeliveryView.of(services().partner_webhooks.delivery(_partner(), event_id))
 
@@ -124,7 +158,11 @@ def delivery(event_id: EventId) -> DeliveryView:
     "/v1/partner/webhook/deliveries/<event_id>/redeliver",
     summary="Deliver an event again (with fresh retries)",
     tags=["partner: webhooks"],
-    responses={202: {"description": "Queued", "content": {"application/json": {"model": DeliveryView}}}},
+    security=PARTNER,
+    responses={
+        202: {"description": "Queued", "content": {"application/json": {"model": DeliveryView}}},
+        **errors.error(HTTPStatus.CONFLICT, "`no_webhook`: register an endpoint first"),
+    },
 )
 def redeliver(event_id: EventId) -> Response[DeliveryView]:
     queued = services().partner_webhooks.redeliver(_partner(), event_id)

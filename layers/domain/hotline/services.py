@@ -7,7 +7,9 @@ from hotline.domain.intake import Intake
 from hotline.domain.lifecycle import Lifecycle
 from hotline.domain.partner_admin import PartnerAdmin
 from hotline.domain.partner_webhooks import PartnerWebhooks
-from hotline.domain.queries import TicketQueries
+from hotline.domain.privacy import Pepper
+from hotline.domain.queries import PublicReads, TicketQueries
+from hotline.domain.relay import Relay
 from hotline.domain.rules import Rules
 from hotline.domain.ticket_clock import TicketClock
 from hotline.domain.webhook_sender import WebhookSender
@@ -15,11 +17,13 @@ from hotline.settings import Settings, settings
 from hotline.store.api_keys import ApiGatewayKeys
 from hotline.store.calendars import DynamoCalendarRepository
 from hotline.store.clock_runner import StepFunctionsRunner
+from hotline.store.code_attempts import DynamoCodeAttempts
 from hotline.store.config import DynamoCatalogRepository, DynamoPartnerRepository, DynamoUnitRepository
 from hotline.store.event_bus import EventBridgeBus
 from hotline.store.models import bind
 from hotline.store.notifier import SnsNotifier
 from hotline.store.rules import DynamoRulesRepository
+from hotline.store.secrets import secret_key
 from hotline.store.tickets import DynamoTicketRepository
 from hotline.store.webhook_queue import SqsWebhookQueue
 from hotline.store.webhook_transport import HttpTransport
@@ -33,6 +37,8 @@ WEBHOOK_TIMEOUT_SECONDS = 5.0
 class Services:
     intake: Intake
     queries: TicketQueries
+    pepper: Pepper
+    public_reads: PublicReads
     catalog: DynamoCatalogRepository
     partners: DynamoPartnerRepository
     units: DynamoUnitRepository
@@ -42,7 +48,7 @@ class Services:
     lifecycle: Lifecycle
     ticket_clock: TicketClock
     runner: StepFunctionsRunner
-    event_bus: EventBridgeBus
+    relay: Relay
     partner_webhooks: PartnerWebhooks
     webhook_sender: WebhookSender
     webhook_queue: SqsWebhookQueue
@@ -59,28 +65,36 @@ def build(config: Settings) -> Services:
     units = DynamoUnitRepository(models)
     stored_rules = DynamoRulesRepository(models)
     runner = StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock)
-    notifier = SnsNotifier(config.notifications_topic_arn, config.aws_region)
     subscriptions = DynamoWebhookSubscriptions(models)
     deliveries = DynamoDeliveryLog(models, clock)
     webhook_queue = SqsWebhookQueue(config.webhook_queue_url, config.aws_region, clock)
     loopback = config.webhook_allow_loopback
+    pepper = Pepper(secret_key(config.pepper_secret_arn, config.aws_region))
 
     def rules() -> Rules:
         return Rules(stored_rules.policies(), stored_rules.ladder(), stored_rules.routing(), calendars.get, units.get)
 
     return Services(
-        intake=Intake(tickets=tickets, catalog=catalog, clock=clock, zone=config.zone, rules=rules, runner=runner),
-        queries=TicketQueries(tickets),
+        intake=Intake(
+            tickets=tickets, catalog=catalog, clock=clock, zone=config.zone, rules=rules, runner=runner, pepper=pepper
+        ),
+        queries=TicketQueries(tickets, pepper, DynamoCodeAttempts(models), clock),
+        pepper=pepper,
+        public_reads=PublicReads(tickets),
         catalog=catalog,
         partners=partners,
         units=units,
         partner_admin=PartnerAdmin(partners=partners, keys=keys, clock=clock),
         calendars=calendars,
         rules=stored_rules,
-        lifecycle=Lifecycle(tickets, rules, notifier, clock, runner=runner),
-        ticket_clock=TicketClock(tickets, rules, notifier, clock),
+        lifecycle=Lifecycle(tickets, rules, clock, runner=runner),
+        ticket_clock=TicketClock(tickets, rules, clock),
         runner=runner,
-        event_bus=EventBridgeBus(config.event_bus_name, config.aws_region),
+        relay=Relay(
+            runner=runner,
+            bus=EventBridgeBus(config.event_bus_name, config.aws_region),
+            notifier=SnsNotifier(config.notifications_topic_arn, config.aws_region),
+        ),
         partner_webhooks=PartnerWebhooks(subscriptions, deliveries, webhook_queue, clock, allow_loopback=loopback),
         webhook_sender=WebhookSender(
             subscriptions,

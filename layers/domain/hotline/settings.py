@@ -14,6 +14,9 @@ class Settings(BaseSettings):
     centre_time_zone: str = Field(default="Asia/Shanghai", description="Zone of ticket-number months.")
     rest_api_id: str = Field(default="", description="The REST API whose stage partner usage plans bind to.")
     api_stage: str = "live"
+    pepper_secret_arn: str = Field(
+        default="", description="Secrets Manager secret keying the access-code and phone hashes (the API's)."
+    )
     clock_state_machine_arn: str = Field(default="", description="The ticket clock; empty runs no clock (API tests).")
     notifications_topic_arn: str = Field(default="", description="SNS topic for units; empty sends nothing.")
     event_bus_name: str = Field(default="", description="Where ticket events are published; empty publishes nothing.")

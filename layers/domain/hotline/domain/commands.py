@@ -78,6 +78,13 @@ class ChangePriority(Command):
     reason: Note
 
 
+class Publish(Command):
+    public: bool = Field(
+        description="true: shown on the public map (place coarsened, nothing personal); false: hidden."
+    )
+    reason: Note = Field(description="Why, e.g. the caller agreed; recorded on the timeline.")
+
+
 ActionName = Literal[
     "dispatch",
     "accept",
@@ -92,4 +99,5 @@ ActionName = Literal[
     "close",
     "reopen",
     "change-priority",
+    "publish",
 ]

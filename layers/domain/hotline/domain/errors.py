@@ -39,6 +39,12 @@ class NotFound(HotlineError):
     code = "not_found"
 
 
+class TooManyAttempts(HotlineError):
+    """Too many wrong secrets for one thing in a short time; refused for a while, right or wrong (HTTP 429)."""
+
+    code = "too_many_attempts"
+
+
 class Unauthenticated(HotlineError):
     code = "unauthenticated"
 

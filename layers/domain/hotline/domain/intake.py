@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 from hotline.domain.catalog import Channel
 from hotline.domain.clock import Clock
 from hotline.domain.errors import FieldProblem, InvalidInput
-from hotline.domain.numbering import hash_access_code, month_of, new_access_code
+from hotline.domain.numbering import month_of, new_access_code
 from hotline.domain.policies import TimerName
 from hotline.domain.ports import CatalogRepository, ClockRunner, TicketRepository
-from hotline.domain.privacy import phone_hash
+from hotline.domain.privacy import Pepper
 from hotline.domain.rules import Rules
+from hotline.domain.ticket_clock import restart_clock
 from hotline.domain.tickets import Actor, ClockState, Handling, Ticket, TicketDraft, TicketEvent, new_event_id
 
 
@@ -31,6 +32,7 @@ class Intake:
     zone: ZoneInfo
     rules: Callable[[], Rules]
     runner: ClockRunner
+    pepper: Pepper
     new_id: Callable[[], str] = lambda: uuid4().hex
     new_code: Callable[[], str] = new_access_code
 
@@ -41,6 +43,7 @@ class Intake:
         actor: Actor,
         partner_id: str | None = None,
         external_ref: str | None = None,
+        public: bool = False,
     ) -> Registration:
         self._check_category(draft)
         now = self.clock.now()
@@ -50,11 +53,12 @@ class Intake:
             **draft.model_dump(include=set(TicketDraft.model_fields)),
             id=ticket_id,
             number="",
-            access_code_hash=hash_access_code(ticket_id, code),
+            access_code_hash=self.pepper.access_code_hash(ticket_id, code),
             channel=channel,
             partner_id=partner_id,
             external_ref=external_ref,
-            phone_hash=phone_hash(draft.contact.phone) if draft.contact and draft.contact.phone else None,
+            public=public,
+            phone_hash=self.pepper.phone_hash(draft.contact.phone) if draft.contact and draft.contact.phone else None,
             received_at=now,
             updated_at=now,
         )
@@ -72,7 +76,7 @@ class Intake:
             clock=ClockState(generation=1, wake_at=now),
         )
         stored = self.tickets.create(ticket, created, month_of(now, self.zone))
-        self.runner.restart(stored.number, 1, now)
+        restart_clock(self.runner, stored)
         return Registration(ticket=stored, access_code=code)
 
     def _check_category(self, draft: TicketDraft) -> None:

@@ -16,8 +16,9 @@ from hotline.domain.numbering import is_number
 from hotline.domain.policies import TimerName
 from hotline.domain.ports import ClockRunner
 from hotline.domain.queries import UNKNOWN
+from hotline.domain.rules import Rules
 from hotline.domain.staff import Role, StaffMember
-from hotline.domain.ticket_clock import SAVE_ATTEMPTS, dispatch
+from hotline.domain.ticket_clock import dispatch, restart_clock
 from hotline.domain.tickets import ExtensionRequest, Resolution, Status, Ticket
 
 S = Status
@@ -58,6 +59,7 @@ PERMISSIONS: dict[type[c.Command], Permission] = {
         "reopen", frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN}), frozenset({S.REPLIED, S.CLOSED})
     ),
     c.ChangePriority: Permission("change the priority", CENTRE, ALL_OPEN - {S.REPLIED}),
+    c.Publish: Permission("publish", frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN}), frozenset(S)),
 }
 
 CLOSE_FROM: dict[Status, frozenset[Resolution]] = {
@@ -71,18 +73,14 @@ class Lifecycle(Workshop):
     runner: ClockRunner = field(kw_only=True)
 
     def act(self, number: str, staff: StaffMember, command: c.Command) -> Ticket:
+        if command.version is not None:
+            return self._act_once(number, staff, command, self.rules())  # the ticket as the caller read it, or 409
         # Without a `version` the caller means "the ticket as it is now": a clock wake-up or another
-        # action saved in between is no reason to refuse, so check again against the newer ticket.
-        for attempt in range(SAVE_ATTEMPTS):
-            try:
-                return self._act_once(number, staff, command)
-            except Conflict as conflict:
-                if conflict.code != "version_mismatch" or command.version is not None or attempt == SAVE_ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")
+        # action saved in between is no reason to refuse, so apply it again to the newer ticket.
+        return self.retrying(lambda rules: self._act_once(number, staff, command, rules))
 
-    def _act_once(self, number: str, staff: StaffMember, command: c.Command) -> Ticket:
-        ticket = self.tickets.get(number) if is_number(number) else None
+    def _act_once(self, number: str, staff: StaffMember, command: c.Command, rules: Rules) -> Ticket:
+        ticket = self.tickets.get(number, consistent=True) if is_number(number) else None
         if ticket is None or not staff.can_see(ticket):
             raise NotFound(UNKNOWN)
         permission = PERMISSIONS[type(command)]
@@ -95,13 +93,12 @@ class Lifecycle(Workshop):
                 "invalid_transition",
                 ticket.status.value,
             )
-        change = self.begin(ticket, staff.actor)
+        change = self.begin(ticket, staff.actor, rules)
         APPLY[type(command)](self, change, command)
         restart = self._reschedule(change)
         saved = self.commit(change)
         if restart:
-            clock = saved.handling.clock
-            self.runner.restart(saved.number, clock.generation, clock.wake_at)
+            restart_clock(self.runner, saved)
         return saved
 
     @staticmethod
@@ -268,6 +265,10 @@ class Lifecycle(Workshop):
             "ticket.priority_changed", before=before.value, after=command.priority.value, reason=command.reason
         )
 
+    def _publish(self, change: Change, command: c.Publish) -> None:
+        change.ticket.public = command.public
+        change.record("ticket.published" if command.public else "ticket.unpublished", reason=command.reason)
+
 
 APPLY: dict[type[c.Command], Callable[[Lifecycle, Change, Any], None]] = {
     c.Dispatch: Lifecycle._dispatch,
@@ -283,6 +284,7 @@ APPLY: dict[type[c.Command], Callable[[Lifecycle, Change, Any], None]] = {
     c.Close: Lifecycle._close,
     c.Reopen: Lifecycle._reopen,
     c.ChangePriority: Lifecycle._change_priority,
+    c.Publish: Lifecycle._publish,
 }
 
 

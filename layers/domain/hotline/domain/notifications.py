@@ -7,8 +7,10 @@ from hotline.domain.policies import TimerName
 
 
 class Notification(BaseModel):
-    """Sent through SNS to the units concerned; also recorded on the timeline."""
+    """Sent through SNS to the units concerned; also recorded on the timeline. Stored with the change that made
+    it and sent from the table stream, at least once: a repeat carries the same `id`."""
 
+    id: str
     number: str
     kind: str
     at: UtcDatetime

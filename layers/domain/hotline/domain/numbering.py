@@ -1,7 +1,6 @@
-"""Human ticket numbers `YYMM-NNNNNN` (seed 004 §8) and the access codes citizens track them with."""
+"""Human ticket numbers `YYMM-NNNNNN` (seed 004 §8) and the access codes citizens track them with
+(stored only as keyed hashes: hotline.domain.privacy.Pepper)."""
 
-import hashlib
-import hmac
 import re
 import secrets
 from datetime import datetime
@@ -29,12 +28,3 @@ def is_number(text: str) -> bool:
 
 def new_access_code() -> str:
     return "".join(secrets.choice("0123456789") for _ in range(ACCESS_CODE_DIGITS))
-
-
-def hash_access_code(ticket_id: str, code: str) -> str:
-    """Only the hash is stored: a leaked table does not let anyone read tickets as their customers."""
-    return hashlib.sha256(f"{ticket_id}:{code}".encode()).hexdigest()
-
-
-def access_code_matches(ticket_id: str, code: str, stored_hash: str) -> bool:
-    return hmac.compare_digest(hash_access_code(ticket_id, code), stored_hash)

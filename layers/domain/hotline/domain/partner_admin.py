@@ -5,8 +5,15 @@ is returned exactly once — on create and on rotate — and is never stored or 
 new key on the same plan and revokes the old one; revoking stops the current key at once (the partner
 record turns inactive first, so the API refuses the key even before API Gateway forgets it). Rotating
 a revoked partner issues a new key and reinstates it.
+
+Rotations and revocations of one partner run one at a time under a lease on the partner (a conditional
+write): each reads the partner as the previous one left it, so the old key it revokes is the one the
+record named and the key it returns is the only one left working. A change that cannot get the lease
+within a few seconds is refused with 409 `rotation_in_progress` before it issues anything.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -64,30 +71,32 @@ class PartnerAdmin:
     def rotate(self, by: StaffMember, partner_id: str) -> KeyedPartner:
         """A new key on the partner's plan; the old key stops working before this returns."""
         _require_admin(by)
-        partner = self._get(partner_id)
-        issued = self.keys.rotate(partner)
-        updated = _with_key(partner, issued, self.clock.now()).model_copy(update={"active": True, "revoked_at": None})
-        try:
-            self.partners.save(updated)
-        except BaseException:
-            self.keys.revoke(issued.key_id, issued.usage_plan_id)
-            raise
-        # The record now names the new key, so the API already refuses the old one; now the gateway does too.
-        if partner.api_key_id is not None and partner.api_key_id != issued.key_id:
-            self.keys.revoke(partner.api_key_id, partner.usage_plan_id)
+        with self._leased(partner_id) as (partner, lease):
+            issued = self.keys.rotate(partner)
+            updated = _with_key(partner, issued, self.clock.now()).model_copy(
+                update={"active": True, "revoked_at": None}
+            )
+            try:
+                self.partners.save(updated, lease=lease)
+            except BaseException:
+                self.keys.revoke(issued.key_id, issued.usage_plan_id)
+                raise
+            # The record now names the new key, so the API already refuses the old one; now the gateway does too.
+            if partner.api_key_id is not None and partner.api_key_id != issued.key_id:
+                self.keys.revoke(partner.api_key_id, partner.usage_plan_id)
         return KeyedPartner(updated, issued.value)
 
     def revoke(self, by: StaffMember, partner_id: str) -> Partner:
         """The partner's key stops working at once; repeating it is harmless. Rotate to reinstate."""
         _require_admin(by)
-        partner = self._get(partner_id)
-        revoked = partner.model_copy(
-            update={"active": False, "api_key_hash": None, "revoked_at": partner.revoked_at or self.clock.now()}
-        )
-        if partner.active:
-            self.partners.save(revoked)
-        if partner.api_key_id is not None:
-            self.keys.revoke(partner.api_key_id, partner.usage_plan_id)
+        with self._leased(partner_id) as (partner, lease):
+            revoked = partner.model_copy(
+                update={"active": False, "api_key_hash": None, "revoked_at": partner.revoked_at or self.clock.now()}
+            )
+            if partner.active:
+                self.partners.save(revoked, lease=lease)
+            if partner.api_key_id is not None:
+                self.keys.revoke(partner.api_key_id, partner.usage_plan_id)
         return revoked
 
     def get(self, by: StaffMember, partner_id: str, days: int = DEFAULT_USAGE_DAYS) -> PartnerStanding:
@@ -104,11 +113,20 @@ class PartnerAdmin:
         last = self.clock.now().astimezone(UTC).date()  # API Gateway counts usage per UTC day
         return PartnerStanding(partner, self.keys.usage(partner, last - timedelta(days=days - 1), last))
 
-    def _get(self, partner_id: str) -> Partner:
-        partner = self.partners.get(partner_id)
+    def _get(self, partner_id: str, *, consistent: bool = False) -> Partner:
+        partner = self.partners.get(partner_id, consistent=consistent)
         if partner is None:
             raise NotFound(f"no partner {partner_id!r}")
         return partner
+
+    @contextmanager
+    def _leased(self, partner_id: str) -> Iterator[tuple[Partner, str]]:
+        """The partner as the previous key change left it (a consistent read), while this change holds its lease."""
+        lease = self.partners.lease(partner_id)
+        try:
+            yield self._get(partner_id, consistent=True), lease
+        finally:
+            self.partners.release(partner_id, lease)
 
 
 def _require_admin(by: StaffMember) -> None:

@@ -1,6 +1,7 @@
 """What the domain needs from storage. The DynamoDB store implements these; unit tests use fakes."""
 
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from pydantic import BaseModel
@@ -12,6 +13,7 @@ from hotline.domain.notifications import Notification
 from hotline.domain.paging import Page, PageRequest
 from hotline.domain.partners import IssuedKey, KeyUsage, Partner
 from hotline.domain.policies import PolicyBook
+from hotline.domain.public_reports import PublicReport
 from hotline.domain.publication import PublishedEvent
 from hotline.domain.routing import RoutingTable
 from hotline.domain.tickets import Status, Ticket, TicketEvent
@@ -38,14 +40,17 @@ class TicketRepository(Protocol):
         """
         ...
 
-    def save(self, ticket: Ticket, events: list[TicketEvent]) -> Ticket:
-        """Store a changed ticket with its new events in one transaction.
+    def save(self, ticket: Ticket, events: list[TicketEvent], notifications: Sequence[Notification] = ()) -> Ticket:
+        """Store a changed ticket with its new events and the notifications to send, in one transaction; the table
+        stream's consumer publishes the events and sends the notifications of each write.
 
         Raises Conflict when the stored ticket's version is no longer `ticket.version` (someone else changed it).
         """
         ...
 
-    def get(self, number: str) -> Ticket | None: ...
+    def get(self, number: str, *, consistent: bool = False) -> Ticket | None:
+        """`consistent` for a read that a write depends on: it sees every write acknowledged before it."""
+        ...
 
     def timeline(self, number: str) -> list[TicketEvent]: ...
 
@@ -54,14 +59,51 @@ class TicketRepository(Protocol):
         ...
 
 
+class ClockNotStarted(Exception):
+    """The ticket clock's service refused or could not be reached (the runner has logged why)."""
+
+
+class PublicReportStore(Protocol):
+    """Batched and sparse reads for the public map: only public tickets are read in their public form."""
+
+    def reports(self, numbers: list[str]) -> list[PublicReport]:
+        """The public ones among these tickets, in one batched read of their public form."""
+        ...
+
+    def tickets(self, numbers: list[str]) -> list[Ticket]:
+        """These tickets in full (those that exist), in one batched read."""
+        ...
+
+    def report_page(self, received_from: datetime, received_until: datetime, page: PageRequest) -> Page[PublicReport]:
+        """Public tickets received in the window, newest first, without reading any other ticket."""
+        ...
+
+
+class CodeAttempts(Protocol):
+    """Wrong access codes per ticket, counted in a window that the first wrong one opens."""
+
+    def failures(self, number: str, at: datetime) -> int:
+        """Wrong codes in the ticket's window open at `at`; 0 when none is open."""
+        ...
+
+    def fail(self, number: str, at: datetime, window: timedelta) -> None:
+        """Count a wrong code; without an open window, this one opens a window of `window` from `at`."""
+        ...
+
+
 class ClockRunner(Protocol):
     def restart(self, number: str, generation: int, wake_at: datetime | None) -> None:
-        """Stop the ticket's previous clock and, unless `wake_at` is None, run one that wakes then."""
+        """Stop the ticket's previous clock and, unless `wake_at` is None, run one that wakes then.
+
+        Idempotent: a generation that already runs, or ran, counts as started. Raises ClockNotStarted.
+        """
         ...
 
 
 class Notifier(Protocol):
-    def send(self, notifications: list[Notification]) -> None: ...
+    def send(self, notifications: Sequence[Notification]) -> None:
+        """Send every notification, or raise (the stream then retries the whole write)."""
+        ...
 
 
 class RulesRepository(Protocol):
@@ -99,7 +141,20 @@ class CalendarRepository(Protocol):
 class PartnerDirectory(PartnerRepository, Protocol):
     """The partners an admin manages (PartnerRepository is what the partner routes need)."""
 
-    def get(self, partner_id: str) -> Partner | None: ...
+    def get(self, partner_id: str, *, consistent: bool = False) -> Partner | None: ...
+
+    def save(self, partner: Partner, *, lease: str | None = None) -> None:
+        """With a lease: only while it is still held, else Conflict (code `rotation_in_progress`)."""
+        ...
+
+    def lease(self, partner_id: str) -> str:
+        """The sole right to change the partner's key for a short while (rotate, revoke). Waits a few seconds
+        while another change holds it, then raises Conflict (code `rotation_in_progress`)."""
+        ...
+
+    def release(self, partner_id: str, lease: str) -> None:
+        """Give the lease up if it is still ours (it also lapses by itself)."""
+        ...
 
     def add(self, partner: Partner) -> None:
         """Store a new partner; raises Conflict (code `partner_exists`) when the id is taken."""
@@ -160,7 +215,8 @@ class DeliveryLog(Protocol):
 
 class WebhookTransport(Protocol):
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> Response:
-        """POST once (no redirects followed); a failure to connect is a Response without a status code."""
+        """POST once (no redirects followed) to an address checked with `address_problem`; a failure to get an
+        answer is a Response with its `Failure` class and no status code."""
         ...
 
 

@@ -1,17 +1,28 @@
-"""Reading tickets: each audience sees only what is theirs, and "not yours" looks like "unknown"."""
+"""Reading tickets: each audience sees only what is theirs, and "not yours" looks like "unknown".
 
+A customer reads a ticket with its access code. After MAX_WRONG_CODES wrong codes within WRONG_CODE_WINDOW
+(counted from the first) the ticket answers "too many attempts" until that window ends, whatever code is
+sent: guessing gets at most MAX_WRONG_CODES tries per window, and the answer then says nothing about a code.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from hotline.domain.errors import NotFound
-from hotline.domain.numbering import access_code_matches, is_number
-from hotline.domain.paging import Page, PageRequest
+from hotline.domain.clock import Clock
+from hotline.domain.errors import FieldProblem, InvalidInput, NotFound, TooManyAttempts
+from hotline.domain.numbering import is_number
+from hotline.domain.paging import MAX_LIMIT, Page, PageRequest
 from hotline.domain.partners import Partner
-from hotline.domain.ports import TicketFilter, TicketRepository
+from hotline.domain.ports import CodeAttempts, PublicReportStore, TicketFilter, TicketRepository
+from hotline.domain.privacy import Pepper
+from hotline.domain.public_reports import PublicReport
 from hotline.domain.staff import StaffMember
 from hotline.domain.tickets import Ticket, TicketEvent
 
 UNKNOWN = "no ticket with that number"
+MAX_WRONG_CODES = 10
+WRONG_CODE_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -23,10 +34,19 @@ class TicketRecord:
 @dataclass
 class TicketQueries:
     tickets: TicketRepository
+    pepper: Pepper
+    attempts: CodeAttempts
+    clock: Clock
 
     def for_customer(self, number: str, code: str) -> TicketRecord:
         ticket = self._get(number)
-        if ticket is None or not access_code_matches(ticket.id, code, ticket.access_code_hash):
+        if ticket is None:
+            raise NotFound(UNKNOWN)
+        now = self.clock.now()
+        if self.attempts.failures(number, now) >= MAX_WRONG_CODES:
+            raise TooManyAttempts("too many wrong access codes for this ticket; try again later")
+        if not self.pepper.access_code_matches(ticket.id, code, ticket.access_code_hash):
+            self.attempts.fail(number, now, WRONG_CODE_WINDOW)
             raise NotFound(UNKNOWN)
         return TicketRecord(ticket, self.tickets.timeline(number))
 
@@ -56,3 +76,62 @@ class TicketQueries:
 
     def _get(self, number: str) -> Ticket | None:
         return self.tickets.get(number) if is_number(number) else None
+
+
+Shown = Ticket | PublicReport
+"""What a public read returns: the reading partner's own ticket in full, or anyone's public report."""
+
+
+@dataclass
+class PublicReads:
+    """The public map: everyone sees public tickets coarsened; a partner sees its own tickets in full."""
+
+    store: PublicReportStore
+
+    def lookup(self, numbers: list[str], reader: Partner | None, max_numbers: int) -> list[Shown]:
+        """The visible ones among these numbers (in the order asked), in one batched read."""
+        distinct = list(dict.fromkeys(numbers))
+        if len(distinct) > max_numbers:
+            problem = f"at most {max_numbers} numbers per request, {len(distinct)} given"
+            raise InvalidInput(problem, [FieldProblem("service_request_id", problem)])
+        wanted = [number for number in distinct if is_number(number)]
+        if reader is None:
+            return list(self.store.reports(wanted))
+        shown: list[Shown] = []
+        for ticket in self.store.tickets(wanted):
+            if ticket.partner_id == reader.id:
+                shown.append(ticket)
+            elif ticket.public:
+                shown.append(PublicReport.of(ticket))
+        return shown
+
+    def listing(
+        self,
+        received_from: datetime,
+        received_until: datetime,
+        keep: Callable[[PublicReport], bool],
+        reader: Partner | None,
+        *,
+        limit: int,
+        max_read: int,
+    ) -> list[Shown]:
+        """Public tickets received in the window that `keep` accepts, newest first.
+
+        Reads only public tickets, and at most `max_read` of them: what was found by then is the answer.
+        """
+        found: list[PublicReport] = []
+        read, token = 0, None
+        while len(found) < limit and read < max_read:
+            request = PageRequest(limit=min(MAX_LIMIT, max_read - read), token=token)
+            page = self.store.report_page(received_from, received_until, request)
+            read += len(page.items)
+            found.extend(report for report in page.items if keep(report))
+            if page.next is None:
+                break
+            token = page.next
+        found = found[:limit]
+        if reader is None:
+            return list(found)
+        own = [report.number for report in found if report.partner_id == reader.id]
+        full = {ticket.number: ticket for ticket in self.store.tickets(own)} if own else {}
+        return [full.get(report.number, report) for report in found]

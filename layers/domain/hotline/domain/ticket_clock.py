@@ -5,6 +5,7 @@ the breach, ladder steps — and says when to wake next. A wake-up for an older 
 that finds nothing due, changes nothing, so a late or repeated wake-up is harmless.
 """
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,10 +16,9 @@ from hotline.domain.errors import Conflict
 from hotline.domain.ladder import Counter
 from hotline.domain.paging import PageRequest
 from hotline.domain.policies import TimerName
-from hotline.domain.ports import TicketFilter
-from hotline.domain.tickets import SYSTEM, Status
-
-SAVE_ATTEMPTS = 3
+from hotline.domain.ports import ClockNotStarted, ClockRunner, TicketFilter
+from hotline.domain.rules import Rules
+from hotline.domain.tickets import SYSTEM, Status, Ticket
 
 
 @dataclass(frozen=True)
@@ -34,23 +34,23 @@ class Wake:
 @dataclass
 class TicketClock(Workshop):
     def wake(self, number: str, generation: int) -> Wake:
-        for _ in range(SAVE_ATTEMPTS):
-            ticket = self.tickets.get(number)
-            if ticket is None or ticket.handling.clock.generation != generation:
-                return Wake(None)
-            change = self.begin(ticket, SYSTEM)
-            self._route_once(change)
-            _handle_due(change)
-            wake_at = next_wake(change.ticket, change.rules)
-            change.handling.clock.wake_at = wake_at
-            if change.handling == ticket.handling:
-                return Wake(wake_at)
-            try:
-                self.commit(change)
-            except Conflict:
-                continue  # a staff action got there first; look again
-            return Wake(wake_at)
-        raise RuntimeError(f"ticket {number} kept changing during the clock's wake-up")
+        try:
+            return self.retrying(lambda rules: self._wake_once(number, generation, rules))  # staff acted first
+        except Conflict as conflict:
+            raise RuntimeError(f"ticket {number} kept changing during the clock's wake-up") from conflict
+
+    def _wake_once(self, number: str, generation: int, rules: Rules) -> Wake:
+        ticket = self.tickets.get(number, consistent=True)
+        if ticket is None or ticket.handling.clock.generation != generation:
+            return Wake(None)
+        change = self.begin(ticket, SYSTEM, rules)
+        self._route_once(change)
+        _handle_due(change)
+        wake_at = next_wake(change.ticket, change.rules)
+        change.handling.clock.wake_at = wake_at
+        if change.handling != ticket.handling:
+            self.commit(change)
+        return Wake(wake_at)
 
     def _route_once(self, change: Change) -> None:
         clock = change.handling.clock
@@ -73,6 +73,15 @@ class TicketClock(Workshop):
         level = ladder.counted(Counter.REPEAT_CALLER, calls)
         if level:
             change.escalate(level, f"repeat caller: {calls} tickets in {ladder.repeat_window_days} days")
+
+
+def restart_clock(runner: ClockRunner, ticket: Ticket) -> None:
+    """Run the clock generation a committed change set. The change is stored, so the request has succeeded
+    whatever happens here: a clock that does not start now is started from the same committed change by
+    the table stream's consumer (functions/events), which retries until it does."""
+    clock = ticket.handling.clock
+    with suppress(ClockNotStarted):
+        runner.restart(ticket.number, clock.generation, clock.wake_at)
 
 
 def dispatch(change: Change, unit_id: str, auto: bool = False, note: str | None = None) -> None:

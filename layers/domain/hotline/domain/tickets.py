@@ -160,6 +160,7 @@ class Ticket(TicketDraft):
     external_ref: str | None = None
     unit_id: str | None = None
     phone_hash: str | None = None
+    public: bool = Field(default=False, description="Shown on the public map (Open311), coarsened.")
     received_at: UtcDatetime
     updated_at: UtcDatetime
     handling: Handling = Field(default_factory=Handling)

@@ -99,6 +99,6 @@ class WebhookSender:
             at=at,
             url=subscription.url,
             status_code=response.status_code,
-            error=response.error,
+            error=response.failure,
             duration_ms=response.duration_ms,
         )

@@ -10,6 +10,7 @@ Signing the timestamp with the body lets the receiver refuse old or replayed req
 import hashlib
 import hmac
 import ipaddress
+import re
 from datetime import timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
@@ -50,43 +51,115 @@ def retry_after(attempt: int) -> timedelta | None:
     return RETRY_AFTER[attempt - 1] if 1 <= attempt <= len(RETRY_AFTER) else None
 
 
+ALLOWED_PORTS = (443, 8443)
+"""HTTPS's port and its common alternative: any other port would let a registration probe other services."""
+
+EMBEDDED_IPV4 = tuple(
+    ipaddress.IPv6Network(network)
+    for network in (
+        "::ffff:0:0/96",  # IPv4-mapped
+        "::/96",  # IPv4-compatible (deprecated)
+        "::ffff:0:0:0/96",  # IPv4-translated (SIIT)
+        "64:ff9b::/96",  # NAT64, well-known prefix
+        "64:ff9b:1::/48",  # NAT64, local use
+        "2002::/16",  # 6to4
+        "2001::/32",  # Teredo
+    )
+)
+"""IPv6 ranges that carry an IPv4 address (2002:a9fe:a9fe:: is 169.254.169.254 through 6to4). They are refused
+whatever the IPv4 address: no endpoint needs them, and Python's `is_global` for them differs between versions."""
+
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+_NUMBER = re.compile(r"[0-9]+|0x[0-9a-f]*")
+"""A last label like this makes the resolver read the host as an IPv4 address (127.1, 0x7f.1, 2130706433)."""
+
+_NOT_PUBLIC = "must name a public host, not a private or reserved address"
+_THIS_MACHINE = "must name a public host, not this machine"
+
+
+class Failure(StrEnum):
+    """Why an attempt got no HTTP answer. The delivery log shows the class, never the system's error text,
+    which would let a partner map hosts and ports through its endpoint URL."""
+
+    FORBIDDEN_ADDRESS = "forbidden_address"  # the URL or an address its host resolves to is not allowed
+    DNS_ERROR = "dns_error"
+    TIMEOUT = "timeout"
+    CONNECTION_REFUSED = "connection_refused"
+    CONNECTION_CLOSED = "connection_closed"  # reset or closed before a whole answer
+    CONNECTION_FAILED = "connection_failed"  # network or host unreachable, any other socket error
+    TLS_ERROR = "tls_error"  # the handshake failed or the certificate is not the host's
+    PROTOCOL_ERROR = "protocol_error"  # the answer was not HTTP
+
+
 def check_url(url: str, allow_loopback: bool) -> str:
-    """An endpoint we may POST to: HTTPS on a public host. The local cloud also allows http on loopback."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    ip = _ip(host)
-    loopback = host == "localhost" or (ip is not None and ip.is_loopback)
-    problem = None
-    if parts.scheme not in ("https", "http") or not host:
-        problem = "must be an absolute https:// URL"
-    elif parts.username or parts.password:
-        problem = "must not carry a user name or password"
-    elif parts.scheme == "http" and not (loopback and allow_loopback):
-        problem = "must use https"
-    elif loopback and not allow_loopback:
-        problem = "must name a public host, not this machine"
-    elif ip is not None:
-        problem = address_problem(host, allow_loopback)
+    """An endpoint we may POST to; refused with 422 naming `url` otherwise."""
+    problem = url_problem(url, allow_loopback)
     if problem:
         raise InvalidInput("the webhook URL is not usable", [FieldProblem(field="url", problem=problem)])
     return url
 
 
+def url_problem(url: str, allow_loopback: bool) -> str | None:
+    """Why `url` may not be called: it must be https on port 443 or 8443, naming a host by DNS name, dotted-quad
+    IPv4 or bracketed IPv6, and never a private address. The local cloud also allows http on loopback, any port.
+    A name is only checked here; what it resolves to is checked at every delivery (`address_problem`)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # a port that is not a number below 65536, unbalanced brackets
+        return "must be an absolute https:// URL"
+    host = parts.hostname or ""
+    if parts.scheme not in ("https", "http") or not host:
+        return "must be an absolute https:// URL"
+    if "@" in parts.netloc:
+        return "must not carry a user name or password"
+    ip, problem = _host(host)
+    if problem:
+        return problem
+    loopback = host == "localhost" or host.endswith(".localhost") or (ip is not None and ip.is_loopback)
+    local = loopback and allow_loopback
+    if parts.scheme == "http" and not local:
+        return "must use https"
+    if loopback and not allow_loopback:
+        return _THIS_MACHINE
+    if not local and (443 if port is None else port) not in ALLOWED_PORTS:
+        return "must use port 443 or 8443"
+    return None if ip is None else address_problem(str(ip), allow_loopback)
+
+
 def address_problem(address: str, allow_loopback: bool) -> str | None:
-    """Why an endpoint's IP address may not be called: deliveries never reach into private networks."""
+    """Why an IP address may not be called: deliveries reach only globally routable addresses."""
     ip = ipaddress.ip_address(address)
     if ip.is_loopback:
-        return None if allow_loopback else "must name a public host, not this machine"
-    if ip.is_private or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified:
-        return "must name a public host, not a private address"
+        return None if allow_loopback else _THIS_MACHINE
+    if isinstance(ip, ipaddress.IPv6Address) and any(ip in network for network in EMBEDDED_IPV4):
+        return "must name a public host, not an IPv6 address carrying an IPv4 one (mapped, 6to4, Teredo, NAT64)"
+    if not ip.is_global or ip.is_multicast or ip.is_reserved:  # is_global alone lets multicast through
+        return _NOT_PUBLIC
     return None
 
 
-def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        return ipaddress.ip_address(host)
-    except ValueError:
-        return None
+def _host(host: str) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address | None, str | None]:
+    """The address a URL's host names literally, or a problem. urlsplit lowercases the host and strips the
+    brackets, so only an IPv6 literal contains a colon."""
+    if ":" in host:
+        try:
+            return ipaddress.IPv6Address(host), None
+        except ValueError:
+            return None, "must be a valid IPv6 address"
+    if _NUMBER.fullmatch(host.rsplit(".", 1)[-1]):
+        # The resolver reads 127.1, 0x7f.0.0.1, 017700000001 or 2130706433 as 127.0.0.1: accept only the
+        # form ipaddress parses the same way, so the address checked is the address called.
+        try:
+            ipv4 = ipaddress.IPv4Address(host)
+        except ValueError:
+            ipv4 = None
+        if ipv4 is None or str(ipv4) != host:
+            return None, "must write an IPv4 address as four decimal numbers (a.b.c.d)"
+        return ipv4, None
+    if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in host.split(".")):
+        return None, "must name a host with letters, digits and hyphens (punycode for other scripts)"
+    return None, None
 
 
 class Subscription(BaseModel):
@@ -128,7 +201,13 @@ class Attempt(BaseModel):
     at: UtcDatetime
     url: str
     status_code: int | None = Field(description="The endpoint's HTTP status; None when no response came.")
-    error: str | None = None
+    error: str | None = Field(
+        default=None,
+        description="Why the attempt failed: `http_<status>` for an answer other than 2xx, else "
+        + ", ".join(f"`{failure}`" for failure in Failure)
+        + ". None when delivered.",
+        examples=["http_503", "timeout"],
+    )
     duration_ms: int
 
     @property
@@ -168,8 +247,17 @@ class Delivery(BaseModel):
 
 
 class Response(BaseModel):
-    """What came back from one POST: a status code, or the error that prevented one."""
+    """What came back from one POST: a status code, or the failure that prevented one."""
 
     status_code: int | None
-    error: str | None = None
+    error: Failure | None = None
     duration_ms: int
+
+    @property
+    def failure(self) -> str | None:
+        """The attempt's failure class: the transport's, or `http_<status>` for an answer other than 2xx."""
+        if self.error is not None:
+            return self.error.value
+        if self.status_code is not None and not 200 <= self.status_code < 300:
+            return f"http_{self.status_code}"
+        return None

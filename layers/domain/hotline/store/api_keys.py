@@ -3,6 +3,9 @@
 Implements the PartnerKeys port. A key's value is generated here, handed back once in IssuedKey and
 never logged or stored by us (API Gateway keeps it). Locally the same calls go to moto, which has no
 GetUsage: usage then reports `available: false`.
+
+Every plan and key is created with the OWNER_TAG naming our REST API: the API function's role may manage
+only plans and keys that carry it (infra/constructs/api.py), so it cannot touch anyone else's.
 """
 
 import secrets
@@ -15,7 +18,10 @@ from botocore.exceptions import ClientError
 
 from hotline.domain.partners import DayUsage, IssuedKey, KeyUsage, Partner, Quota
 
-__all__ = ["ApiGatewayKeys", "IssuedKey", "Quota"]
+__all__ = ["OWNER_TAG", "ApiGatewayKeys", "IssuedKey", "Quota"]
+
+OWNER_TAG = "hotline-rest-api"
+"""Tag on the plans and keys Hotline creates; its value is the id of the REST API they serve."""
 
 GONE = {"NotFoundException"}
 
@@ -29,6 +35,7 @@ class ApiGatewayKeys:
         self._rest_api_id = rest_api_id
         self._stage = stage
         self._region = region
+        self._tags = {OWNER_TAG: rest_api_id}
 
     @cached_property
     def _client(self) -> Any:
@@ -45,6 +52,7 @@ class ApiGatewayKeys:
             apiStages=[{"apiId": self._rest_api_id, "stage": self._stage}],
             throttle={"rateLimit": quota.rate_per_second, "burstLimit": quota.burst},
             quota={"limit": quota.requests_per_day, "period": "DAY"},
+            tags=self._tags,
         )
         try:
             return self._new_key(partner, plan["id"])
@@ -124,6 +132,7 @@ class ApiGatewayKeys:
             description=f"Hotline partner {partner.id}",
             enabled=True,
             value=value,
+            tags=self._tags,
         )
         try:
             self._client.create_usage_plan_key(usagePlanId=usage_plan_id, keyId=key["id"], keyType="API_KEY")

@@ -1,8 +1,10 @@
 """PynamoDB models of the single Hotline table (the CDK table in infra/constructs/storage.py matches).
 
 Items, by key:
-  TICKET#<number> / TICKET            the ticket (indexed by the GSIs below), with the events of its latest
-                                      write as `outbox`: the table's stream publishes them from there
+  TICKET#<number> / TICKET            the ticket (indexed by the GSIs below), with the events and the
+                                      notifications of its latest write as `outbox` and `notifications`: the
+                                      table's stream publishes and sends them from there, and, when public,
+                                      its public form as `public_doc`
   TICKET#<number> / EVENT#<at>#<id>   its timeline, written in the same transaction as each change
   SERIAL#<YYMM>   / SERIAL            the month's last ticket serial
   PARTNER#<id>    / PARTNER           a partner;  APIKEY#<key id> / APIKEY  points a key at it
@@ -10,6 +12,8 @@ Items, by key:
   EXTREF#<partner>#<ref> / EXTREF     the ticket a partner's external_ref names (claimed with the ticket)
   PARTNER#<id>    / WEBHOOK           the partner's webhook endpoint and signing secret
   PARTNER#<id>    / DELIVERY#<event>  the delivery log, one item per event (expires through TTL)
+  PARTNER#<id>    / KEYLEASE          who may change the partner's key right now (rotate, revoke; expires)
+  TICKET#<number> / CODEFAILS         wrong access codes for the ticket in the current window (expires)
   CONFIG#<name>   / CONFIG            configuration documents (catalogue …)
   UNIT#<id>       / UNIT              a handling unit and its parent
   idempotency#…   / <hash>            Powertools idempotency records (expire through TTL)
@@ -19,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 FEED = "TICKET"
@@ -34,12 +38,19 @@ TICKET_INDEXES: dict[str, tuple[str, str]] = {
     "by_phone": ("phone_hash", "received_key"),
     "feed": ("feed", "received_key"),
     "overdue": ("overdue", "received_key"),  # sparse: only tickets with a breached open timer
+    "public": ("public", "received_key"),  # sparse: only public tickets, for the public map (Open311)
 }
+
+# Indexes that project only these attributes (besides the keys); the others project every attribute.
+# The public index holds each public ticket's coarsened public form and nothing personal.
+TICKET_INDEX_INCLUDES: dict[str, list[str]] = {"public": ["public_doc"]}
 
 
 def _index(name: str) -> type[GlobalSecondaryIndex[Any]]:
     hash_name, range_name = TICKET_INDEXES[name]
-    meta = type("Meta", (), {"index_name": name, "projection": AllProjection()})
+    included = TICKET_INDEX_INCLUDES.get(name)
+    projection = IncludeProjection(included) if included else AllProjection()
+    meta = type("Meta", (), {"index_name": name, "projection": projection})
     attrs = {
         "Meta": meta,
         hash_name: UnicodeAttribute(hash_key=True),
@@ -55,6 +66,7 @@ class TableModels:
     event: Any
     serial: Any
     item: Any
+    guard: Any
 
 
 def bind(table_name: str, region: str) -> TableModels:
@@ -75,10 +87,13 @@ def bind(table_name: str, region: str) -> TableModels:
         "phone_hash": UnicodeAttribute(null=True),
         "feed": UnicodeAttribute(),
         "overdue": UnicodeAttribute(null=True),
+        "public": UnicodeAttribute(null=True),
+        "public_doc": JSONAttribute(null=True),
         "received_key": UnicodeAttribute(),
         "updated_key": UnicodeAttribute(),
         "channel_key": UnicodeAttribute(),
         "outbox": JSONAttribute(null=True),
+        "notifications": JSONAttribute(null=True),
         "version": VersionAttribute(),
     }
     ticket_attrs.update({f"{name}_index": _index(name)() for name in TICKET_INDEXES})
@@ -105,4 +120,15 @@ def bind(table_name: str, region: str) -> TableModels:
         doc = JSONAttribute()
         expires_at = NumberAttribute(null=True)  # the table's TTL attribute (Unix seconds)
 
-    return TableModels(ticket_model, EventModel, SerialModel, ItemModel)
+    class GuardModel(Model):
+        """Short-lived guards, valid until `expires_at` (the TTL attribute, which also removes them later):
+        a partner's key lease (`holder`) and a ticket's count of wrong access codes (`failures`)."""
+
+        Meta = meta  # type: ignore[assignment]
+        pk = UnicodeAttribute(hash_key=True)
+        sk = UnicodeAttribute(range_key=True)
+        holder = UnicodeAttribute(null=True)
+        failures = NumberAttribute(null=True)
+        expires_at = NumberAttribute()
+
+    return TableModels(ticket_model, EventModel, SerialModel, ItemModel, GuardModel)

@@ -1,6 +1,10 @@
-"""Notifications to units go out on one SNS topic; subscribers filter on the `recipient` and `kind` attributes."""
+"""Notifications to units go out on one SNS topic; subscribers filter on the `recipient` and `kind` attributes.
+
+Only the table stream's consumer sends them (functions/events), at least once: a retried write sends its
+notifications again, each with the same `id` in its message."""
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import boto3
@@ -13,7 +17,7 @@ class SnsNotifier:
         self._topic_arn = topic_arn
         self._client: Any = boto3.client("sns", region_name=region) if topic_arn else None
 
-    def send(self, notifications: list[Notification]) -> None:
+    def send(self, notifications: Sequence[Notification]) -> None:
         if self._client is None:
             return
         for notification in notifications:

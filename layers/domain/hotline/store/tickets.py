@@ -2,6 +2,8 @@
 
 import random
 import time
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -12,9 +14,11 @@ from pynamodb.transactions import TransactWrite
 
 from hotline.domain.clock import to_iso_z
 from hotline.domain.errors import Conflict, DuplicateExternalRef
+from hotline.domain.notifications import Notification
 from hotline.domain.numbering import format_number
 from hotline.domain.paging import Page, PageRequest
 from hotline.domain.ports import TicketFilter
+from hotline.domain.public_reports import PublicReport
 from hotline.domain.tickets import Ticket, TicketEvent
 from hotline.store import paging
 from hotline.store.models import FEED, TableModels
@@ -98,8 +102,8 @@ class DynamoTicketRepository:
             claim = self._m.item(pk, "EXTREF", doc={"number": ticket.number})
             tx.save(claim, condition=self._m.item.pk.does_not_exist())
 
-    def save(self, ticket: Ticket, events: list[TicketEvent]) -> Ticket:
-        item = self._ticket_item(ticket, events)
+    def save(self, ticket: Ticket, events: list[TicketEvent], notifications: Sequence[Notification] = ()) -> Ticket:
+        item = self._ticket_item(ticket, events, notifications)
         item.version = ticket.version  # the transaction then requires the stored version to be this one
         try:
             with TransactWrite(connection=self._connection) as tx:
@@ -127,7 +131,11 @@ class DynamoTicketRepository:
         condition = self._m.serial.pk.does_not_exist() if first else self._m.serial.serial == current
         tx.save(serial, condition=condition)
 
-    def _ticket_item(self, ticket: Ticket, events: list[TicketEvent]) -> Any:
+    def _ticket_item(
+        self, ticket: Ticket, events: list[TicketEvent], notifications: Sequence[Notification] = ()
+    ) -> Any:
+        """The whole item, written over the stored one: its outbox holds this write's events and notifications only,
+        so the stream's consumer sends each of them for this write and never again for a later one."""
         received = to_iso_z(ticket.received_at)
         return self._m.ticket(
             ticket_pk(ticket.number),
@@ -141,10 +149,13 @@ class DynamoTicketRepository:
             phone_hash=ticket.phone_hash,
             feed=FEED,
             overdue=FEED if ticket.overdue else None,
+            public=FEED if ticket.public else None,
+            public_doc=PublicReport.of(ticket).model_dump(mode="json") if ticket.public else None,
             received_key=_sort_key(received, ticket.number),
             updated_key=_sort_key(to_iso_z(ticket.updated_at), ticket.number),
             channel_key=f"{ticket.type.value}#{_sort_key(received, ticket.number)}",
             outbox=[event.model_dump(mode="json") for event in events],
+            notifications=[notification.model_dump(mode="json") for notification in notifications],
         )
 
     def _event_item(self, event: TicketEvent, index: int) -> Any:
@@ -154,9 +165,9 @@ class DynamoTicketRepository:
 
     # -- reads ----------------------------------------------------------------------------------
 
-    def get(self, number: str) -> Ticket | None:
+    def get(self, number: str, *, consistent: bool = False) -> Ticket | None:
         try:
-            item = self._m.ticket.get(ticket_pk(number), "TICKET")
+            item = self._m.ticket.get(ticket_pk(number), "TICKET", consistent_read=consistent)
         except self._m.ticket.DoesNotExist:
             return None
         return self._to_ticket(item)
@@ -164,6 +175,39 @@ class DynamoTicketRepository:
     def timeline(self, number: str) -> list[TicketEvent]:
         items = self._m.event.query(ticket_pk(number), self._m.event.sk.startswith("EVENT#"))
         return [TicketEvent.model_validate(item.doc) for item in items]
+
+    # -- the public map: lean, batched reads of public tickets only ------------------------------------
+
+    def reports(self, numbers: list[str]) -> list[PublicReport]:
+        items = self._batch(numbers, ["public_doc"])
+        return [PublicReport.model_validate(item.public_doc) for item in items if item.public_doc]
+
+    def tickets(self, numbers: list[str]) -> list[Ticket]:
+        return [self._to_ticket(item) for item in self._batch(numbers, None)]
+
+    def _batch(self, numbers: list[str], attributes: list[str] | None) -> list[Any]:
+        """BatchGetItem (100 keys a call, unprocessed keys retried by PynamoDB), in the order asked."""
+        keys = [(ticket_pk(number), "TICKET") for number in dict.fromkeys(numbers)]
+        only = ["pk", *attributes] if attributes else None
+        by_pk = {item.pk: item for item in self._m.ticket.batch_get(keys, attributes_to_get=only)}
+        return [by_pk[pk] for pk, _ in keys if pk in by_pk]
+
+    def report_page(self, received_from: datetime, received_until: datetime, page: PageRequest) -> Page[PublicReport]:
+        # received_key is "<received>#<number>": "~" sorts after every number.
+        window = self._m.ticket.received_key.between(to_iso_z(received_from), f"{to_iso_z(received_until)}#~")
+        return paging.query_page(
+            "public",
+            page,
+            lambda start: self._m.ticket.query(
+                FEED,
+                window,
+                index_name="public",
+                scan_index_forward=False,
+                limit=page.limit,
+                last_evaluated_key=start,
+            ),
+            lambda item: PublicReport.model_validate(item.public_doc),
+        )
 
     def list(self, where: TicketFilter, page: PageRequest) -> Page[Ticket]:
         index, hash_value, range_condition, ascending, used = self._plan(where)

@@ -1,52 +1,148 @@
-"""One HTTP POST to a partner's endpoint, refusing private addresses and redirects."""
+"""One HTTP POST to a partner's endpoint, only ever to an address that was checked, never following redirects.
 
+The host is resolved once and every address it resolves to is checked; the connection then goes to a checked
+address, while TLS still verifies the certificate for the host name (SNI) and the Host header names it. Resolving
+again to connect would let a name answer with a public address for the check and a private one for the
+connection (DNS rebinding). Failures are logged as `Failure` classes, never as the system's error text.
+"""
+
+import http.client
 import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from hotline.domain.webhooks import Response, address_problem
+from hotline.domain.webhooks import Failure, Response, address_problem, url_problem
 
 READ_LIMIT = 4096  # the endpoint's answer is not used; read a little so the connection closes cleanly
 
+Resolve = Callable[[str, int], list[str]]
+"""The IP addresses a host name resolves to (for tests, a fake resolver)."""
+Connect = Callable[[tuple[str, int], float | None], socket.socket]
+"""Open a TCP connection to one IP address and port."""
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None  # a redirect is the endpoint's answer (a failure), never followed
+
+def resolve(host: str, port: int) -> list[str]:
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+
+
+class _Refused(Exception):
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure)
+        self.failure = failure
+
+
+class _PinnedConnection(http.client.HTTPConnection):
+    """An HTTP(S) connection to `host` that connects to the given, already checked, addresses."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        timeout: float,
+        addresses: list[str],
+        connect: Connect,
+        tls: ssl.SSLContext | None,
+    ) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.default_port = 443 if tls else 80  # so the Host header carries the port only when it is not 443
+        self._addresses = addresses
+        self._connect = connect
+        self._tls = tls
+
+    def connect(self) -> None:
+        sock = self._open()
+        if self._tls is None:
+            self.sock = sock
+            return
+        try:  # SNI and certificate verification for the host name, not for the address connected to
+            self.sock = self._tls.wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
+
+    def _open(self) -> socket.socket:
+        last: OSError = OSError("no address")
+        for address in self._addresses:  # the next one only if this one's network cannot be reached at all
+            try:
+                return self._connect((address, self.port), self.timeout)
+            except TimeoutError:
+                raise
+            except OSError as failure:
+                last = failure
+        raise last
 
 
 class HttpTransport:
-    def __init__(self, timeout_seconds: float, allow_loopback: bool) -> None:
+    def __init__(
+        self,
+        timeout_seconds: float,
+        allow_loopback: bool,
+        *,
+        resolver: Resolve = resolve,
+        connect: Connect = socket.create_connection,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self._timeout = timeout_seconds
         self._allow_loopback = allow_loopback
-        self._opener = urllib.request.build_opener(_NoRedirects)
+        self._resolve = resolver
+        self._connect = connect
+        self._tls = tls or ssl.create_default_context()
 
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> Response:
         started = time.monotonic()
         status: int | None = None
-        error: str | None = self._refused(url)
-        if error is None:
-            request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-            try:
-                with self._opener.open(request, timeout=self._timeout) as reply:
-                    reply.read(READ_LIMIT)
-                    status = reply.status
-            except urllib.error.HTTPError as answer:
-                status = answer.code
-            except (urllib.error.URLError, OSError) as failure:
-                error = str(getattr(failure, "reason", failure))
-        return Response(status_code=status, error=error, duration_ms=round((time.monotonic() - started) * 1000))
-
-    def _refused(self, url: str) -> str | None:
-        """A host name may resolve to a private address even though the URL passed registration."""
-        parts = urlsplit(url)
+        failure: Failure | None = None
         try:
-            resolved = socket.getaddrinfo(parts.hostname or "", parts.port or 443, proto=socket.IPPROTO_TCP)
-        except OSError as failure:
-            return f"cannot resolve {parts.hostname}: {failure}"
-        for *_, address in resolved:
-            problem = address_problem(str(address[0]), self._allow_loopback)
-            if problem:
-                return f"{parts.hostname} {problem}"
-        return None
+            status = self._post(url, body, headers)
+        except _Refused as refused:
+            failure = refused.failure
+        except (OSError, http.client.HTTPException) as error:
+            failure = _failure(error)
+        return Response(status_code=status, error=failure, duration_ms=round((time.monotonic() - started) * 1000))
+
+    def _post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        if url_problem(url, self._allow_loopback):  # registered before the rules it breaks
+            raise _Refused(Failure.FORBIDDEN_ADDRESS)
+        parts = urlsplit(url)
+        host, https = parts.hostname or "", parts.scheme == "https"
+        port = parts.port or (443 if https else 80)
+        addresses = self._checked(host, port)
+        connection = _PinnedConnection(
+            host, port, self._timeout, addresses, self._connect, self._tls if https else None
+        )
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            connection.request("POST", target, body=body, headers=headers)
+            with connection.getresponse() as reply:
+                reply.read(READ_LIMIT)
+                return reply.status
+        finally:
+            connection.close()
+
+    def _checked(self, host: str, port: int) -> list[str]:
+        """Every address the host resolves to, if all of them may be called."""
+        try:
+            addresses = self._resolve(host, port)
+        except (OSError, UnicodeError) as failure:
+            raise _Refused(Failure.DNS_ERROR) from failure
+        if not addresses:
+            raise _Refused(Failure.DNS_ERROR)
+        if any(address_problem(address, self._allow_loopback) for address in addresses):
+            raise _Refused(Failure.FORBIDDEN_ADDRESS)
+        return addresses
+
+
+def _failure(error: OSError | http.client.HTTPException) -> Failure:
+    if isinstance(error, TimeoutError):
+        return Failure.TIMEOUT
+    if isinstance(error, ssl.SSLError):
+        return Failure.TLS_ERROR
+    if isinstance(error, ConnectionRefusedError):
+        return Failure.CONNECTION_REFUSED
+    if isinstance(error, ConnectionError):  # reset, aborted, broken pipe; RemoteDisconnected is one too
+        return Failure.CONNECTION_CLOSED
+    if isinstance(error, http.client.HTTPException):
+        return Failure.PROTOCOL_ERROR
+    return Failure.CONNECTION_FAILED
