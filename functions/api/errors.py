@@ -85,7 +85,10 @@ def install(app: APIGatewayRestResolver) -> None:
 
     @app.exception_handler(RequestValidationError)
     def invalid_request(error: RequestValidationError) -> Response[Any]:
-        return _validation_response(error)
+        # Open311's parameters are plain strings: only one sent more than once gets here.
+        problems = "; ".join(f"{_field_name(tuple(p.get('loc', ())))}: {p.get('msg')}" for p in error.errors())
+        refused = open311.refusal(app.current_event.path, HTTPStatus.BAD_REQUEST, problems)
+        return refused or _validation_response(error)
 
     @app.exception_handler(IdempotencyValidationError)
     def key_reused(_: IdempotencyValidationError) -> Response[Any]:
@@ -180,16 +183,14 @@ def _error_content(description: str) -> dict[str, Any]:
 def documented(schema: OpenAPI) -> OpenAPI:
     """`schema` with every /v1 operation listing the errors it can answer, in the ErrorBody shape.
 
-    Open311 operations are left as they are: they answer in Open311's own error shape."""
+    Open311 operations declare theirs at their routes (open311._route), in Open311's own error shape."""
     document = schema.model_dump(by_alias=True, exclude_none=True, mode="json")
     for path, item in document["paths"].items():
-        if not path.startswith("/v1/"):
-            continue
         for operation in item.values():
             responses = {str(status): response for status, response in operation["responses"].items()}
             if POWERTOOLS_422 in json.dumps(responses.get("422")):
                 del responses["422"]
-            for status in _implied(operation):
+            for status in _implied(operation) if path.startswith("/v1/") else ():
                 responses.setdefault(str(status.value), _error_content(ERRORS[status]))
             operation["responses"] = dict(sorted(responses.items()))
     schemas = document["components"]["schemas"]

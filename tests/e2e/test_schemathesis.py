@@ -3,7 +3,8 @@ request may get a server error and no response may break the document (status, c
 
 The run gets a local cloud of its own, since it changes the configuration and creates partners. It is
 deterministic (fixed seed) and bounded: boundary values of every parameter and field (the coverage phase,
-valid inputs only) and MAX_EXAMPLES generated cases per operation, valid and invalid. Open311 is left out.
+valid inputs only) and MAX_EXAMPLES generated cases per operation, valid and invalid. Open311's JSON operations
+run twice: for anyone, and for a partner sending its key as the `api_key` form field and query parameter.
 """
 
 import json
@@ -35,11 +36,15 @@ class Audience:
     path_prefix: str
     scheme: str | None = None  # the security scheme its operations declare
     role: str | None = None  # staff: only the operations this role may call
+    path_suffix: str = ""
+    open311_key: bool = False  # the partner's key as Open311's `api_key`
 
 
 AUDIENCES = [
     Audience("public", "/v1/"),
     Audience("partner", "/v1/partner/", "partner"),
+    Audience("open311", "/open311/v2/", path_suffix=".json"),
+    Audience("open311 key", "/open311/v2/", path_suffix=".json", open311_key=True),
     Audience("staff unit", "/v1/staff/", "staff", "unit"),
     Audience("staff admin", "/v1/staff/", "staff", "admin"),  # last: it changes configuration and partners
 ]
@@ -66,7 +71,9 @@ def _operation_ids(audience: Audience) -> list[str]:
         for operation in item.values():
             security = operation.get("security", [])
             schemes = {scheme for requirement in security for scheme in requirement}
-            if not path.startswith(audience.path_prefix) or schemes != ({audience.scheme} - {None}):
+            if not path.startswith(audience.path_prefix) or not path.endswith(audience.path_suffix):
+                continue
+            if schemes != ({audience.scheme} - {None}):
                 continue
             roles = {role for requirement in security for role in requirement.get("staff", [])}
             if audience.role is None or not roles or audience.role in roles:
@@ -89,11 +96,13 @@ def _describe(label: str, check: str, interaction: Any) -> str:
 
 
 def run(cloud: Any, audience: Audience) -> Figures:
+    key = cloud.info["partner_api_key"]
     config = schemathesis.Config.from_dict(
         {
             "seed": SEED,
             "base-url": cloud.info["api_url"],
             "headers": _headers(cloud, audience),
+            "parameters": {"query.api_key": key, "body.api_key": key} if audience.open311_key else {},
             "workers": 1,
             "request-timeout": 30,
             "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},

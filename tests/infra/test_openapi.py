@@ -23,6 +23,18 @@ ROUTES = {
     "/v1/staff/partners/{partner_id}": {"get"},
     "/v1/staff/partners/{partner_id}/keys/rotate": {"post"},
     "/v1/staff/partners/{partner_id}/revoke": {"post"},
+    **{
+        f"/open311/v2/{resource}.{fmt}": methods
+        for fmt in ("json", "xml")
+        for resource, methods in {
+            "discovery": {"get"},
+            "services": {"get"},
+            "services/{service_code}": {"get"},
+            "requests": {"get", "post"},
+            "requests/{service_request_id}": {"get"},
+            "tokens/{token}": {"get"},
+        }.items()
+    },
 }
 
 
@@ -95,7 +107,39 @@ def test_every_operation_documents_its_success_and_its_errors_in_the_error_shape
         for status, response in operation["responses"].items():
             if int(status) >= 400:
                 assert response["content"]["application/json"]["schema"] == error_body, f"{where} {status}"
-    assert "HTTPValidationError" not in json.dumps({p: i for p, i in document["paths"].items() if p.startswith("/v1/")})
+    assert "HTTPValidationError" not in generated
+
+
+def test_every_open311_operation_documents_what_it_answers_in_open311_shape(generated: str) -> None:
+    document = json.loads(generated)
+    operations = [
+        (p, m, o) for p, item in document["paths"].items() if p.startswith("/open311/") for m, o in item.items()
+    ]
+    assert len(operations) == 14
+    errors = {"$ref": "#/components/schemas/Open311Errors"}
+    for path, method, operation in operations:
+        where, fmt = f"{method.upper()} {path}", path.rpartition(".")[2]
+        responses = {int(status): response for status, response in operation["responses"].items()}
+        queried = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+        expected = {201, 413} if method == "post" else {200}
+        expected |= {429} | ({404} if "{" in path else set())
+        expected |= ({400} if queried else set()) | ({403} if "api_key" in queried else set())
+        assert set(responses) == expected, where
+        for status, response in responses.items():
+            (media_type,) = response["content"]
+            schema = response["content"][media_type]["schema"]
+            if status == 429:  # the gateway's or the firewall's refusal, before Open311 runs
+                assert (media_type, schema) == ("application/json", {"$ref": "#/components/schemas/ErrorBody"})
+            elif fmt == "xml":
+                assert (media_type, schema) == ("text/xml", {"type": "string"}), f"{where} {status}"
+            elif status >= 400:
+                assert (media_type, schema) == ("application/json", errors), f"{where} {status}"
+            else:
+                assert media_type == "application/json" and schema["$ref"].startswith("#/components/schemas/Open311")
+    form = document["paths"]["/open311/v2/requests.json"]["post"]["requestBody"]["content"]
+    assert form["application/x-www-form-urlencoded"]["schema"]["required"] == ["service_code"]
+    error = document["components"]["schemas"]["Open311Errors"]
+    assert error["type"] == "array" and error["items"] == {"$ref": "#/components/schemas/Open311Error"}
 
 
 def test_partner_and_staff_operations_declare_who_may_call(generated: str) -> None:

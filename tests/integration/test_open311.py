@@ -406,6 +406,22 @@ def test_what_fails_before_a_route_runs_still_answers_in_open311_shape(api: Api,
     )
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_a_parameter_sent_twice_is_an_open311_400_not_a_v1_422(api: Api, fmt: str) -> None:
+    twice = api.call("GET", f"/open311/v2/requests/2601-000001.{fmt}", query="api_key=a&api_key=b")
+    assert "api_key" in open311_error(twice, 400)
+    open311_error(api.call("GET", f"/open311/v2/requests.{fmt}", query="status=open&status=closed"), 400)
+
+
+def test_a_route_answers_only_at_its_exact_path(api: Api) -> None:
+    # Powertools reads a "." in a route as any character: /requests/json is not /requests.json.
+    open311_error(api.call("GET", "/open311/v2/requests/json"), 404)
+    open311_error(api.call("GET", "/open311/v2/servicesXjson"), 404)
+    refused = api.call("POST", "/open311/v2/services.json")
+    open311_error(refused, 405)
+    assert refused.headers["Allow"] == "GET"
+
+
 # -- abuse bounds (issue 9, finding 8) ---------------------------------------------------------------
 
 
