@@ -28,6 +28,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy layers/domain/hotline functions infra scripts
+	PYTHONPATH=layers/domain:. $(VENV)/bin/lint-imports
 
 unit: install
 	$(PY) -m pytest tests/unit

@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
-from hotline.domain.errors import (
+from hotline.domain.base.errors import (
     Conflict,
     Forbidden,
     HotlineError,

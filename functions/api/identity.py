@@ -10,10 +10,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer, SecurityScheme
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
-from hotline.domain.errors import Forbidden, Unauthenticated
-from hotline.domain.partners import Partner
-from hotline.domain.ports import PartnerRepository
-from hotline.domain.staff import Role, StaffMember
+from hotline.domain.base.errors import Forbidden, Unauthenticated
+from hotline.domain.partners.partner import Partner
+from hotline.domain.partners.ports import PartnerRepository
+from hotline.domain.staff.roles import Role, StaffMember
 
 ROLE_NAMES = {role.value for role in Role}
 

@@ -7,7 +7,7 @@ from http import HTTPStatus
 from typing import Any, NoReturn
 
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
-from hotline.domain.errors import HotlineError
+from hotline.domain.base.errors import HotlineError
 
 from functions.api.routes import open311
 from functions.api.schemas import ErrorBody, ErrorDetail

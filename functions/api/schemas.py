@@ -3,12 +3,10 @@
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from hotline.domain.catalog import Catalog, Channel, TicketType
-from hotline.domain.clock import UtcDatetime
-from hotline.domain.policies import TimerName
-from hotline.domain.queries import TicketRecord
-from hotline.domain.ticket_view import TicketView
-from hotline.domain.tickets import (
+from hotline.domain.base.clock import UtcDatetime
+from hotline.domain.intake.reads import TicketRecord
+from hotline.domain.tickets.catalog import Catalog, Channel, TicketType
+from hotline.domain.tickets.ticket import (
     Actor,
     Counts,
     ExtensionRequest,
@@ -18,7 +16,8 @@ from hotline.domain.tickets import (
     TicketDraft,
     TicketEvent,
 )
-from hotline.domain.timers import Timer
+from hotline.domain.tickets.timers import Timer, TimerName
+from hotline.domain.tickets.view import TicketView
 from pydantic import BaseModel, Field
 
 

@@ -7,7 +7,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from hotline.domain.publication import PublishedEvent
+from hotline.domain.tickets.publication import PublishedEvent
 from hotline.services import services
 from hotline.store.webhook_queue import parse
 

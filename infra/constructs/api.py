@@ -87,7 +87,7 @@ class TicketApi(Construct):
                 conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": list(DELETED_KEYS)}},
             )
         )
-        # The key of the access-code and phone hashes (hotline.domain.privacy.Pepper), kept outside the table.
+        # The key of the access-code and phone hashes (hotline.domain.base.privacy.Pepper), kept outside the table.
         # Retained with the table: without it no stored access code could be checked again.
         self.hash_key = secretsmanager.Secret(
             self,

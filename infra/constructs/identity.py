@@ -3,7 +3,7 @@
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
-from hotline.domain.staff import Role
+from hotline.domain.staff.roles import Role
 
 
 class StaffDirectory(Construct):

@@ -13,8 +13,8 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
-from hotline.domain.publication import SOURCE
-from hotline.domain.webhooks import MAX_ATTEMPTS
+from hotline.domain.tickets.publication import SOURCE
+from hotline.domain.webhooks.delivery import MAX_ATTEMPTS
 
 from infra.constructs.alarms import dead_letters_alarm
 from infra.constructs.functions import python_function

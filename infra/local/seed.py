@@ -5,10 +5,10 @@ import string
 from dataclasses import dataclass
 
 import boto3
-from hotline.domain.catalog import DEFAULT_CATALOG
-from hotline.domain.partners import Quota
-from hotline.domain.staff import Role, StaffMember
-from hotline.domain.units import DEMO_UNITS
+from hotline.domain.config.units import DEMO_UNITS
+from hotline.domain.partners.partner import Quota
+from hotline.domain.staff.roles import Role, StaffMember
+from hotline.domain.tickets.catalog import DEFAULT_CATALOG
 from hotline.services import build
 from hotline.settings import Settings
 

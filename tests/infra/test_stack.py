@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match
-from hotline.domain.publication import SOURCE
-from hotline.domain.staff import Role
-from hotline.domain.webhooks import MAX_ATTEMPTS
+from hotline.domain.staff.roles import Role
+from hotline.domain.tickets.publication import SOURCE
+from hotline.domain.webhooks.delivery import MAX_ATTEMPTS
 from hotline.store.api_keys import OWNER_TAG
 from hotline.store.models import TICKET_INDEX_INCLUDES, TICKET_INDEXES, bind
 

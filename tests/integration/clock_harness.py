@@ -16,10 +16,10 @@ from uuid import uuid4
 
 import boto3
 import pytest
-from hotline.domain.ladder import Ladder, TimeStep
-from hotline.domain.policies import PolicyBook
-from hotline.domain.routing import DEFAULT_ROUTING
-from hotline.domain.units import DEMO_UNITS
+from hotline.domain.config.ladder import Ladder, TimeStep
+from hotline.domain.config.policies import PolicyBook
+from hotline.domain.config.routing import DEFAULT_ROUTING
+from hotline.domain.config.units import DEMO_UNITS
 from hotline.services import services
 from hotline.settings import settings
 from moto import mock_aws

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-from hotline.domain.partners import Partner
+from hotline.domain.partners.partner import Partner
 from hotline.services import services
 from hotline.settings import settings
 

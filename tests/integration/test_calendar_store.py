@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from hotline.domain.calendar import WorkingCalendar, china_calendar
+from hotline.domain.base.calendar import WorkingCalendar, china_calendar
 from hotline.store.calendars import DynamoCalendarRepository
 from hotline.store.models import bind
 

@@ -1,8 +1,8 @@
 """Configuration kept as data: catalogue, units and partners round-trip through the table."""
 
-from hotline.domain.catalog import DEFAULT_CATALOG, Category
-from hotline.domain.partners import Partner
-from hotline.domain.units import DEMO_UNITS
+from hotline.domain.config.units import DEMO_UNITS
+from hotline.domain.partners.partner import Partner
+from hotline.domain.tickets.catalog import DEFAULT_CATALOG, Category
 from hotline.services import build
 from hotline.settings import Settings
 

@@ -10,8 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from hotline.domain.policies import TimerName
-from hotline.domain.units import DEMO_UNITS
+from hotline.domain.config.units import DEMO_UNITS
+from hotline.domain.tickets.timers import TimerName
 from hotline.services import services
 
 from infra.local import atomic

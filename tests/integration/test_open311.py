@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 from botocore.client import BaseClient
-from hotline.domain.partners import Partner, api_key_hash
+from hotline.domain.partners.partner import Partner, api_key_hash
 from hotline.services import services
 
 from tests.integration.conftest import Api, Reply, staff_claims

@@ -9,8 +9,8 @@ from typing import Any
 
 import boto3
 import pytest
-from hotline.domain.privacy import Pepper
-from hotline.domain.queries import MAX_WRONG_CODES, WRONG_CODE_WINDOW
+from hotline.domain.base.privacy import Pepper
+from hotline.domain.intake.reads import MAX_WRONG_CODES, WRONG_CODE_WINDOW
 from hotline.services import services
 from hotline.settings import settings
 

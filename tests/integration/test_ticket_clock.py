@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from hotline.domain.calendar import Duration, DurationUnit
-from hotline.domain.clock import parse_iso
-from hotline.domain.ladder import DEFAULT_LADDER, Ladder, TimeStep
-from hotline.domain.policies import PolicyBook, SlaPolicy, TimerName
+from hotline.domain.base.calendar import Duration, DurationUnit
+from hotline.domain.base.clock import parse_iso
+from hotline.domain.config.ladder import DEFAULT_LADDER, Ladder, TimeStep
+from hotline.domain.config.policies import PolicyBook, SlaPolicy
+from hotline.domain.tickets.timers import TimerName
 from hotline.services import services
 
 from tests.integration.clock_harness import ClockHarness, clock_harness, save_rules

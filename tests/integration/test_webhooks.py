@@ -13,9 +13,9 @@ from uuid import uuid4
 
 import boto3
 import pytest
-from hotline.domain.publication import SOURCE
-from hotline.domain.units import DEMO_UNITS
-from hotline.domain.webhooks import MAX_ATTEMPTS
+from hotline.domain.config.units import DEMO_UNITS
+from hotline.domain.tickets.publication import SOURCE
+from hotline.domain.webhooks.delivery import MAX_ATTEMPTS
 from hotline.services import services
 from hotline.settings import settings
 

@@ -4,22 +4,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from hotline.domain.calendar import china_calendar
-from hotline.domain.catalog import DEFAULT_CATALOG, Catalog
-from hotline.domain.errors import Conflict
-from hotline.domain.ladder import DEFAULT_LADDER, Ladder
-from hotline.domain.notifications import Notification
-from hotline.domain.numbering import format_number
-from hotline.domain.paging import Page, PageRequest
-from hotline.domain.policies import DEFAULT_POLICIES, PolicyBook
-from hotline.domain.ports import ClockNotStarted, TicketFilter
-from hotline.domain.privacy import Pepper
-from hotline.domain.publication import PublishedEvent
-from hotline.domain.relay import Write
-from hotline.domain.routing import DEFAULT_ROUTING, RoutingTable
-from hotline.domain.rules import Rules
-from hotline.domain.tickets import Ticket, TicketEvent
-from hotline.domain.units import DEMO_UNITS
+from hotline.domain.base.calendar import china_calendar
+from hotline.domain.base.errors import Conflict
+from hotline.domain.base.paging import Page, PageRequest
+from hotline.domain.base.privacy import Pepper
+from hotline.domain.config.ladder import DEFAULT_LADDER, Ladder
+from hotline.domain.config.policies import DEFAULT_POLICIES, PolicyBook
+from hotline.domain.config.routing import DEFAULT_ROUTING, RoutingTable
+from hotline.domain.config.rules import Rules
+from hotline.domain.config.units import DEMO_UNITS
+from hotline.domain.handling.relay import Write
+from hotline.domain.tickets.catalog import DEFAULT_CATALOG, Catalog
+from hotline.domain.tickets.notification import Notification
+from hotline.domain.tickets.numbering import format_number
+from hotline.domain.tickets.ports import ClockNotStarted, TicketFilter
+from hotline.domain.tickets.publication import PublishedEvent
+from hotline.domain.tickets.ticket import Ticket, TicketEvent
 
 
 @dataclass

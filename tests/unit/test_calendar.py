@@ -4,13 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from hotline.domain.calendar import (
-    Duration,
-    DurationUnit,
-    WorkingCalendar,
-    WorkingPeriod,
-    china_calendar,
-)
+from hotline.domain.base.calendar import Duration, DurationUnit, WorkingCalendar, WorkingPeriod, china_calendar
 from pydantic import ValidationError
 
 CN = ZoneInfo("Asia/Shanghai")

@@ -1,7 +1,7 @@
 """The category tree: unknown codes, and type restrictions that children inherit."""
 
 import pytest
-from hotline.domain.catalog import DEFAULT_CATALOG, Catalog, Category, TicketType
+from hotline.domain.tickets.catalog import DEFAULT_CATALOG, Catalog, Category, TicketType
 from pydantic import ValidationError
 
 ALL_TYPES = list(TicketType)

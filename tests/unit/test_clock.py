@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from hotline.domain.clock import parse_iso, to_iso_z
-from hotline.domain.tickets import Actor, TicketEvent
+from hotline.domain.base.clock import parse_iso, to_iso_z
+from hotline.domain.tickets.ticket import Actor, TicketEvent
 
 
 def test_to_iso_z_prints_utc_with_milliseconds_and_z() -> None:

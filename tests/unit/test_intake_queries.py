@@ -6,15 +6,15 @@ from itertools import count
 from zoneinfo import ZoneInfo
 
 import pytest
-from hotline.domain.catalog import Channel, TicketType
-from hotline.domain.errors import InvalidInput, NotFound, TooManyAttempts
-from hotline.domain.intake import Intake, Registration
-from hotline.domain.paging import PageRequest
-from hotline.domain.partners import Partner
-from hotline.domain.ports import TicketFilter
-from hotline.domain.queries import MAX_WRONG_CODES, WRONG_CODE_WINDOW, TicketQueries
-from hotline.domain.staff import Role, StaffMember
-from hotline.domain.tickets import Actor, Contact, TicketDraft
+from hotline.domain.base.errors import InvalidInput, NotFound, TooManyAttempts
+from hotline.domain.base.paging import PageRequest
+from hotline.domain.intake.intake import Intake, Registration
+from hotline.domain.intake.reads import MAX_WRONG_CODES, WRONG_CODE_WINDOW, TicketQueries
+from hotline.domain.partners.partner import Partner
+from hotline.domain.staff.roles import Role, StaffMember
+from hotline.domain.tickets.catalog import Channel, TicketType
+from hotline.domain.tickets.ports import TicketFilter
+from hotline.domain.tickets.ticket import Actor, Contact, TicketDraft
 
 from tests.unit.fakes import (
     TEST_PEPPER,

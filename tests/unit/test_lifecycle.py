@@ -5,15 +5,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from hotline.domain import commands as c
-from hotline.domain.calendar import Duration, DurationUnit
-from hotline.domain.catalog import Priority, TicketType
-from hotline.domain.changes import SAVE_ATTEMPTS
-from hotline.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from hotline.domain.notifications import Notification
-from hotline.domain.policies import TimerName
-from hotline.domain.staff import Role, StaffMember
-from hotline.domain.tickets import Resolution, Status, Ticket, TicketEvent
+from hotline.domain.base.calendar import Duration, DurationUnit
+from hotline.domain.base.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hotline.domain.handling import commands as c
+from hotline.domain.handling.changes import SAVE_ATTEMPTS
+from hotline.domain.staff.roles import Role, StaffMember
+from hotline.domain.tickets.catalog import Priority, TicketType
+from hotline.domain.tickets.notification import Notification
+from hotline.domain.tickets.ticket import Resolution, Status, Ticket, TicketEvent
+from hotline.domain.tickets.timers import TimerName
 
 from tests.unit.fakes import FakeTicketRepository
 from tests.unit.ticket_world import (

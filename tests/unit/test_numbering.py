@@ -5,12 +5,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from hotline.domain.numbering import (
-    format_number,
-    is_number,
-    month_of,
-    new_access_code,
-)
+from hotline.domain.tickets.numbering import format_number, is_number, month_of, new_access_code
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -11,11 +11,11 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyInconsistentStateError,
 )
-from hotline.domain.errors import Conflict, Forbidden, NotFound
-from hotline.domain.paging import Page, PageRequest
-from hotline.domain.partner_admin import PartnerAdmin
-from hotline.domain.partners import DayUsage, IssuedKey, KeyUsage, Partner, Quota
-from hotline.domain.staff import Role, StaffMember
+from hotline.domain.base.errors import Conflict, Forbidden, NotFound
+from hotline.domain.base.paging import Page, PageRequest
+from hotline.domain.partners.admin import PartnerAdmin
+from hotline.domain.partners.partner import DayUsage, IssuedKey, KeyUsage, Partner, Quota
+from hotline.domain.staff.roles import Role, StaffMember
 
 from functions.api import idempotency
 

@@ -3,7 +3,7 @@
 import hashlib
 
 import pytest
-from hotline.domain.privacy import Pepper, mask_name, mask_phone, normalize_phone
+from hotline.domain.base.privacy import Pepper, mask_name, mask_phone, normalize_phone
 
 from tests.unit.fakes import TEST_KEY, TEST_PEPPER
 

@@ -5,15 +5,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import pytest
-from hotline.domain import commands as c
-from hotline.domain.catalog import Channel
-from hotline.domain.errors import Conflict, Forbidden, InvalidInput
-from hotline.domain.paging import Page, PageRequest
-from hotline.domain.partners import Partner
-from hotline.domain.public_reports import PublicReport, coarse, street_level
-from hotline.domain.queries import PublicReads
-from hotline.domain.staff import Role, StaffMember
-from hotline.domain.tickets import Contact, Location, Resolution, Status, Ticket
+from hotline.domain.base.errors import Conflict, Forbidden, InvalidInput
+from hotline.domain.base.paging import Page, PageRequest
+from hotline.domain.handling import commands as c
+from hotline.domain.intake.public_reports import PublicReport, coarse, street_level
+from hotline.domain.intake.reads import PublicReads
+from hotline.domain.partners.partner import Partner
+from hotline.domain.staff.roles import Role, StaffMember
+from hotline.domain.tickets.catalog import Channel
+from hotline.domain.tickets.ticket import Contact, Location, Resolution, Status, Ticket
 
 from tests.unit.ticket_world import AGENT, DISPATCHER, SUPERVISOR, URBAN_HANDLER, World, draft, local, staff
 

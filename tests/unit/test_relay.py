@@ -2,9 +2,9 @@
 write to the relay, which publishes its events, then sends its notifications, at least once."""
 
 import pytest
-from hotline.domain import commands as c
-from hotline.domain.relay import Relay, Write
-from hotline.domain.tickets import Ticket
+from hotline.domain.handling import commands as c
+from hotline.domain.handling.relay import Relay, Write
+from hotline.domain.tickets.ticket import Ticket
 
 from tests.unit.fakes import FakeBus, FakeNotifier, FakeRunner
 from tests.unit.ticket_world import AGENT, OFFICE, SUPERVISOR, URBAN, URBAN_HANDLER, World, draft, local

@@ -3,10 +3,10 @@
 from datetime import UTC, datetime
 
 import pytest
-from hotline.domain.catalog import Channel, TicketType
-from hotline.domain.errors import Forbidden
-from hotline.domain.staff import REGISTER_ROLES, Role, StaffMember
-from hotline.domain.tickets import Ticket
+from hotline.domain.base.errors import Forbidden
+from hotline.domain.staff.roles import REGISTER_ROLES, Role, StaffMember
+from hotline.domain.tickets.catalog import Channel, TicketType
+from hotline.domain.tickets.ticket import Ticket
 
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
 

@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 import pytest
-from hotline.domain.errors import InvalidPageToken
+from hotline.domain.base.errors import InvalidPageToken
 from hotline.store.paging import decode, encode
 
 KEY = {

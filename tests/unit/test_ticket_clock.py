@@ -4,15 +4,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hotline.domain import commands as c
-from hotline.domain.catalog import TicketType
-from hotline.domain.changes import SAVE_ATTEMPTS
-from hotline.domain.errors import Conflict
-from hotline.domain.notifications import Notification
-from hotline.domain.policies import TimerName
-from hotline.domain.routing import RoutingRule, RoutingTable
-from hotline.domain.ticket_clock import TicketClock, Wake
-from hotline.domain.tickets import Status, Ticket, TicketDraft, TicketEvent
+from hotline.domain.base.errors import Conflict
+from hotline.domain.config.routing import RoutingRule, RoutingTable
+from hotline.domain.handling import commands as c
+from hotline.domain.handling.changes import SAVE_ATTEMPTS
+from hotline.domain.handling.wake_up import TicketClock, Wake
+from hotline.domain.tickets.catalog import TicketType
+from hotline.domain.tickets.notification import Notification
+from hotline.domain.tickets.ticket import Status, Ticket, TicketDraft, TicketEvent
+from hotline.domain.tickets.timers import TimerName
 
 from tests.unit.fakes import FakeRunner, FakeTicketRepository, demo_rules
 from tests.unit.ticket_world import (

@@ -3,8 +3,8 @@
 from typing import Any
 
 import pytest
-from hotline.domain.catalog import Priority, TicketType
-from hotline.domain.tickets import TicketDraft
+from hotline.domain.tickets.catalog import Priority, TicketType
+from hotline.domain.tickets.ticket import TicketDraft
 from pydantic import ValidationError
 
 DRAFT: dict[str, Any] = {

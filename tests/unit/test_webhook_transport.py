@@ -16,7 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from hotline.domain.webhooks import Failure
+from hotline.domain.webhooks.delivery import Failure
 from hotline.store.webhook_transport import HttpTransport
 
 HOST = "hooks.example.test"

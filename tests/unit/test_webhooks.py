@@ -6,15 +6,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hotline.domain.catalog import Channel, TicketType
-from hotline.domain.errors import Conflict, InvalidInput, NotFound
-from hotline.domain.paging import Page, PageRequest
-from hotline.domain.partner_webhooks import PartnerWebhooks
-from hotline.domain.partners import Partner
-from hotline.domain.publication import PublishedEvent, publications
-from hotline.domain.tickets import Actor, Ticket, TicketEvent, new_event_id
-from hotline.domain.webhook_sender import Outcome, WebhookSender
-from hotline.domain.webhooks import (
+from hotline.domain.base.errors import Conflict, InvalidInput, NotFound
+from hotline.domain.base.paging import Page, PageRequest
+from hotline.domain.partners.partner import Partner
+from hotline.domain.tickets.catalog import Channel, TicketType
+from hotline.domain.tickets.publication import PublishedEvent, publications
+from hotline.domain.tickets.ticket import Actor, Ticket, TicketEvent, new_event_id
+from hotline.domain.webhooks.delivery import (
     MAX_ATTEMPTS,
     Delivery,
     DeliveryStatus,
@@ -26,6 +24,8 @@ from hotline.domain.webhooks import (
     retry_after,
     sign,
 )
+from hotline.domain.webhooks.sender import Outcome, WebhookSender
+from hotline.domain.webhooks.subscriptions import PartnerWebhooks
 
 from tests.unit.fakes import FixedClock
 

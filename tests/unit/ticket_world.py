@@ -7,15 +7,15 @@ from itertools import count
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hotline.domain import commands as c
-from hotline.domain.catalog import Channel, TicketType
-from hotline.domain.intake import Intake
-from hotline.domain.lifecycle import Lifecycle
-from hotline.domain.notifications import Notification
-from hotline.domain.rules import Rules
-from hotline.domain.staff import Role, StaffMember
-from hotline.domain.ticket_clock import TicketClock, Wake
-from hotline.domain.tickets import Actor, Ticket, TicketDraft, TicketEvent
+from hotline.domain.config.rules import Rules
+from hotline.domain.handling import commands as c
+from hotline.domain.handling.lifecycle import Lifecycle
+from hotline.domain.handling.wake_up import TicketClock, Wake
+from hotline.domain.intake.intake import Intake
+from hotline.domain.staff.roles import Role, StaffMember
+from hotline.domain.tickets.catalog import Channel, TicketType
+from hotline.domain.tickets.notification import Notification
+from hotline.domain.tickets.ticket import Actor, Ticket, TicketDraft, TicketEvent
 
 from tests.unit.fakes import (
     TEST_PEPPER,

@@ -6,10 +6,10 @@ from typing import Annotated, Any, Self
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from hotline.domain.calendar import Duration, DurationUnit, WorkingCalendar
-from hotline.domain.clock import to_iso_z
-from hotline.domain.errors import FieldProblem, InvalidInput, NotFound
-from hotline.domain.staff import ADMIN_ROLES
+from hotline.domain.base.calendar import Duration, DurationUnit, WorkingCalendar
+from hotline.domain.base.clock import to_iso_z
+from hotline.domain.base.errors import FieldProblem, InvalidInput, NotFound
+from hotline.domain.staff.roles import ADMIN_ROLES
 from hotline.services import services
 from pydantic import (
     BaseModel,

@@ -6,10 +6,10 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from hotline.domain.intake import Registration
-from hotline.domain.paging import DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest
-from hotline.domain.ticket_view import TicketView
-from hotline.domain.tickets import Ticket
+from hotline.domain.base.paging import DEFAULT_LIMIT, MAX_LIMIT, Page, PageRequest
+from hotline.domain.intake.intake import Registration
+from hotline.domain.tickets.ticket import Ticket
+from hotline.domain.tickets.view import TicketView
 from pydantic import AfterValidator, AwareDatetime
 
 from functions.api.schemas import TicketCreated, TicketList

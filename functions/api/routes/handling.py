@@ -6,8 +6,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from hotline.domain import commands as c
-from hotline.domain.lifecycle import PERMISSIONS
+from hotline.domain.handling import commands as c
+from hotline.domain.handling.lifecycle import PERMISSIONS
 from hotline.services import services
 
 from functions.api import errors

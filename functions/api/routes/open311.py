@@ -4,7 +4,7 @@ Services are the catalogue's categories (`service_code` = category code, `group`
 A request is a ticket: `service_request_id` is its number, created at once (so a `token` is that number
 too). Submitting needs a partner's API key as the `api_key` form field: API Gateway cannot check a form
 field, so the key is looked up here by its SHA-256 hash. Reading is public but shows only public tickets
-(hotline.domain.public_reports), coarsened and without anything personal; a partner that sends its
+(hotline.domain.intake.public_reports), coarsened and without anything personal; a partner that sends its
 `api_key` sees its own requests in full. Every failure answers Open311's own error list, never the
 `{"error": …}` shape of /v1: errors are caught in `_open311` below, and what fails before a route runs
 (an unknown path or method, a body too large) is answered through `refusal`.
@@ -29,12 +29,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from hotline.domain.catalog import Catalog, Category, Channel, TicketType
-from hotline.domain.errors import Forbidden, HotlineError, NotFound, Unauthenticated
-from hotline.domain.partners import Partner, api_key_hash, partner_actor
-from hotline.domain.public_reports import PublicReport
-from hotline.domain.queries import Shown
-from hotline.domain.tickets import Attachment, Contact, Location, Status, Ticket, TicketDraft
+from hotline.domain.base.errors import Forbidden, HotlineError, NotFound, Unauthenticated
+from hotline.domain.intake.public_reports import PublicReport
+from hotline.domain.intake.reads import Shown
+from hotline.domain.partners.partner import Partner, api_key_hash, partner_actor
+from hotline.domain.tickets.catalog import Catalog, Category, Channel, TicketType
+from hotline.domain.tickets.ticket import Attachment, Contact, Location, Status, Ticket, TicketDraft
 from hotline.services import services
 from hotline.settings import settings
 from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError

@@ -12,10 +12,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from hotline.domain.catalog import Channel
-from hotline.domain.errors import DuplicateExternalRef
-from hotline.domain.partners import Partner, partner_actor
-from hotline.domain.ticket_view import TicketView
+from hotline.domain.base.errors import DuplicateExternalRef
+from hotline.domain.partners.partner import Partner, partner_actor
+from hotline.domain.tickets.catalog import Channel
+from hotline.domain.tickets.view import TicketView
 from hotline.services import services
 
 from functions.api import errors

@@ -12,10 +12,10 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from hotline.domain.clock import UtcDatetime
-from hotline.domain.partner_admin import DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS, KeyedPartner, PartnerStanding
-from hotline.domain.partners import KeyUsage, Partner, Quota
-from hotline.domain.staff import ADMIN_ROLES, StaffMember
+from hotline.domain.base.clock import UtcDatetime
+from hotline.domain.partners.admin import DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS, KeyedPartner, PartnerStanding
+from hotline.domain.partners.partner import KeyUsage, Partner, Quota
+from hotline.domain.staff.roles import ADMIN_ROLES, StaffMember
 from hotline.services import services
 from pydantic import BaseModel, ConfigDict, Field
 

@@ -6,8 +6,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from hotline.domain.catalog import Channel
-from hotline.domain.tickets import Actor
+from hotline.domain.tickets.catalog import Channel
+from hotline.domain.tickets.ticket import Actor
 from hotline.services import services
 
 from functions.api import errors

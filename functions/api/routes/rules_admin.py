@@ -7,12 +7,12 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from hotline.domain.errors import FieldProblem, InvalidInput, NotFound
-from hotline.domain.ladder import Ladder
-from hotline.domain.policies import PolicyBook
-from hotline.domain.routing import RoutingTable
-from hotline.domain.staff import ADMIN_ROLES
-from hotline.domain.units import Unit, climb
+from hotline.domain.base.errors import FieldProblem, InvalidInput, NotFound
+from hotline.domain.config.ladder import Ladder
+from hotline.domain.config.policies import PolicyBook
+from hotline.domain.config.routing import RoutingTable
+from hotline.domain.config.units import Unit, climb
+from hotline.domain.staff.roles import ADMIN_ROLES
 from hotline.services import services
 from pydantic import BaseModel
 

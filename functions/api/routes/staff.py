@@ -5,10 +5,10 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from hotline.domain.catalog import Channel, TicketType
-from hotline.domain.ports import TicketFilter
-from hotline.domain.staff import REGISTER_ROLES, StaffMember
-from hotline.domain.tickets import Status
+from hotline.domain.staff.roles import REGISTER_ROLES, StaffMember
+from hotline.domain.tickets.catalog import Channel, TicketType
+from hotline.domain.tickets.ports import TicketFilter
+from hotline.domain.tickets.ticket import Status
 from hotline.services import services
 
 from functions.api.identity import STAFF, staff_of, staff_roles

@@ -10,9 +10,9 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from hotline.domain.clock import UtcDatetime
-from hotline.domain.partners import Partner
-from hotline.domain.webhooks import (
+from hotline.domain.base.clock import UtcDatetime
+from hotline.domain.partners.partner import Partner
+from hotline.domain.webhooks.delivery import (
     EVENT_ID_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,

@@ -3,16 +3,16 @@
 from dataclasses import dataclass
 from functools import lru_cache
 
-from hotline.domain.intake import Intake
-from hotline.domain.lifecycle import Lifecycle
-from hotline.domain.partner_admin import PartnerAdmin
-from hotline.domain.partner_webhooks import PartnerWebhooks
-from hotline.domain.privacy import Pepper
-from hotline.domain.queries import PublicReads, TicketQueries
-from hotline.domain.relay import Relay
-from hotline.domain.rules import Rules
-from hotline.domain.ticket_clock import TicketClock
-from hotline.domain.webhook_sender import WebhookSender
+from hotline.domain.base.privacy import Pepper
+from hotline.domain.config.rules import Rules
+from hotline.domain.handling.lifecycle import Lifecycle
+from hotline.domain.handling.relay import Relay
+from hotline.domain.handling.wake_up import TicketClock
+from hotline.domain.intake.intake import Intake
+from hotline.domain.intake.reads import PublicReads, TicketQueries
+from hotline.domain.partners.admin import PartnerAdmin
+from hotline.domain.webhooks.sender import WebhookSender
+from hotline.domain.webhooks.subscriptions import PartnerWebhooks
 from hotline.settings import Settings, settings
 from hotline.store.api_keys import ApiGatewayKeys
 from hotline.store.calendars import DynamoCalendarRepository

@@ -1,1 +1,1 @@
-"""Pure domain: no boto3, no PynamoDB, no environment, no HTTP."""
+"""The domain: pure Python in capability packages (see the README's code map); no AWS, no environment."""

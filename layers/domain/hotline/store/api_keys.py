@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from hotline.domain.partners import DayUsage, IssuedKey, KeyUsage, Partner, Quota
+from hotline.domain.partners.partner import DayUsage, IssuedKey, KeyUsage, Partner, Quota
 
 __all__ = ["OWNER_TAG", "ApiGatewayKeys", "IssuedKey", "Quota"]
 

@@ -1,6 +1,6 @@
 """Working calendars as data: `CALENDAR#<id>` / `CALENDAR` items holding the calendar's JSON."""
 
-from hotline.domain.calendar import WorkingCalendar, china_calendar
+from hotline.domain.base.calendar import WorkingCalendar, china_calendar
 from hotline.store.models import TableModels
 
 DEFAULT_CALENDARS = {"cn": china_calendar}

@@ -10,8 +10,8 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from hotline.domain.clock import to_iso_z
-from hotline.domain.ports import ClockNotStarted
+from hotline.domain.base.clock import to_iso_z
+from hotline.domain.tickets.ports import ClockNotStarted
 from hotline.timescale import ScaledClock
 
 logger = Logger(service="hotline-clock-runner")

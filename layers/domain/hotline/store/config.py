@@ -9,11 +9,11 @@ from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from hotline.domain.catalog import DEFAULT_CATALOG, Catalog
-from hotline.domain.errors import Conflict
-from hotline.domain.paging import Page, PageRequest
-from hotline.domain.partners import Partner
-from hotline.domain.units import Unit
+from hotline.domain.base.errors import Conflict
+from hotline.domain.base.paging import Page, PageRequest
+from hotline.domain.config.units import Unit
+from hotline.domain.partners.partner import Partner
+from hotline.domain.tickets.catalog import DEFAULT_CATALOG, Catalog
 from hotline.store import paging
 from hotline.store.models import TableModels
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import boto3
 
-from hotline.domain.publication import SOURCE, PublishedEvent
+from hotline.domain.tickets.publication import SOURCE, PublishedEvent
 
 PUT_EVENTS_LIMIT = 10
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 
-from hotline.domain.notifications import Notification
+from hotline.domain.tickets.notification import Notification
 
 
 class SnsNotifier:

@@ -5,9 +5,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from hotline.domain.notifications import Notification
-from hotline.domain.relay import Write
-from hotline.domain.tickets import Ticket, TicketEvent
+from hotline.domain.handling.relay import Write
+from hotline.domain.tickets.notification import Notification
+from hotline.domain.tickets.ticket import Ticket, TicketEvent
 
 
 def written(image: Mapping[str, Any] | None) -> Write | None:

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 from pynamodb.exceptions import QueryError
 from pynamodb.pagination import ResultIterator
 
-from hotline.domain.errors import InvalidPageToken
-from hotline.domain.paging import Page, PageRequest
+from hotline.domain.base.errors import InvalidPageToken
+from hotline.domain.base.paging import Page, PageRequest
 
 T = TypeVar("T")
 

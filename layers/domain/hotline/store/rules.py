@@ -4,9 +4,9 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from hotline.domain.ladder import DEFAULT_LADDER, Ladder
-from hotline.domain.policies import DEFAULT_POLICIES, PolicyBook
-from hotline.domain.routing import DEFAULT_ROUTING, RoutingTable
+from hotline.domain.config.ladder import DEFAULT_LADDER, Ladder
+from hotline.domain.config.policies import DEFAULT_POLICIES, PolicyBook
+from hotline.domain.config.routing import DEFAULT_ROUTING, RoutingTable
 from hotline.store.models import TableModels
 
 Document = TypeVar("Document", bound=BaseModel)

@@ -12,14 +12,14 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from hotline.domain.clock import to_iso_z
-from hotline.domain.errors import Conflict, DuplicateExternalRef
-from hotline.domain.notifications import Notification
-from hotline.domain.numbering import format_number
-from hotline.domain.paging import Page, PageRequest
-from hotline.domain.ports import TicketFilter
-from hotline.domain.public_reports import PublicReport
-from hotline.domain.tickets import Ticket, TicketEvent
+from hotline.domain.base.clock import to_iso_z
+from hotline.domain.base.errors import Conflict, DuplicateExternalRef
+from hotline.domain.base.paging import Page, PageRequest
+from hotline.domain.intake.public_reports import PublicReport
+from hotline.domain.tickets.notification import Notification
+from hotline.domain.tickets.numbering import format_number
+from hotline.domain.tickets.ports import TicketFilter
+from hotline.domain.tickets.ticket import Ticket, TicketEvent
 from hotline.store import paging
 from hotline.store.models import FEED, TableModels
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 import boto3
 from pydantic import BaseModel, Field, TypeAdapter
 
-from hotline.domain.publication import PublishedEvent
+from hotline.domain.tickets.publication import PublishedEvent
 from hotline.timescale import ScaledClock
 
 REDELIVERY_SOURCE = "hotline.redelivery"

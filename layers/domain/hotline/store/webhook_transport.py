@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from hotline.domain.webhooks import Failure, Response, address_problem, url_problem
+from hotline.domain.webhooks.delivery import Failure, Response, address_problem, url_problem
 
 READ_LIMIT = 4096  # the endpoint's answer is not used; read a little so the connection closes cleanly
 

@@ -1,8 +1,8 @@
 """Webhook endpoints and the delivery log, in the partner's own partition."""
 
-from hotline.domain.clock import Clock
-from hotline.domain.paging import Page, PageRequest
-from hotline.domain.webhooks import LOG_RETENTION, Delivery, Subscription
+from hotline.domain.base.clock import Clock
+from hotline.domain.base.paging import Page, PageRequest
+from hotline.domain.webhooks.delivery import LOG_RETENTION, Delivery, Subscription
 from hotline.store import paging
 from hotline.store.models import TableModels
 

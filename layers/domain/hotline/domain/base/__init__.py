@@ -1,0 +1,1 @@
+"""Shared pieces every capability builds on: time, working calendars, errors, paging, privacy."""

@@ -1,0 +1,1 @@
+"""The configuration a ticket is handled under: SLA policies, the ladder, routing, units."""

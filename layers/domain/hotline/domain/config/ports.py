@@ -1,0 +1,31 @@
+"""Ports: the stored configuration. Adapters implement these; unit tests use fakes."""
+
+from typing import Protocol
+
+from hotline.domain.base.calendar import WorkingCalendar
+from hotline.domain.config.ladder import Ladder
+from hotline.domain.config.policies import PolicyBook
+from hotline.domain.config.routing import RoutingTable
+from hotline.domain.config.units import Unit
+
+
+class RulesRepository(Protocol):
+    """Handling configuration stored as data (defaults until an admin stores its own)."""
+
+    def policies(self) -> PolicyBook: ...
+
+    def ladder(self) -> Ladder: ...
+
+    def routing(self) -> RoutingTable: ...
+
+
+class UnitRepository(Protocol):
+    def get(self, unit_id: str) -> Unit | None: ...
+
+
+class CalendarRepository(Protocol):
+    def get(self, calendar_id: str) -> WorkingCalendar | None:
+        """The stored calendar; `cn` falls back to the built-in China calendar until one is stored."""
+        ...
+
+    def save(self, calendar: WorkingCalendar) -> None: ...

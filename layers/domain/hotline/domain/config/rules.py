@@ -1,0 +1,61 @@
+"""The configuration a ticket is handled under, loaded once per request: policies, ladder, routing, calendars, units."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from hotline.domain.base.calendar import WorkingCalendar
+from hotline.domain.base.errors import FieldProblem, InvalidInput
+from hotline.domain.config.ladder import Ladder
+from hotline.domain.config.policies import PolicyBook, SlaPolicy
+from hotline.domain.config.routing import RoutingTable
+from hotline.domain.config.units import Unit, climb
+from hotline.domain.tickets.ticket import Ticket
+from hotline.domain.tickets.timers import Timer, TimerName
+
+
+@dataclass(frozen=True)
+class Rules:
+    policies: PolicyBook
+    ladder: Ladder
+    routing: RoutingTable
+    calendar_of: Callable[[str], WorkingCalendar | None]
+    unit_of: Callable[[str], Unit | None]
+
+    def __post_init__(self) -> None:
+        # One request or wake-up asks for the same calendar and units many times: read each once.
+        object.__setattr__(self, "calendar_of", cache(self.calendar_of))
+        object.__setattr__(self, "unit_of", cache(self.unit_of))
+
+    def policy(self, ticket: Ticket) -> SlaPolicy:
+        return self.policies.for_ticket(ticket.type, ticket.priority)
+
+    def calendar(self, ticket: Ticket) -> WorkingCalendar:
+        name = self.policy(ticket).calendar
+        calendar = self.calendar_of(name)
+        if calendar is None:
+            raise LookupError(f"the SLA policy names calendar '{name}', which does not exist")
+        return calendar
+
+    def start_timer(self, ticket: Ticket, name: TimerName, at: datetime) -> Timer:
+        target = self.policy(ticket).targets[name]
+        calendar = self.calendar(ticket)
+        return Timer(started_at=at, due=calendar.deadline(at, target), unit=target.unit, time_zone=calendar.time_zone)
+
+    def unit(self, unit_id: str, field: str = "unit_id") -> Unit:
+        unit = self.unit_of(unit_id)
+        if unit is None:
+            raise InvalidInput("unknown unit", [FieldProblem(field, f"no unit '{unit_id}'")])
+        return unit
+
+    def chain(self, unit_id: str | None) -> list[Unit]:
+        """Who hears at each escalation level, level 1 first: the unit and those above it.
+
+        A ticket no unit holds is the dispatch desk's: the desk answers for both level 1 (its team lead)
+        and level 2 (the hotline office it belongs to), so levels keep their names (DESIGN.md §8).
+        """
+        if unit_id is None:
+            desk = climb(self.ladder.dispatch_desk, self.unit_of)
+            return desk[:1] + desk
+        return climb(unit_id, self.unit_of)

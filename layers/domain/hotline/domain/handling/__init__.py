@@ -1,0 +1,1 @@
+"""Handling a ticket: staff actions, the ticket clock's wake-ups, and handing each change on."""

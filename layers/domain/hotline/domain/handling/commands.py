@@ -1,0 +1,103 @@
+"""What staff send to act on a ticket. `version`, when given, must match the ticket's (optimistic locking)."""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hotline.domain.base.calendar import Duration
+from hotline.domain.tickets.catalog import Priority
+from hotline.domain.tickets.ticket import Resolution, Text
+
+Note = Annotated[Text, Field(max_length=2000)]
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int | None = Field(default=None, description="The version you read; 409 if the ticket changed since.")
+
+
+class Dispatch(Command):
+    unit_id: Annotated[str, Field(pattern=r"^[a-z0-9-]{2,64}$")]
+    note: Note | None = None
+
+
+class Accept(Command):
+    note: Note | None = None
+
+
+class RequestInfo(Command):
+    question: Note = Field(description="What the customer is asked for; shown to the customer.")
+
+
+class InfoReceived(Command):
+    note: Note
+
+
+class Reply(Command):
+    result: Note = Field(description="The result given to the customer.")
+    cause_code: Annotated[str, Field(pattern=r"^[a-z0-9_.-]{1,64}$")] = Field(
+        description="Why the problem arose, for the cause analysis (e.g. `construction.permit`)."
+    )
+
+
+class Return(Command):
+    reason: Note
+
+
+class RequestExtension(Command):
+    extend_by: Duration
+    reason: Note
+
+
+class DecideExtension(Command):
+    approve: bool
+    note: Note | None = None
+
+
+class Urge(Command):
+    note: Note | None = None
+
+
+class Supervise(Command):
+    note: Note
+
+
+class Close(Command):
+    resolution: Resolution
+    note: Note | None = None
+    duplicate_of: Annotated[str, Field(pattern=r"^\d{4}-\d{6}$")] | None = None
+
+
+class Reopen(Command):
+    reason: Note
+
+
+class ChangePriority(Command):
+    priority: Priority
+    reason: Note
+
+
+class Publish(Command):
+    public: bool = Field(
+        description="true: shown on the public map (place coarsened, nothing personal); false: hidden."
+    )
+    reason: Note = Field(description="Why, e.g. the caller agreed; recorded on the timeline.")
+
+
+ActionName = Literal[
+    "dispatch",
+    "accept",
+    "request-info",
+    "info-received",
+    "reply",
+    "return",
+    "request-extension",
+    "decide-extension",
+    "urge",
+    "supervise",
+    "close",
+    "reopen",
+    "change-priority",
+    "publish",
+]

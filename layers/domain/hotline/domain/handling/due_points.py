@@ -1,0 +1,63 @@
+"""When the ticket clock must next wake: reminders, breaches and ladder steps of the running timers.
+
+The callback timer is left to the callback survey; the ticket clock ends with the reply.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from hotline.domain.config.rules import Rules
+from hotline.domain.tickets.ticket import Ticket
+from hotline.domain.tickets.timers import TimerName
+
+CLOCKED = (TimerName.DISPATCH, TimerName.ACCEPT, TimerName.RESOLVE)
+
+
+class PointKind(StrEnum):
+    # Declared in the order points due at the same instant are handled.
+    REMINDER = "reminder"
+    BREACH = "breach"
+    STEP = "step"
+
+
+@dataclass(frozen=True, order=True)
+class DuePoint:
+    at: datetime
+    order: int
+    timer: TimerName
+    kind: PointKind
+    fraction: float = 0.0
+    level: int = 0
+
+
+def due_points(ticket: Ticket, rules: Rules) -> list[DuePoint]:
+    """Every pending point of the ticket's running timers, earliest first."""
+    policy = rules.policy(ticket)
+    calendar = rules.calendar(ticket)
+    points: list[DuePoint] = []
+    for name in CLOCKED:
+        timer = ticket.handling.timers.get(name)
+        if timer is None or not timer.running:
+            continue
+        if timer.breached_at is None:
+            for fraction in policy.reminders:
+                if fraction not in timer.reminded:
+                    at = calendar.point_between(timer.started_at, timer.due, timer.unit, fraction)
+                    points.append(DuePoint(at, 0, name, PointKind.REMINDER, fraction=fraction))
+            points.append(DuePoint(timer.due, 1, name, PointKind.BREACH))
+            continue
+        # Steps come in level order: one whose time comes sooner (a week can pass before 2 working
+        # days over a holiday) waits for the level below, so no level is skipped.
+        previous = timer.breached_at
+        for step in sorted(rules.ladder.time_steps, key=lambda s: s.level):
+            at = max(calendar.deadline(timer.breached_at, step.after), previous)
+            previous = at
+            if step.level > timer.level:
+                points.append(DuePoint(at, 2, name, PointKind.STEP, level=step.level))
+    return sorted(points)
+
+
+def next_wake(ticket: Ticket, rules: Rules) -> datetime | None:
+    points = due_points(ticket, rules)
+    return points[0].at if points else None

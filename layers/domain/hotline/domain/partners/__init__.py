@@ -1,0 +1,1 @@
+"""Partner systems: their records, API keys and usage."""

@@ -1,0 +1,1 @@
+"""Staff members and what each role may do."""

@@ -1,0 +1,170 @@
+"""The ticket (工单): what a customer asked, where it stands, and what happened to it."""
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from hotline.domain.base.clock import UtcDatetime
+from hotline.domain.tickets.catalog import Channel, Priority, TicketType
+from hotline.domain.tickets.timers import Timer, TimerName
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    DISPATCHED = "dispatched"
+    IN_PROGRESS = "in_progress"
+    AWAITING_CUSTOMER = "awaiting_customer"
+    REPLIED = "replied"
+    CLOSED = "closed"
+
+
+class Resolution(StrEnum):
+    RESOLVED = "resolved"
+    DIRECT_ANSWER = "direct_answer"
+    REFERRED = "referred"
+    DUPLICATE = "duplicate"
+    NO_RESPONSE = "no_response"
+
+
+class Location(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    address: Annotated[Text, Field(max_length=300)] | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    long: float | None = Field(default=None, ge=-180, le=180)
+    region: Annotated[Text, Field(max_length=64)] | None = Field(
+        default=None, description="Administrative region code, e.g. a district."
+    )
+
+    @model_validator(mode="after")
+    def _coordinates_come_in_pairs(self) -> Self:
+        if (self.lat is None) != (self.long is None):
+            raise ValueError("lat and long must be given together")
+        return self
+
+
+class Contact(BaseModel):
+    """Customer contact details: PII, never logged in clear."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[Text, Field(max_length=50)] | None = None
+    phone: Annotated[str, Field(pattern=r"^\+?[0-9][0-9 -]{4,19}$")] | None = None
+    email: Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+
+
+class Attachment(BaseModel):
+    """A reference to a file stored elsewhere (an object key or an https URL); never the bytes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ref: Annotated[Text, Field(max_length=1024)]
+    name: Annotated[Text, Field(max_length=200)] | None = None
+    content_type: Annotated[Text, Field(max_length=100)] | None = None
+
+
+class TicketDraft(BaseModel):
+    """What every intake channel supplies; the channel and submitter come from the request's context."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    type: TicketType
+    category: Annotated[str, Field(min_length=1, max_length=64)]
+    priority: Priority = Priority.NORMAL
+    subject: Annotated[Text, Field(max_length=200)]
+    description: Annotated[Text, Field(max_length=4000)]
+    location: Location | None = None
+    contact: Contact | None = None
+    demands: Annotated[Text, Field(max_length=2000)] | None = Field(
+        default=None, description="What the customer asks for (诉求)."
+    )
+    attachments: list[Attachment] = Field(default_factory=list, max_length=10)
+
+
+class Actor(BaseModel):
+    """Who did something: a role and an id, or the system."""
+
+    role: str
+    id: str | None = None
+
+
+SYSTEM = Actor(role="system")
+
+
+def new_event_id(at: datetime) -> str:
+    """32 hex digits that sort by time (milliseconds, then 80 random bits): logs keyed by it list in order."""
+    return f"{round(at.timestamp() * 1000):012x}{secrets.token_hex(10)}"
+
+
+class TicketEvent(BaseModel):
+    id: str
+    type: str
+    number: str
+    actor: Actor
+    at: UtcDatetime
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Counts(BaseModel):
+    returned: int = 0
+    reopened: int = 0
+    urged: int = 0
+    extensions: int = 0
+
+
+class ExtensionRequest(BaseModel):
+    requested_by: Actor
+    requested_at: UtcDatetime
+    due: UtcDatetime = Field(description="The resolve due the unit asks for.")
+    reason: str
+
+
+class ClockState(BaseModel):
+    """Where the ticket clock (one Step Functions execution at a time) stands."""
+
+    generation: int = Field(default=0, description="Bumped whenever the clock restarts; older executions stop.")
+    wake_at: UtcDatetime | None = Field(default=None, description="The next due point; None when nothing is due.")
+    routed: bool = Field(default=False, description="Routing rules have been tried (only once, at intake).")
+
+
+class Handling(BaseModel):
+    """What happened to the ticket after intake: deadlines, escalation and outcome."""
+
+    timers: dict[TimerName, Timer] = Field(default_factory=dict)
+    escalation_level: int = Field(default=0, ge=0, le=4)
+    counts: Counts = Field(default_factory=Counts)
+    extension: ExtensionRequest | None = None
+    supervised: bool = False
+    result: str | None = None
+    cause_code: str | None = None
+    resolution: Resolution | None = None
+    public_note: str | None = Field(default=None, description="The latest note the customer may read.")
+    clock: ClockState = Field(default_factory=ClockState)
+
+
+class Ticket(TicketDraft):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    number: str
+    access_code_hash: str
+    channel: Channel
+    status: Status = Status.RECEIVED
+    partner_id: str | None = None
+    external_ref: str | None = None
+    unit_id: str | None = None
+    phone_hash: str | None = None
+    public: bool = Field(default=False, description="Shown on the public map (Open311), coarsened.")
+    received_at: UtcDatetime
+    updated_at: UtcDatetime
+    handling: Handling = Field(default_factory=Handling)
+    version: int = 0
+
+    @property
+    def overdue(self) -> bool:
+        return any(timer.open and timer.breached_at is not None for timer in self.handling.timers.values())

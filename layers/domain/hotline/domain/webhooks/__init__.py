@@ -1,0 +1,1 @@
+"""Signed webhooks to partners: endpoints, deliveries and their log."""
