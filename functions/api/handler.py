@@ -17,13 +17,13 @@ from functions.api.identity import PARTNER_CONTEXT, SECURITY_SCHEMES, authorize
 from functions.api.limits import check_json_body, oversize_body
 from functions.api.routes import (
     calendars,
+    config_admin,
     handling,
     open311,
     partner,
     partners_admin,
     public,
-    rules_admin,
-    staff,
+    staff_tickets,
     webhooks,
 )
 
@@ -54,11 +54,11 @@ app = Resolver(enable_validation=True)
 app._request_validation_middleware = Gatekeeper()
 app.include_router(public.router)
 app.include_router(partner.router)
-app.include_router(staff.router)
+app.include_router(staff_tickets.router)
 app.include_router(partners_admin.router)
 app.include_router(calendars.router)
 app.include_router(handling.router)
-app.include_router(rules_admin.router)
+app.include_router(config_admin.router)
 app.include_router(open311.router)
 app.include_router(webhooks.router)
 errors.install(app)

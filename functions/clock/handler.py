@@ -20,6 +20,6 @@ class WakeUp(BaseModel):
 @event_parser(model=WakeUp)
 def handler(event: WakeUp, context: LambdaContext) -> dict[str, Any]:
     logger.append_keys(ticket=event.number, generation=event.generation)
-    wake = services().ticket_clock.wake(event.number, event.generation)
+    wake = services().wake_up.wake(event.number, event.generation)
     logger.info("woke", extra={"done": wake.done, "wake_at": wake.wake_at.isoformat() if wake.wake_at else None})
     return services().runner.state(event.number, event.generation, wake.wake_at)

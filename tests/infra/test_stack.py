@@ -215,7 +215,7 @@ def test_a_waf_web_acl_with_managed_rules_and_per_address_rates_guards_the_stage
     name, acl = _only(synthesized.of_type("AWS::WAFv2::WebACL"))
     props = acl["Properties"]
     assert props["Scope"] == "REGIONAL" and props["DefaultAction"] == {"Allow": {}}
-    rules = {rule["Name"]: rule for rule in props["Rules"]}
+    rules = {rule["Name"]: rule for rule in props["HandlingConfig"]}
     managed = {
         r["Statement"]["ManagedRuleGroupStatement"]["Name"]
         for r in rules.values()
@@ -248,7 +248,7 @@ def test_a_waf_web_acl_with_managed_rules_and_per_address_rates_guards_the_stage
         assert re.search(pattern, path), path
     for path in ("/live/v1/tickets", "/live/open311/v2/requests.json", "/live/v1/catalog/v1/staff/"):
         assert not re.search(pattern, path), path
-    assert len({r["Priority"] for r in props["Rules"]}) == len(props["Rules"])
+    assert len({r["Priority"] for r in props["HandlingConfig"]}) == len(props["HandlingConfig"])
 
     _, association = _only(synthesized.of_type("AWS::WAFv2::WebACLAssociation"))
     assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": [name, "Arn"]}

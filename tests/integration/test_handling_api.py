@@ -339,7 +339,7 @@ def breach_accept(number: str) -> None:
     timer = ticket.handling.timers[TimerName.ACCEPT]
     timer.started_at, timer.due = now - timedelta(hours=2), now - timedelta(minutes=1)
     tickets.save(ticket, [])
-    services().ticket_clock.wake(number, ticket.handling.clock.generation)
+    services().wake_up.wake(number, ticket.handling.clock.generation)
 
 
 def test_overdue_and_unit_filters(units: Api) -> None:
@@ -423,7 +423,7 @@ def test_a_stored_routing_table_routes_the_next_intake(units: Api) -> None:
     assert api.call("GET", "/v1/staff/config/routing", claims=AGENT).body["rules"][0]["unit_id"] == MARKET
 
     number, _ = register(api)
-    services().ticket_clock.wake(number, 1)  # the first wake-up, which the state machine would run at once
+    services().wake_up.wake(number, 1)  # the first wake-up, which the state machine would run at once
     view = ok(api.call("GET", f"/v1/staff/tickets/{number}", claims=OTHER_UNIT))
     assert (view["status"], view["unit_id"]) == ("dispatched", MARKET)
     assert view["timeline"][-1]["type"] == "ticket.dispatched"

@@ -8,10 +8,10 @@ from hotline.domain.base.calendar import china_calendar
 from hotline.domain.base.errors import Conflict
 from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.base.privacy import Pepper
+from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.config.ladder import DEFAULT_LADDER, Ladder
 from hotline.domain.config.policies import DEFAULT_POLICIES, PolicyBook
 from hotline.domain.config.routing import DEFAULT_ROUTING, RoutingTable
-from hotline.domain.config.rules import Rules
 from hotline.domain.config.units import DEMO_UNITS
 from hotline.domain.handling.relay import Write
 from hotline.domain.tickets.catalog import DEFAULT_CATALOG, Catalog
@@ -179,7 +179,7 @@ class FakeBus:
 
 def demo_rules(
     policies: PolicyBook = DEFAULT_POLICIES, ladder: Ladder = DEFAULT_LADDER, routing: RoutingTable = DEFAULT_ROUTING
-) -> Rules:
+) -> HandlingConfig:
     units = {unit.id: unit for unit in DEMO_UNITS}
     calendars = {"cn": china_calendar()}
-    return Rules(policies, ladder, routing, calendars.get, units.get)
+    return HandlingConfig(policies, ladder, routing, calendars.get, units.get)

@@ -8,7 +8,7 @@ from hotline.domain.base.errors import Conflict
 from hotline.domain.config.routing import RoutingRule, RoutingTable
 from hotline.domain.handling import commands as c
 from hotline.domain.handling.changes import SAVE_ATTEMPTS
-from hotline.domain.handling.wake_up import TicketClock, Wake
+from hotline.domain.handling.wake_up import ClockWakeUp, Wake
 from hotline.domain.tickets.catalog import TicketType
 from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.ticket import Status, Ticket, TicketDraft, TicketEvent
@@ -408,7 +408,7 @@ def test_a_staff_action_during_a_wake_wins_and_the_wake_looks_again() -> None:
     world.at(local(2026, 9, 30, 10, 15))
     store.race = [lambda: world.act(number, DISPATCHER, c.Urge(note="请尽快派单"))]
 
-    wake = TicketClock(store, lambda: world.rules, world.clock).wake(number, 1)
+    wake = ClockWakeUp(store, lambda: world.rules, world.clock).wake(number, 1)
 
     assert world.event_types(number) == ["ticket.created", "ticket.urged", "ticket.reminded"]
     assert world.ticket(number).handling.counts.urged == 1
@@ -427,7 +427,7 @@ def test_a_wake_that_keeps_losing_the_race_gives_up_loudly() -> None:
 
     busy = Busy(tickets=world.store.tickets, events=world.store.events)
     pauses: list[int] = []
-    clock = TicketClock(busy, lambda: world.rules, world.clock, pause=pauses.append)
+    clock = ClockWakeUp(busy, lambda: world.rules, world.clock, pause=pauses.append)
     try:
         clock.wake(number, 1)
     except RuntimeError as error:

@@ -7,10 +7,10 @@ from itertools import count
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hotline.domain.config.rules import Rules
+from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.handling import commands as c
 from hotline.domain.handling.lifecycle import Lifecycle
-from hotline.domain.handling.wake_up import TicketClock, Wake
+from hotline.domain.handling.wake_up import ClockWakeUp, Wake
 from hotline.domain.intake.intake import Intake
 from hotline.domain.staff.roles import Role, StaffMember
 from hotline.domain.tickets.catalog import Channel, TicketType
@@ -65,7 +65,7 @@ def draft(
 
 @dataclass
 class World:
-    rules: Rules = field(default_factory=demo_rules)
+    rules: HandlingConfig = field(default_factory=demo_rules)
     store: FakeTicketRepository = field(default_factory=FakeTicketRepository)
     clock: FixedClock = field(default_factory=lambda: FixedClock(local(2026, 9, 30, 10)))
     runner: FakeRunner = field(default_factory=FakeRunner)
@@ -76,7 +76,7 @@ class World:
         def new_id(at: datetime | None = None) -> str:
             return f"id-{next(ids)}"
 
-        def rules() -> Rules:
+        def rules() -> HandlingConfig:
             return self.rules
 
         self.intake = Intake(
@@ -90,7 +90,7 @@ class World:
             new_id=new_id,
         )
         self.lifecycle = Lifecycle(self.store, rules, self.clock, runner=self.runner, new_id=new_id)
-        self.ticket_clock = TicketClock(self.store, rules, self.clock, new_id=new_id)
+        self.wake_up = ClockWakeUp(self.store, rules, self.clock, new_id=new_id)
 
     def at(self, moment: datetime) -> None:
         self.clock.moment = moment
@@ -106,7 +106,7 @@ class World:
         """The clock's wake-up now, for the ticket's current generation unless told otherwise."""
         if generation is None:
             generation = self.ticket(number).handling.clock.generation
-        return self.ticket_clock.wake(number, generation)
+        return self.wake_up.wake(number, generation)
 
     def act(self, number: str, who: StaffMember, command: c.Command) -> Ticket:
         return self.lifecycle.act(number, who, command)

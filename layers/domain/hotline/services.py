@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from hotline.domain.base.privacy import Pepper
-from hotline.domain.config.rules import Rules
+from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.handling.lifecycle import Lifecycle
 from hotline.domain.handling.relay import Relay
-from hotline.domain.handling.wake_up import TicketClock
+from hotline.domain.handling.wake_up import ClockWakeUp
 from hotline.domain.intake.intake import Intake
 from hotline.domain.intake.reads import PublicReads, TicketQueries
 from hotline.domain.partners.admin import PartnerAdmin
@@ -20,9 +20,9 @@ from hotline.store.clock_runner import StepFunctionsRunner
 from hotline.store.code_attempts import DynamoCodeAttempts
 from hotline.store.config import DynamoCatalogRepository, DynamoPartnerRepository, DynamoUnitRepository
 from hotline.store.event_bus import EventBridgeBus
+from hotline.store.handling_config import DynamoHandlingConfigRepository
 from hotline.store.models import bind
 from hotline.store.notifier import SnsNotifier
-from hotline.store.rules import DynamoRulesRepository
 from hotline.store.secrets import secret_key
 from hotline.store.tickets import DynamoTicketRepository
 from hotline.store.webhook_queue import SqsWebhookQueue
@@ -44,9 +44,9 @@ class Services:
     units: DynamoUnitRepository
     partner_admin: PartnerAdmin
     calendars: DynamoCalendarRepository
-    rules: DynamoRulesRepository
+    rules: DynamoHandlingConfigRepository
     lifecycle: Lifecycle
-    ticket_clock: TicketClock
+    wake_up: ClockWakeUp
     runner: StepFunctionsRunner
     relay: Relay
     partner_webhooks: PartnerWebhooks
@@ -63,7 +63,7 @@ def build(config: Settings) -> Services:
     clock = ScaledClock(config.time_origin, config.time_scale)
     calendars = DynamoCalendarRepository(models)
     units = DynamoUnitRepository(models)
-    stored_rules = DynamoRulesRepository(models)
+    stored_rules = DynamoHandlingConfigRepository(models)
     runner = StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock)
     subscriptions = DynamoWebhookSubscriptions(models)
     deliveries = DynamoDeliveryLog(models, clock)
@@ -71,8 +71,10 @@ def build(config: Settings) -> Services:
     loopback = config.webhook_allow_loopback
     pepper = Pepper(secret_key(config.pepper_secret_arn, config.aws_region))
 
-    def rules() -> Rules:
-        return Rules(stored_rules.policies(), stored_rules.ladder(), stored_rules.routing(), calendars.get, units.get)
+    def rules() -> HandlingConfig:
+        return HandlingConfig(
+            stored_rules.policies(), stored_rules.ladder(), stored_rules.routing(), calendars.get, units.get
+        )
 
     return Services(
         intake=Intake(
@@ -88,7 +90,7 @@ def build(config: Settings) -> Services:
         calendars=calendars,
         rules=stored_rules,
         lifecycle=Lifecycle(tickets, rules, clock, runner=runner),
-        ticket_clock=TicketClock(tickets, rules, clock),
+        wake_up=ClockWakeUp(tickets, rules, clock),
         runner=runner,
         relay=Relay(
             runner=runner,

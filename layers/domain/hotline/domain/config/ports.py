@@ -9,7 +9,7 @@ from hotline.domain.config.routing import RoutingTable
 from hotline.domain.config.units import Unit
 
 
-class RulesRepository(Protocol):
+class HandlingConfigRepository(Protocol):
     """Handling configuration stored as data (defaults until an admin stores its own)."""
 
     def policies(self) -> PolicyBook: ...

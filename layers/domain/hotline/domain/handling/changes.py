@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 from hotline.domain.base.clock import Clock
 from hotline.domain.base.errors import Conflict
+from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.config.ladder import LEVEL_NAMES
-from hotline.domain.config.rules import Rules
 from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.ports import TicketRepository
 from hotline.domain.tickets.ticket import Actor, Handling, Ticket, TicketEvent, new_event_id
@@ -22,14 +22,14 @@ class Change:
     ticket: Ticket
     actor: Actor
     now: datetime
-    rules: Rules
+    rules: HandlingConfig
     new_id: Callable[[datetime], str]
     events: list[TicketEvent] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
 
     @classmethod
     def of(
-        cls, ticket: Ticket, actor: Actor, now: datetime, rules: Rules, new_id: Callable[[datetime], str]
+        cls, ticket: Ticket, actor: Actor, now: datetime, rules: HandlingConfig, new_id: Callable[[datetime], str]
     ) -> "Change":
         return cls(ticket.model_copy(deep=True), actor, now, rules, new_id)
 
@@ -96,13 +96,13 @@ class Workshop:
     """What every change to a ticket needs: the store, the configuration and the time."""
 
     tickets: TicketRepository
-    rules: Callable[[], Rules]
+    rules: Callable[[], HandlingConfig]
     clock: Clock
     new_id: Callable[[datetime], str] = field(default=new_event_id, kw_only=True)
     pause: Callable[[int], None] = field(default=jittered_pause, kw_only=True)
     """Waits before attempt `n + 1` of a change that lost a race (unit tests pass a recorder)."""
 
-    def retrying(self, attempt: Callable[[Rules], T]) -> T:
+    def retrying(self, attempt: Callable[[HandlingConfig], T]) -> T:
         """Run `attempt` (read the ticket, change it under the rules, commit) until no other writer saved in
         between, at most SAVE_ATTEMPTS times; the last `version_mismatch` Conflict is raised. The rules are
         read once, before: between reading the ticket and saving it, the fewer reads the fewer lost races."""
@@ -116,7 +116,7 @@ class Workshop:
                 self.pause(tried)
         raise AssertionError("unreachable")
 
-    def begin(self, ticket: Ticket, actor: Actor, rules: Rules) -> Change:
+    def begin(self, ticket: Ticket, actor: Actor, rules: HandlingConfig) -> Change:
         return Change.of(ticket, actor, self.clock.now(), rules, self.new_id)
 
     def commit(self, change: Change) -> Ticket:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from hotline.domain.config.rules import Rules
+from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.tickets.ticket import Ticket
 from hotline.domain.tickets.timers import TimerName
 
@@ -31,7 +31,7 @@ class DuePoint:
     level: int = 0
 
 
-def due_points(ticket: Ticket, rules: Rules) -> list[DuePoint]:
+def due_points(ticket: Ticket, rules: HandlingConfig) -> list[DuePoint]:
     """Every pending point of the ticket's running timers, earliest first."""
     policy = rules.policy(ticket)
     calendar = rules.calendar(ticket)
@@ -58,6 +58,6 @@ def due_points(ticket: Ticket, rules: Rules) -> list[DuePoint]:
     return sorted(points)
 
 
-def next_wake(ticket: Ticket, rules: Rules) -> datetime | None:
+def next_wake(ticket: Ticket, rules: HandlingConfig) -> datetime | None:
     points = due_points(ticket, rules)
     return points[0].at if points else None

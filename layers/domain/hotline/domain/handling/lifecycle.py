@@ -8,8 +8,8 @@ from typing import Any
 
 from hotline.domain.base.clock import to_iso_z
 from hotline.domain.base.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.config.ladder import Counter
-from hotline.domain.config.rules import Rules
 from hotline.domain.handling import commands as c
 from hotline.domain.handling.changes import Change, Workshop
 from hotline.domain.handling.due_points import CLOCKED, next_wake
@@ -79,7 +79,7 @@ class Lifecycle(Workshop):
         # action saved in between is no reason to refuse, so apply it again to the newer ticket.
         return self.retrying(lambda rules: self._act_once(number, staff, command, rules))
 
-    def _act_once(self, number: str, staff: StaffMember, command: c.Command, rules: Rules) -> Ticket:
+    def _act_once(self, number: str, staff: StaffMember, command: c.Command, rules: HandlingConfig) -> Ticket:
         ticket = self.tickets.get(number, consistent=True) if is_number(number) else None
         if ticket is None or not staff.can_see(ticket):
             raise NotFound(UNKNOWN)

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from hotline.domain.base.clock import to_iso_z
 from hotline.domain.base.errors import Conflict
 from hotline.domain.base.paging import PageRequest
+from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.config.ladder import Counter
-from hotline.domain.config.rules import Rules
 from hotline.domain.handling.changes import Change, Workshop
 from hotline.domain.handling.due_points import DuePoint, PointKind, due_points, next_wake
 from hotline.domain.tickets.ports import TicketFilter
@@ -31,14 +31,14 @@ class Wake:
 
 
 @dataclass
-class TicketClock(Workshop):
+class ClockWakeUp(Workshop):
     def wake(self, number: str, generation: int) -> Wake:
         try:
             return self.retrying(lambda rules: self._wake_once(number, generation, rules))  # staff acted first
         except Conflict as conflict:
             raise RuntimeError(f"ticket {number} kept changing during the clock's wake-up") from conflict
 
-    def _wake_once(self, number: str, generation: int, rules: Rules) -> Wake:
+    def _wake_once(self, number: str, generation: int, rules: HandlingConfig) -> Wake:
         ticket = self.tickets.get(number, consistent=True)
         if ticket is None or ticket.handling.clock.generation != generation:
             return Wake(None)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hotline.domain.base.clock import Clock
 from hotline.domain.base.errors import FieldProblem, InvalidInput
 from hotline.domain.base.privacy import Pepper
-from hotline.domain.config.rules import Rules
+from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.tickets.catalog import Channel
 from hotline.domain.tickets.clock_run import restart_clock
 from hotline.domain.tickets.numbering import month_of, new_access_code
@@ -30,7 +30,7 @@ class Intake:
     catalog: CatalogRepository
     clock: Clock
     zone: ZoneInfo
-    rules: Callable[[], Rules]
+    rules: Callable[[], HandlingConfig]
     runner: ClockRunner
     pepper: Pepper
     new_id: Callable[[], str] = lambda: uuid4().hex

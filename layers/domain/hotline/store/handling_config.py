@@ -14,7 +14,7 @@ Document = TypeVar("Document", bound=BaseModel)
 DEFAULTS: dict[str, BaseModel] = {"policies": DEFAULT_POLICIES, "ladder": DEFAULT_LADDER, "routing": DEFAULT_ROUTING}
 
 
-class DynamoRulesRepository:
+class DynamoHandlingConfigRepository:
     """Each document under CONFIG#<name>; the seeded default until an admin stores one."""
 
     def __init__(self, models: TableModels) -> None:

@@ -16,7 +16,7 @@ from hotline.domain.tickets.timers import Timer, TimerName
 
 
 @dataclass(frozen=True)
-class Rules:
+class HandlingConfig:
     policies: PolicyBook
     ladder: Ladder
     routing: RoutingTable
