@@ -10,6 +10,8 @@ from hotline.store.models import TICKET_INDEX_INCLUDES, TICKET_INDEXES
 from moto import mock_aws
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+os.environ.setdefault("AWS_REGION", "us-east-1")  # Lambda sets it; the functions' settings require it
+os.environ.setdefault("CENTRE_TIME_ZONE", "Asia/Shanghai")  # as infra/stack.py sets it for every function
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("POWERTOOLS_DEV", "false")
@@ -47,6 +49,25 @@ def create_hash_key() -> str:
     """The secret the API keys its access-code and phone hashes with (CDK generates one; tests know theirs)."""
     secrets = boto3.client("secretsmanager", region_name="us-east-1")
     return str(secrets.create_secret(Name=f"hotline-hash-key-{uuid4().hex[:8]}", SecretString=TEST_HASH_KEY)["ARN"])
+
+
+def create_api_resources() -> dict[str, str]:
+    """What the API function's settings name besides the table and hash key, created in moto: a ticket clock that
+    records executions without running them, the webhook delivery queue, and the REST API partners' plans bind to."""
+    stepfunctions = boto3.client("stepfunctions", region_name="us-east-1")
+    machine = stepfunctions.create_state_machine(
+        name=f"clock-{uuid4().hex[:8]}",
+        definition='{"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}',
+        roleArn="arn:aws:iam::123456789012:role/clock",
+    )["stateMachineArn"]
+    queue = boto3.client("sqs", region_name="us-east-1").create_queue(QueueName=f"deliveries-{uuid4().hex[:8]}")
+    rest_api = boto3.client("apigateway", region_name="us-east-1").create_rest_api(name="hotline")["id"]
+    return {
+        "CLOCK_STATE_MACHINE_ARN": str(machine),
+        "WEBHOOK_QUEUE_URL": str(queue["QueueUrl"]),
+        "REST_API_ID": str(rest_api),
+        "API_STAGE": "live",
+    }
 
 
 @pytest.fixture

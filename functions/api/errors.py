@@ -28,7 +28,7 @@ from hotline.domain.base.errors import (
 
 from functions.api.limits import MAX_BODY_BYTES, MalformedBody, UnsupportedMediaType
 from functions.api.routes import open311
-from functions.api.schemas import ErrorBody, ErrorDetail, ErrorField
+from functions.api.schemas.errors import ErrorBody, ErrorDetail, ErrorField
 
 logger = Logger()
 

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.middlewares.openapi_validation import O
 from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from hotline.services import services
+from hotline.services import api_services
 
 from functions.api import errors
 from functions.api.idempotency import config as idempotency_config
@@ -42,7 +42,7 @@ class Gatekeeper(OpenAPIRequestValidationMiddleware):
 
     def handler(self, app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:  # type: ignore[override]
         route = app.context["_route"]
-        caller = authorize(route.security, app.current_event, lambda: services().partners)
+        caller = authorize(route.security, app.current_event, lambda: api_services().partners)
         if caller is not None:
             app.append_context(**{PARTNER_CONTEXT: caller})
         if route.dependant.body_params:
@@ -68,5 +68,6 @@ app.enable_swagger(path="/v1/docs")
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    api_services()  # an incomplete environment fails the invocation (SettingsError) rather than one route
     idempotency_config.register_lambda_context(context)
     return oversize_body(event) or app.resolve(event, context)

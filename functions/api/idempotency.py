@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyInconsistentStateError,
 )
-from hotline.settings import settings
+from hotline.services import api_services
 
 KEPT_SECONDS = 24 * 3600
 WAIT_SECONDS = 8.0
@@ -73,7 +73,7 @@ def waiting(run: Once, sleep: Callable[[float], None] = time.sleep) -> Once:
 def once(work: Work) -> Once:
     """`work(partner, body)` run at most once per (partner, key) within KEPT_SECONDS."""
     persistence = DynamoDBPersistenceLayer(
-        table_name=settings().table_name, key_attr="pk", sort_key_attr="sk", expiry_attr="expires_at"
+        table_name=api_services().settings.table_name, key_attr="pk", sort_key_attr="sk", expiry_attr="expires_at"
     )
 
     @idempotent_function(data_keyword_argument="request", persistence_store=persistence, config=config)

@@ -32,7 +32,7 @@ PARTNER_CONTEXT = "partner"
 
 
 def staff_roles(roles: Iterable[Role]) -> Security:
-    """Staff with one of `roles`."""
+    """Staff with one of `roles`: one of the domain's sets (hotline.domain.staff.roles), the same the domain checks."""
     return [{"staff": sorted(role.value for role in roles)}]
 
 

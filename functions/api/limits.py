@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 from hotline.domain.base.errors import HotlineError
 
 from functions.api.routes import open311
-from functions.api.schemas import ErrorBody, ErrorDetail
+from functions.api.schemas.errors import ErrorBody, ErrorDetail
 
 MAX_BODY_BYTES = 64 * 1024
 """Ample for 4,000 Chinese characters of description plus every other field."""

@@ -5,7 +5,8 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from hotline.services import services
+from hotline.aws.step_functions import execution_state
+from hotline.services import clock_services
 from pydantic import BaseModel, Field
 
 logger = Logger(service="hotline-clock")
@@ -20,6 +21,7 @@ class WakeUp(BaseModel):
 @event_parser(model=WakeUp)
 def handler(event: WakeUp, context: LambdaContext) -> dict[str, Any]:
     logger.append_keys(ticket=event.number, generation=event.generation)
-    wake = services().wake_up.wake(event.number, event.generation)
+    services = clock_services()
+    wake = services.wake_up.wake(event.number, event.generation)
     logger.info("woke", extra={"done": wake.done, "wake_at": wake.wake_at.isoformat() if wake.wake_at else None})
-    return services().runner.state(event.number, event.generation, wake.wake_at)
+    return execution_state(services.clock, event.number, event.generation, wake.wake_at)

@@ -1,6 +1,7 @@
 """The table stream's consumer: each ticket write's events go onto the event bus and its notifications to the units'
 topic (the outbox), and a write that moved the ticket clock to a new generation makes sure that generation runs
-(hotline/domain/relay.py). A write that fails is retried, then kept in the `Unpublished` queue: at least once."""
+(hotline/domain/handling/relay.py). A write that fails is retried, then kept in the `Unpublished` queue: at least
+once."""
 
 from typing import Any
 
@@ -9,7 +10,7 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from hotline.services import services
+from hotline.services import events_services
 from hotline.store.outbox import written
 
 logger = Logger(service="hotline-events")
@@ -22,7 +23,7 @@ def handle_write(record: DynamoDBRecord) -> None:
     if write is None:
         return  # not a ticket (its timeline, a partner, a serial …)
     before = written(change.old_image if change else None)
-    services().relay.hand_on(write, before.ticket if before else None)
+    events_services().relay.hand_on(write, before.ticket if before else None)
     logger.debug(
         "handed on",
         extra={
@@ -35,4 +36,5 @@ def handle_write(record: DynamoDBRecord) -> None:
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    events_services()  # an incomplete environment fails the invocation (SettingsError), not each record
     return process_partial_response(event=event, record_handler=handle_write, processor=processor, context=context)

@@ -7,9 +7,9 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from hotline.aws.sqs import parse
 from hotline.domain.tickets.publication import PublishedEvent
-from hotline.services import services
-from hotline.store.webhook_queue import parse
+from hotline.services import webhook_services
 
 logger = Logger(service="hotline-webhooks")
 processor = BatchProcessor(event_type=EventType.SQS)
@@ -22,7 +22,7 @@ class DeliveryFailed(Exception):
 def deliver(record: SQSRecord) -> None:
     message = parse(record.body)
     attempt = int(record.attributes.approximate_receive_count)
-    sender = services().webhook_sender
+    sender = webhook_services().sender
     if isinstance(message, PublishedEvent):
         result = sender.deliver(message, attempt)
         partner, event_id = message.partner_id, message.id
@@ -33,10 +33,11 @@ def deliver(record: SQSRecord) -> None:
         "webhook", extra={"partner": partner, "event_id": event_id, "attempt": attempt, "outcome": result.outcome}
     )
     if result.failed:
-        services().webhook_queue.retry_later(record.receipt_handle, result.wait)
+        webhook_services().queue.retry_later(record.receipt_handle, result.wait)
         raise DeliveryFailed(f"event {event_id} to {partner}: {result.outcome}")
 
 
 @logger.inject_lambda_context
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    webhook_services()  # an incomplete environment fails the invocation (SettingsError), not each message
     return process_partial_response(event=event, record_handler=deliver, processor=processor, context=context)

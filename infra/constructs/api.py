@@ -8,7 +8,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
-from hotline.store.api_keys import OWNER_TAG
+from hotline.aws.api_gateway import OWNER_TAG
 
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
@@ -199,7 +199,7 @@ class TicketApi(Construct):
         def arn(path: str) -> str:  # API Gateway's ARNs name no account: arn:aws:apigateway:<region>::/<path>
             return f"arn:{stack.partition}:apigateway:{stack.region}::{path}"
 
-        # API Gateway authorizes its control plane by HTTP verb on resource paths; see hotline.store.api_keys.
+        # API Gateway authorizes its control plane by HTTP verb on resource paths; see hotline.aws.api_gateway.
         # Plans and keys are created carrying OWNER_TAG = this API's id (tagging on create is a PUT on /tags),
         # and only what carries it may be managed: the role cannot touch other plans and keys in the region.
         # A plan's tag also covers its keys' attachments (API Gateway's tag inheritance for UsagePlanKey).

@@ -16,7 +16,7 @@ from typing import Any
 
 from moto.server import ThreadedMotoServer
 
-from infra.local import atomic, cognito, events, lambdas, memory, pollers, stepfunctions
+from infra.local import api_gateway, atomic, cognito, events, lambdas, memory, pollers, stepfunctions
 from infra.local.deploy import REGION, Deployment, deploy, synthesize
 from infra.local.gateway import Gateway, serve
 from infra.local.pollers import Pollers
@@ -43,10 +43,13 @@ def _prepare_process(moto_port: int, time_scale: float) -> None:
         POWERTOOLS_TRACE_DISABLED="true",
     )
     os.environ.pop("AWS_PROFILE", None)
-    # Read by hotline.settings in the in-process Lambdas: deadlines run `time_scale` times faster from now.
-    os.environ.update(TIME_SCALE=str(time_scale), TIME_ORIGIN=datetime.now(UTC).isoformat())
-    # Partners' webhook endpoints here are on this machine (http://127.0.0.1:<port>), which AWS would refuse.
-    os.environ["WEBHOOK_ALLOW_LOOPBACK"] = "true"
+    # The in-process Lambdas' local-only settings (hotline.settings.LocalCloud): deadlines run `time_scale` times
+    # faster from now, and partners' webhook endpoints are on this machine (http://127.0.0.1:<port>).
+    os.environ.update(
+        HOTLINE_LOCAL_TIME_SCALE=str(time_scale),
+        HOTLINE_LOCAL_TIME_ORIGIN=datetime.now(UTC).isoformat(),
+        HOTLINE_LOCAL_WEBHOOK_LOOPBACK="true",
+    )
     warnings.filterwarnings("ignore", module="moto")
     warnings.filterwarnings("ignore", message=".*not supported by moto's CloudFormation.*")
     for noisy in ("werkzeug", "moto", "botocore", "urllib3"):
@@ -65,7 +68,7 @@ class LocalCloud:
 
     def describe(self) -> dict[str, Any]:
         return {
-            "time_scale": float(os.environ["TIME_SCALE"]),
+            "time_scale": float(os.environ["HOTLINE_LOCAL_TIME_SCALE"]),
             "api_url": self.api_url,
             "docs_url": f"{self.api_url}/v1/docs",
             "moto_url": self.moto_url,
@@ -99,6 +102,7 @@ def start(port: int, state_dir: Path, host: str = "127.0.0.1", time_scale: float
     )
     urllib.request.urlopen(request, timeout=10).close()
     lambdas.install()
+    api_gateway.install()
     memory.install()
     atomic.install()
     stepfunctions.install()

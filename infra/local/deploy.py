@@ -5,7 +5,6 @@ skips is created here from the same template: the Cognito user pool, its groups 
 machines (in the Step Functions backend that executes them) and the secrets (with values generated here).
 """
 
-import hashlib
 import json
 import secrets
 import string
@@ -199,7 +198,3 @@ def deploy(assembly: Path, cache: Path) -> Deployment:
     physical.update(_create_cognito(template))
     _create_state_machines(assembly, template, physical)
     return Deployment(template=template, outputs=_outputs(template, physical), physical_ids=physical)
-
-
-def template_digest(template: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(template, sort_keys=True).encode()).hexdigest()[:12]

@@ -15,8 +15,6 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
-from hotline.services import services
-from hotline.settings import settings
 from moto.awslambda.models import LambdaFunction
 
 log = logging.getLogger("hotline.local")
@@ -39,19 +37,14 @@ class LocalContext:
 def _apply_environment(function: LambdaFunction) -> None:
     """One process hosts every function, so their variables must agree (they share the same resources).
 
-    The services are built once per process from the settings, like once per cold start in AWS; a function
-    that brings a variable no earlier one had (the events function's bus) makes them be built again."""
+    Each function builds its services from its own settings on its first invocation (hotline.services), like
+    once per cold start in AWS, so its variables are all set by then."""
     with _environment_lock:
-        added = False
         for name, value in (function.environment_vars or {}).items():
             if _applied.get(name, value) != value:
                 raise RuntimeError(f"functions disagree on {name}: {_applied[name]!r} vs {value!r}")
-            added = added or name not in _applied
             _applied[name] = value
             os.environ[name] = value
-        if added:
-            settings.cache_clear()
-            services.cache_clear()
 
 
 def _handler(function: LambdaFunction) -> Callable[[Any, Any], Any]:

@@ -5,14 +5,14 @@ import string
 from dataclasses import dataclass
 
 import boto3
-from hotline.domain.config.units import DEMO_UNITS
 from hotline.domain.partners.partner import Quota
 from hotline.domain.staff.roles import Role, StaffMember
 from hotline.domain.tickets.catalog import DEFAULT_CATALOG
-from hotline.services import build
-from hotline.settings import Settings
+from hotline.services import ApiServices, build_api
+from hotline.settings import ApiSettings
 
 from infra.local.deploy import REGION, Deployment
+from infra.local.units import DEMO_UNITS
 
 DEMO_PARTNER = "demo-partner"
 DEMO_UNIT = "district-urban-management"  # unit1 handles this unit's tickets
@@ -59,16 +59,17 @@ def sign_in(deployment: Deployment, username: str, password: str) -> str:
     return str(answer["AuthenticationResult"]["IdToken"])
 
 
+def _api_services(deployment: Deployment) -> ApiServices:
+    """The API function's services, built from the environment the template gave it, as its first request does."""
+    function = deployment.outputs["ApiFunctionName"]
+    variables = boto3.client("lambda", region_name=REGION).get_function_configuration(FunctionName=function)
+    given = {name.lower(): value for name, value in variables["Environment"]["Variables"].items()}
+    fields = {name: value for name, value in given.items() if name in ApiSettings.model_fields}
+    return build_api(ApiSettings.model_validate({**fields, "aws_region": REGION}))
+
+
 def seed(deployment: Deployment) -> DemoData:
-    outputs = deployment.outputs
-    services = build(
-        Settings(
-            table_name=outputs["TableName"],
-            aws_region=REGION,
-            rest_api_id=outputs["RestApiId"],
-            api_stage=outputs["Stage"],
-        )
-    )
+    services = _api_services(deployment)
     services.catalog.save(DEFAULT_CATALOG)
     for unit in DEMO_UNITS:
         services.units.save(unit)

@@ -62,8 +62,9 @@ def main() -> None:
 
     from infra.local import atomic
     from tests.bench import clock
-    from tests.conftest import create_hash_key, create_table
-    from tests.integration.conftest import FORM, Api, staff_claims
+    from tests.conftest import create_api_resources, create_hash_key, create_table
+    from tests.integration.conftest import Api, staff_claims
+    from tests.support.forms import FORM
 
     print(f"cold import of functions.api.handler: {cold_import_ms():.0f} ms (median of 5)")
     atomic.install()
@@ -71,6 +72,7 @@ def main() -> None:
         create_table("bench")
         os.environ["TABLE_NAME"] = "bench"
         os.environ["PEPPER_SECRET_ARN"] = create_hash_key()
+        os.environ.update(create_api_resources())
         api = Api()
         agent = staff_claims("agent")
         first = api.call("POST", "/v1/tickets", FORM).body

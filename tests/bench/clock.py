@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from tests.integration.clock_harness import ClockHarness, clock_harness, save_rules
-from tests.integration.conftest import FORM, staff_claims
+from tests.integration.conftest import staff_claims
 from tests.integration.test_ticket_clock import FAST, FAST_LADDER, UNROUTABLE
+from tests.support.forms import FORM
 
 PRICE_PER_TRANSITION = 0.025 / 1000
 UNIT = staff_claims("unit", unit="district-urban-management", username="unit1")

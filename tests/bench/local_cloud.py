@@ -19,12 +19,11 @@ from typing import Any
 import requests
 
 from tests.e2e.conftest import launched
+from tests.support.forms import BUS, NOISE
 
 TICKETS = 2_000
 CLIENTS = 4
 TIME_SCALE = 600  # ten minutes of deadlines per second: the dispatch ladder of a waiting ticket runs while we work
-ROUTED = {"type": "complaint", "category": "urban.noise", "subject": "夜间施工噪音", "description": "工地深夜施工"}
-WAITING = {"type": "request", "category": "transport.bus", "subject": "公交晚点", "description": "88路公交经常晚点"}
 UNIT = "district-urban-management"
 REPLY = {"result": "已处理", "cause_code": "construction.permit"}
 
@@ -78,7 +77,7 @@ def run(tickets: int = TICKETS) -> dict[str, float]:
         client = Client(cloud.info)
         before = rss_mb(pid)
         started = time.perf_counter()
-        numbers = _in_parallel(lambda i: client.submit(ROUTED if i % 2 else WAITING), tickets)
+        numbers = _in_parallel(lambda i: client.submit(NOISE if i % 2 else BUS), tickets)
         submitted = time.perf_counter() - started
         after_submissions = rss_mb(pid)
 

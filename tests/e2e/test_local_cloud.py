@@ -7,16 +7,7 @@ from typing import Any
 import requests
 
 from tests.e2e.conftest import Cloud
-
-FORM = {
-    "type": "complaint",
-    "category": "urban.noise",
-    "subject": "夜间施工噪音扰民",
-    "description": "建国路88号旁的工地每天晚上十一点以后仍在施工，噪音很大，老人孩子无法休息。",
-    "location": {"address": "北京市朝阳区建国路88号", "region": "chaoyang"},
-    "contact": {"name": "李四", "phone": "13900001111"},
-    "demands": "请尽快制止夜间施工",
-}
+from tests.support.forms import FORM
 
 
 def post(
@@ -38,7 +29,7 @@ def test_citizen_submits_in_chinese_and_tracks(cloud: Cloud, http: requests.Sess
     ticket = created.json()
     tracked = http.get(f"{cloud.url}/v1/tickets/{ticket['number']}", params={"code": ticket["access_code"]}, timeout=30)
     assert tracked.status_code == 200
-    assert tracked.json()["subject"] == "夜间施工噪音扰民"
+    assert tracked.json()["subject"] == FORM["subject"]
     wrong = http.get(f"{cloud.url}/v1/tickets/{ticket['number']}", params={"code": "12345678"}, timeout=30)
     assert wrong.status_code == 404
 

@@ -6,9 +6,7 @@ from typing import Any
 import requests
 
 from tests.e2e.conftest import Cloud
-
-BUS = {"type": "request", "category": "transport.bus", "subject": "公交晚点", "description": "88路公交经常晚点"}
-NOISE = {"type": "complaint", "category": "urban.noise", "subject": "夜间施工噪音", "description": "工地深夜施工"}
+from tests.support.forms import BUS, NOISE
 
 
 def _submit(cloud: Cloud, http: requests.Session, form: dict[str, Any]) -> str:

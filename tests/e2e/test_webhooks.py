@@ -8,7 +8,7 @@ import requests
 
 from tests.e2e.conftest import Cloud
 from tests.e2e.test_local_cloud import FORM, post
-from tests.webhook_receiver import receiver
+from tests.support.webhook_receiver import receiver
 
 
 def _eventually(check: Callable[[], Any], seconds: float = 30) -> Any:

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match
+from hotline.aws.api_gateway import OWNER_TAG
 from hotline.domain.staff.roles import Role
 from hotline.domain.tickets.publication import SOURCE
 from hotline.domain.webhooks.delivery import MAX_ATTEMPTS
-from hotline.store.api_keys import OWNER_TAG
 from hotline.store.models import TICKET_INDEX_INCLUDES, TICKET_INDEXES, bind
 
 from tests.infra.conftest import Synthesized
@@ -215,7 +215,7 @@ def test_a_waf_web_acl_with_managed_rules_and_per_address_rates_guards_the_stage
     name, acl = _only(synthesized.of_type("AWS::WAFv2::WebACL"))
     props = acl["Properties"]
     assert props["Scope"] == "REGIONAL" and props["DefaultAction"] == {"Allow": {}}
-    rules = {rule["Name"]: rule for rule in props["HandlingConfig"]}
+    rules = {rule["Name"]: rule for rule in props["Rules"]}
     managed = {
         r["Statement"]["ManagedRuleGroupStatement"]["Name"]
         for r in rules.values()
@@ -248,7 +248,7 @@ def test_a_waf_web_acl_with_managed_rules_and_per_address_rates_guards_the_stage
         assert re.search(pattern, path), path
     for path in ("/live/v1/tickets", "/live/open311/v2/requests.json", "/live/v1/catalog/v1/staff/"):
         assert not re.search(pattern, path), path
-    assert len({r["Priority"] for r in props["HandlingConfig"]}) == len(props["HandlingConfig"])
+    assert len({r["Priority"] for r in props["Rules"]}) == len(props["Rules"])
 
     _, association = _only(synthesized.of_type("AWS::WAFv2::WebACLAssociation"))
     assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": [name, "Arn"]}

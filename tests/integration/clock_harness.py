@@ -19,17 +19,16 @@ import pytest
 from hotline.domain.config.ladder import Ladder, TimeStep
 from hotline.domain.config.policies import PolicyBook
 from hotline.domain.config.routing import DEFAULT_ROUTING
-from hotline.domain.config.units import DEMO_UNITS
-from hotline.services import services
-from hotline.settings import settings
+from hotline.services import api_services
 from moto import mock_aws
 
-from functions.api.idempotency import once
 from infra.constructs.ticket_clock import ASL
 from infra.local import lambdas, stepfunctions
 from infra.local.pollers import StreamPoller
-from tests.conftest import create_hash_key, create_table
-from tests.integration.conftest import Api, LambdaContext
+from tests.conftest import create_api_resources, create_hash_key, create_table
+from tests.integration.conftest import Api
+from tests.support.lambda_context import LambdaContext
+from tests.support.services import reset_caches, seed_units
 
 REGION = "us-east-1"
 
@@ -85,19 +84,19 @@ class ClockHarness:
     def sns_refusing(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         """While inside, the notifications topic ARN names a topic that does not exist (deleted, or SNS down)."""
         monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", f"{self.topic_arn}-gone")
-        _rebuild()
+        reset_caches()
         yield
         monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", self.topic_arn)
-        _rebuild()
+        reset_caches()
 
     @contextmanager
     def step_functions_refusing(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         """While inside, the API's clock runner starts and stops executions of a machine that does not exist."""
         monkeypatch.setenv("CLOCK_STATE_MACHINE_ARN", f"{self.state_machine_arn}-gone")
-        _rebuild()
+        reset_caches()
         yield
         monkeypatch.setenv("CLOCK_STATE_MACHINE_ARN", self.state_machine_arn)
-        _rebuild()
+        reset_caches()
 
     def consume_stream(self) -> list[dict[str, Any]]:
         """The table stream's consumer (functions/events) over every write so far, as Lambda's poller delivers them
@@ -110,7 +109,8 @@ class ClockHarness:
             responses.append(handler(event, LambdaContext()))
             return responses[-1]
 
-        stream = boto3.client("dynamodb", region_name=REGION).describe_table(TableName=settings().table_name)
+        table = api_services().settings.table_name
+        stream = boto3.client("dynamodb", region_name=REGION).describe_table(TableName=table)
         poller = StreamPoller(stream["Table"]["LatestStreamArn"], invoke, interval=0, max_retries=0)
         while poller.poll_once():
             pass
@@ -127,12 +127,6 @@ class ClockHarness:
             if time.monotonic() > deadline:
                 raise AssertionError(f"gave up waiting; the ticket is {json.dumps(ticket, ensure_ascii=False)[:2000]}")
             time.sleep(0.1)
-
-
-def _rebuild() -> None:
-    """Settings and services again from the environment, as a new Lambda instance would."""
-    for cache in (settings, services, once):
-        cache.cache_clear()
 
 
 def _zip() -> bytes:
@@ -174,30 +168,33 @@ def clock_harness(monkeypatch: pytest.MonkeyPatch, time_scale: float) -> Iterato
         machine, topic, queue = _deploy_clock()
         monkeypatch.setenv("TABLE_NAME", table)
         monkeypatch.setenv("PEPPER_SECRET_ARN", create_hash_key())
+        for name, value in create_api_resources().items():
+            monkeypatch.setenv(name, value)
         monkeypatch.setenv("CLOCK_STATE_MACHINE_ARN", machine)
+        boto3.client("events", region_name=REGION).create_event_bus(Name=table)
+        monkeypatch.setenv("EVENT_BUS_NAME", table)
         monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", topic)
-        monkeypatch.setenv("TIME_SCALE", str(time_scale))
-        monkeypatch.setenv("TIME_ORIGIN", datetime.now(UTC).isoformat())
+        monkeypatch.setenv("HOTLINE_LOCAL_TIME_SCALE", str(time_scale))
+        monkeypatch.setenv("HOTLINE_LOCAL_TIME_ORIGIN", datetime.now(UTC).isoformat())
         lambdas.install()
         stepfunctions.install()
-        _rebuild()
-        for unit in DEMO_UNITS:
-            services().units.save(unit)
-        services().rules.save("routing", DEFAULT_ROUTING)
+        reset_caches()
+        seed_units()
+        api_services().rules.save("routing", DEFAULT_ROUTING)
         try:
             yield ClockHarness(Api(), machine, topic, queue)
         finally:
             client = boto3.client("stepfunctions", region_name=REGION)
             for execution in client.list_executions(stateMachineArn=machine, statusFilter="RUNNING")["executions"]:
                 client.stop_execution(executionArn=execution["executionArn"])
-            _rebuild()
+            reset_caches()
 
 
 def save_rules(policies: PolicyBook | None = None, ladder: Ladder | None = None) -> None:
     if policies is not None:
-        services().rules.save("policies", policies)
+        api_services().rules.save("policies", policies)
     if ladder is not None:
-        services().rules.save("ladder", ladder)
+        api_services().rules.save("ladder", ladder)
 
 
 __all__ = ["ClockHarness", "TimeStep", "clock_harness", "save_rules"]

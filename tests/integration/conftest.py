@@ -8,12 +8,12 @@ from uuid import uuid4
 
 import pytest
 from hotline.domain.partners.partner import Partner
-from hotline.services import services
-from hotline.settings import settings
+from hotline.services import api_services
 
-from functions.api.idempotency import once
 from infra.local.proxy_event import proxy_event
-from tests.conftest import create_hash_key
+from tests.conftest import create_api_resources, create_hash_key
+from tests.support.lambda_context import LambdaContext
+from tests.support.services import reset_caches
 
 
 @dataclass
@@ -21,16 +21,6 @@ class Reply:
     status: int
     headers: dict[str, str]
     body: Any
-
-
-class LambdaContext:
-    function_name = "hotline-api"
-    memory_limit_in_mb = 512
-    invoked_function_arn = "arn:aws:lambda:us-east-1:123456789012:function:hotline-api"
-    aws_request_id = "req"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
 
 
 @dataclass
@@ -85,11 +75,11 @@ def staff_claims(*roles: str, unit: str | None = None, username: str | None = No
 def api(table_name: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
     monkeypatch.setenv("TABLE_NAME", table_name)
     monkeypatch.setenv("PEPPER_SECRET_ARN", create_hash_key())
-    for cache in (settings, services, once):
-        cache.cache_clear()
+    for name, value in create_api_resources().items():
+        monkeypatch.setenv(name, value)
+    reset_caches()
     yield Api()
-    for cache in (settings, services, once):
-        cache.cache_clear()
+    reset_caches()
 
 
 @pytest.fixture
@@ -97,16 +87,5 @@ def partners(api: Api) -> dict[str, str]:
     """Two partners with their API key ids."""
     keys = {"city-app": "key-city-app", "crm": "key-crm"}
     for partner_id, key_id in keys.items():
-        services().partners.save(Partner(id=partner_id, name=partner_id, api_key_id=key_id))
+        api_services().partners.save(Partner(id=partner_id, name=partner_id, api_key_id=key_id))
     return keys
-
-
-FORM = {
-    "type": "complaint",
-    "category": "urban.noise",
-    "subject": "夜间施工噪音",
-    "description": "小区旁边的工地每天晚上十一点以后还在施工，噪音很大，影响休息。",
-    "location": {"address": "北京市朝阳区建国路88号", "lat": 39.9087, "long": 116.4605, "region": "chaoyang"},
-    "contact": {"name": "张三", "phone": "13800138000"},
-    "demands": "请相关部门制止夜间施工。",
-}

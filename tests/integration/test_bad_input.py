@@ -9,7 +9,9 @@ import pytest
 
 from functions.api.handler import handler
 from infra.local.proxy_event import proxy_event
-from tests.integration.conftest import FORM, Api, LambdaContext, staff_claims
+from tests.integration.conftest import Api, staff_claims
+from tests.support.forms import FORM
+from tests.support.lambda_context import LambdaContext
 
 UNIT = staff_claims("unit", unit="district-urban-management")
 AGENT = staff_claims("agent")

@@ -1,17 +1,17 @@
 """Configuration kept as data: catalogue, units and partners round-trip through the table."""
 
-from hotline.domain.config.units import DEMO_UNITS
 from hotline.domain.partners.partner import Partner
 from hotline.domain.tickets.catalog import DEFAULT_CATALOG, Category
-from hotline.services import build
-from hotline.settings import Settings
+from hotline.services import api_services
+
+from tests.integration.conftest import Api
+from tests.support.services import seed_units
 
 
-def test_units_catalogue_and_partners_round_trip(table_name: str) -> None:
-    services = build(Settings(table_name=table_name))
+def test_units_catalogue_and_partners_round_trip(api: Api) -> None:
+    services = api_services()
     assert services.units.get("hotline-office") is None
-    for unit in DEMO_UNITS:
-        services.units.save(unit)
+    seed_units(services)
     office = services.units.get("district-urban-management")
     assert office is not None and office.parent_id == "hotline-office"
 

@@ -10,12 +10,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from hotline.domain.config.units import DEMO_UNITS
 from hotline.domain.tickets.timers import TimerName
-from hotline.services import services
+from hotline.services import api_services, clock_services
 
 from infra.local import atomic
-from tests.integration.conftest import FORM, Api, Reply, staff_claims
+from tests.integration.conftest import Api, Reply, staff_claims
+from tests.support.forms import FORM
+from tests.support.services import seed_units
 
 URBAN = "district-urban-management"
 MARKET = "district-market-regulation"
@@ -30,8 +31,7 @@ PHONE_CALL = {**FORM, "channel": "phone"}
 
 @pytest.fixture
 def units(api: Api) -> Api:
-    for unit in DEMO_UNITS:
-        services().units.save(unit)
+    seed_units()
     return api
 
 
@@ -332,14 +332,14 @@ def test_not_yours_unknown_and_no_such_action_are_404(units: Api) -> None:
 
 def breach_accept(number: str) -> None:
     """Move the accept deadline into the past through the store, then let the clock's wake-up judge it."""
-    tickets = services().lifecycle.tickets
+    tickets = api_services().lifecycle.tickets
     ticket = tickets.get(number)
     assert ticket is not None
-    now = services().lifecycle.clock.now()
+    now = api_services().lifecycle.clock.now()
     timer = ticket.handling.timers[TimerName.ACCEPT]
     timer.started_at, timer.due = now - timedelta(hours=2), now - timedelta(minutes=1)
     tickets.save(ticket, [])
-    services().wake_up.wake(number, ticket.handling.clock.generation)
+    clock_services().wake_up.wake(number, ticket.handling.clock.generation)
 
 
 def test_overdue_and_unit_filters(units: Api) -> None:
@@ -423,7 +423,7 @@ def test_a_stored_routing_table_routes_the_next_intake(units: Api) -> None:
     assert api.call("GET", "/v1/staff/config/routing", claims=AGENT).body["rules"][0]["unit_id"] == MARKET
 
     number, _ = register(api)
-    services().wake_up.wake(number, 1)  # the first wake-up, which the state machine would run at once
+    clock_services().wake_up.wake(number, 1)  # the first wake-up, which the state machine would run at once
     view = ok(api.call("GET", f"/v1/staff/tickets/{number}", claims=OTHER_UNIT))
     assert (view["status"], view["unit_id"]) == ("dispatched", MARKET)
     assert view["timeline"][-1]["type"] == "ticket.dispatched"

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pytest
 from botocore.client import BaseClient
 from hotline.domain.partners.partner import Partner, api_key_hash
-from hotline.services import services
+from hotline.services import api_services
 
 from tests.integration.conftest import Api, Reply, staff_claims
 from tests.integration.test_partner_admin import gateway  # noqa: F401  (a REST API in moto for the admin routes)
@@ -22,7 +22,7 @@ NOISE = {"service_code": "urban.noise", "lat": "39.9087", "long": "116.4605", "d
 @pytest.fixture
 def partner(api: Api) -> Partner:
     partner = Partner(id="open311-app", name="Open311 app", api_key_id="key-open311", api_key_hash=api_key_hash(KEY))
-    services().partners.save(partner)
+    api_services().partners.save(partner)
     return partner
 
 
@@ -95,7 +95,7 @@ def test_post_with_lat_long_creates_a_partner_ticket_and_reads_back(api: Api, pa
     number = row["service_request_id"]
     assert row["token"] == number
 
-    ticket = services().queries.tickets.get(number)
+    ticket = api_services().queries.tickets.get(number)
     assert ticket is not None and ticket.partner_id == partner.id and ticket.channel.value == "partner"
     assert ticket.location is not None and ticket.location.lat == pytest.approx(39.9087)
     assert ticket.contact is not None and ticket.contact.email == "li@example.com"
@@ -132,7 +132,7 @@ def test_post_with_address_and_attributes_in_xml(api: Api, partner: Partner) -> 
     assert created.status == 201
     number = xml(created).findtext("request/service_request_id")
     assert number
-    ticket = services().queries.tickets.get(number)
+    ticket = api_services().queries.tickets.get(number)
     assert ticket is not None and ticket.location is not None and ticket.location.address == "建国路88号"
     assert "pothole_size: large" in ticket.description and "lanes: 1" in ticket.description
     ((read),) = api.call("GET", f"/open311/v2/requests/{number}.json").body
@@ -156,7 +156,7 @@ def test_post_errors(api: Api, partner: Partner, fmt: str) -> None:
 
 
 def test_a_revoked_partner_key_is_refused(api: Api, partner: Partner) -> None:
-    services().partners.save(partner.model_copy(update={"active": False, "api_key_hash": None}))
+    api_services().partners.save(partner.model_copy(update={"active": False, "api_key_hash": None}))
     open311_error(post(api, {**NOISE, "api_key": KEY}), 403)
 
 
@@ -174,7 +174,7 @@ def test_admin_issued_and_rotated_keys_work_by_hash(api: Api, gateway: Any) -> N
     api.call("POST", "/v1/staff/partners/o311-admin/revoke", claims=admin)
     open311_error(post(api, {**NOISE, "api_key": second}), 403)
     # Neither hash pointer is left behind.
-    partner = services().partners
+    partner = api_services().partners
     assert partner.by_api_key_hash(api_key_hash(first)) is None
     assert partner.by_api_key_hash(api_key_hash(second)) is None
 
@@ -187,10 +187,10 @@ def _numbers(reply: Reply) -> list[str]:
 def test_get_requests_filters(api: Api, partner: Partner) -> None:
     noise = post(api, {**NOISE, "api_key": KEY}).body[0]["service_request_id"]
     road = post(api, {**NOISE, "api_key": KEY, "service_code": "transport.road"}).body[0]["service_request_id"]
-    closed = services().queries.tickets.get(road)
+    closed = api_services().queries.tickets.get(road)
     assert closed is not None
     closed.status = closed.status.__class__("closed")
-    services().queries.tickets.save(closed, [])
+    api_services().queries.tickets.save(closed, [])
 
     assert set(_numbers(api.call("GET", "/open311/v2/requests.json"))) >= {noise, road}
     assert _numbers(api.call("GET", "/open311/v2/requests.json", query="service_code=urban.noise")) == [noise]
@@ -200,7 +200,7 @@ def test_get_requests_filters(api: Api, partner: Partner) -> None:
     ids = _numbers(api.call("GET", "/open311/v2/requests.json", query=f"service_request_id={noise},{road},2601-999999"))
     assert sorted(ids) == sorted([noise, road])
 
-    now = services().intake.clock.now()
+    now = api_services().intake.clock.now()
     future = urlencode({"start_date": (now + timedelta(days=1)).isoformat()})
     assert _numbers(api.call("GET", "/open311/v2/requests.json", query=future)) == []
     window = urlencode(
@@ -232,7 +232,7 @@ def test_other_routes_keep_their_error_shape(api: Api) -> None:
 
 # -- privacy of public reads (issue 9, finding 1) ------------------------------------------------------
 
-from tests.integration.conftest import FORM  # noqa: E402
+from tests.support.forms import FORM  # noqa: E402
 
 HOME = "北京市朝阳区建国路88号3号楼2单元501室"
 CITIZEN = {**FORM, "location": {"address": HOME, "lat": 39.90872, "long": 116.46048}}
@@ -312,7 +312,7 @@ SECOND_KEY = "another-open311-partner-key"
 
 def test_a_partner_sees_its_own_requests_in_full_and_others_in_public_form(api: Api, partner: Partner) -> None:
     other = Partner(id="other-app", name="Other", api_key_id="key-other", api_key_hash=api_key_hash(SECOND_KEY))
-    services().partners.save(other)
+    api_services().partners.save(other)
     fields = {**NOISE, "api_key": KEY, "lat": "39.90872", "long": "116.46048", "address_string": HOME}
     fields |= {"media_url": "https://img.example/p.jpg", "first_name": "Li", "phone": "13800138000"}
     number = post(api, fields).body[0]["service_request_id"]
@@ -381,7 +381,7 @@ def test_a_base64_form_is_read_and_a_broken_one_is_an_open311_400(api: Api, part
 
     from functions.api.handler import handler
     from infra.local.proxy_event import proxy_event
-    from tests.integration.conftest import LambdaContext
+    from tests.support.lambda_context import LambdaContext
 
     def send(body: str) -> dict[str, Any]:
         event = proxy_event(method="POST", path="/open311/v2/requests.json", resource="/{proxy+}", headers=FORM_HEADERS)
@@ -466,7 +466,7 @@ def test_the_listing_reads_only_public_tickets_and_a_bounded_number(
     assert _numbers(_listing(api)) == public[::-1]
     assert ticket_reads == {"Query": 1, "items read": 3}  # only the public tickets, from their index
 
-    from functions.api.routes import open311
+    from hotline.domain.intake import open311
 
     monkeypatch.setattr(open311, "MAX_READ", 2)
     ticket_reads.clear()

@@ -10,13 +10,13 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from hotline.services import services
-from hotline.settings import settings
-from hotline.store.api_keys import OWNER_TAG
+from hotline.aws.api_gateway import OWNER_TAG
+from hotline.services import api_services
 
-from functions.api.idempotency import once
-from infra.local import atomic
-from tests.integration.conftest import FORM, Api, Reply, staff_claims
+from infra.local import api_gateway, atomic
+from tests.integration.conftest import Api, Reply, staff_claims
+from tests.support.forms import FORM
+from tests.support.services import reset_caches
 
 ADMIN = staff_claims("admin")
 NEW_PARTNER = {
@@ -33,8 +33,8 @@ def gateway(api: Api, monkeypatch: pytest.MonkeyPatch) -> Any:
     """moto's API Gateway with the REST API the partners' usage plans bind to."""
     client = boto3.client("apigateway", region_name="us-east-1")
     monkeypatch.setenv("REST_API_ID", client.create_rest_api(name="hotline")["id"])
-    for cache in (settings, services, once):
-        cache.cache_clear()
+    api_gateway.install()  # moto has no GetUsage
+    reset_caches()
     return client
 
 
@@ -62,7 +62,8 @@ def key_exists(gateway: Any, key_id: str) -> bool:
 
 
 def table_text(api: Api) -> str:
-    items = boto3.client("dynamodb", region_name="us-east-1").scan(TableName=settings().table_name)["Items"]
+    table = api_services().settings.table_name
+    items = boto3.client("dynamodb", region_name="us-east-1").scan(TableName=table)["Items"]
     return json.dumps(items, ensure_ascii=False)
 
 
@@ -270,7 +271,7 @@ def slow_intake(api: Api, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
 
     The event is set once a request is inside intake (its idempotency record is then in progress).
     """
-    intake = services().intake
+    intake = api_services().intake
     register = intake.register
     inside = threading.Event()
 

@@ -2,7 +2,8 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.integration.conftest import FORM, Api
+from tests.integration.conftest import Api
+from tests.support.forms import FORM
 
 PARTNER_FORM = {**FORM, "external_ref": "CRM-1001"}
 

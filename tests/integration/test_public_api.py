@@ -2,7 +2,8 @@
 
 import re
 
-from tests.integration.conftest import FORM, Api
+from tests.integration.conftest import Api
+from tests.support.forms import FORM
 
 
 def test_citizen_submits_in_chinese_and_tracks_with_the_access_code(api: Api) -> None:

@@ -11,11 +11,11 @@ import boto3
 import pytest
 from hotline.domain.base.privacy import Pepper
 from hotline.domain.intake.reads import MAX_WRONG_CODES, WRONG_CODE_WINDOW
-from hotline.services import services
-from hotline.settings import settings
 
 from tests.conftest import TEST_HASH_KEY
-from tests.integration.conftest import FORM, Api, staff_claims
+from tests.integration.conftest import Api, staff_claims
+from tests.support.forms import FORM
+from tests.support.services import reset_caches
 
 PHONE = FORM["contact"]["phone"]
 TIME_SCALE = 900
@@ -51,10 +51,9 @@ def test_the_table_holds_no_hash_anyone_could_recompute_without_the_secret(api: 
 @pytest.fixture
 def fast_time(api: Api, monkeypatch: pytest.MonkeyPatch) -> float:
     """Domain time runs TIME_SCALE times faster from now (as `TIME_SCALE` does in the local cloud)."""
-    monkeypatch.setenv("TIME_SCALE", str(TIME_SCALE))
-    monkeypatch.setenv("TIME_ORIGIN", datetime.now(UTC).isoformat())
-    settings.cache_clear()
-    services.cache_clear()
+    monkeypatch.setenv("HOTLINE_LOCAL_TIME_SCALE", str(TIME_SCALE))
+    monkeypatch.setenv("HOTLINE_LOCAL_TIME_ORIGIN", datetime.now(UTC).isoformat())
+    reset_caches()
     return WRONG_CODE_WINDOW.total_seconds() / TIME_SCALE
 
 

@@ -1,6 +1,7 @@
 """Staff register and read tickets according to their roles."""
 
-from tests.integration.conftest import FORM, Api, staff_claims
+from tests.integration.conftest import Api, staff_claims
+from tests.support.forms import FORM
 
 PHONE_CALL = {**FORM, "channel": "phone"}
 

@@ -15,22 +15,17 @@ from hotline.domain.base.clock import parse_iso
 from hotline.domain.config.ladder import DEFAULT_LADDER, Ladder, TimeStep
 from hotline.domain.config.policies import PolicyBook, SlaPolicy
 from hotline.domain.tickets.timers import TimerName
-from hotline.services import services
+from hotline.services import api_services
 
 from tests.integration.clock_harness import ClockHarness, clock_harness, save_rules
-from tests.integration.conftest import FORM, staff_claims
+from tests.integration.conftest import staff_claims
+from tests.support.forms import BUS, FORM
 
 UNIT = staff_claims("unit", unit="district-urban-management", username="unit1")
 DISPATCHER = staff_claims("dispatcher", username="dispatcher1")
 SUPERVISOR = staff_claims("supervisor", username="supervisor1")
 AGENT = staff_claims("agent", username="agent1")
-UNROUTABLE = {
-    **FORM,
-    "type": "request",
-    "category": "transport.bus",
-    "subject": "公交晚点",
-    "description": "88路公交经常晚点",
-}
+UNROUTABLE = {**FORM, **BUS}
 
 
 def minutes(amount: int) -> Duration:
@@ -185,7 +180,7 @@ def test_a_ticket_returned_twice_is_escalated_to_the_office(slow: ClockHarness) 
 
 
 def ticket_generation(clock: ClockHarness, number: str) -> int:
-    stored = services().queries.tickets.get(number)
+    stored = api_services().queries.tickets.get(number)
     assert stored is not None
     return stored.handling.clock.generation
 

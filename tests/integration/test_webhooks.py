@@ -13,15 +13,16 @@ from uuid import uuid4
 
 import boto3
 import pytest
-from hotline.domain.config.units import DEMO_UNITS
 from hotline.domain.tickets.publication import SOURCE
 from hotline.domain.webhooks.delivery import MAX_ATTEMPTS
-from hotline.services import services
-from hotline.settings import settings
+from hotline.services import api_services
 
 from infra.local.pollers import QueuePoller, StreamPoller
-from tests.integration.conftest import FORM, Api, LambdaContext, staff_claims
-from tests.webhook_receiver import Receiver, receiver
+from tests.integration.conftest import Api, staff_claims
+from tests.support.forms import FORM
+from tests.support.lambda_context import LambdaContext
+from tests.support.services import reset_caches, seed_units
+from tests.support.webhook_receiver import Receiver, receiver
 
 CITY_APP = "key-city-app"
 CRM = "key-crm"
@@ -91,23 +92,21 @@ def pipeline(api: Api, partners: dict[str, str], monkeypatch: pytest.MonkeyPatch
     events.put_targets(Rule="partner-ticket-events", EventBusName=bus, Targets=[{"Id": "deliveries", "Arn": queue_arn}])
 
     monkeypatch.setenv("EVENT_BUS_NAME", bus)
+    monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", boto3.client("sns").create_topic(Name=bus)["TopicArn"])
     monkeypatch.setenv("WEBHOOK_QUEUE_URL", queue_url)
-    monkeypatch.setenv("WEBHOOK_ALLOW_LOOPBACK", "true")
-    monkeypatch.setenv("TIME_SCALE", "36000")  # the 6 h wait becomes 0.6 s (SQS rounds up to 1 s)
-    settings.cache_clear()
-    services.cache_clear()
-    for unit in DEMO_UNITS:
-        services().units.save(unit)
+    monkeypatch.setenv("HOTLINE_LOCAL_WEBHOOK_LOOPBACK", "true")
+    monkeypatch.setenv("HOTLINE_LOCAL_TIME_SCALE", "36000")  # the 6 h wait becomes 0.6 s (SQS rounds up to 1 s)
+    reset_caches()
+    seed_units()
 
     from functions.events.handler import handler as publish
     from functions.webhooks.handler import handler as send
 
-    table = boto3.client("dynamodb").describe_table(TableName=settings().table_name)["Table"]
+    table = boto3.client("dynamodb").describe_table(TableName=api_services().settings.table_name)["Table"]
     stream = StreamPoller(table["LatestStreamArn"], _lambda(publish), interval=0)
     deliveries = QueuePoller(queue_url, _lambda(send), wait_seconds=0, interval=0)
     yield Pipeline(api, stream, deliveries, dead_url)
-    settings.cache_clear()
-    services.cache_clear()
+    reset_caches()
 
 
 @pytest.fixture

@@ -3,8 +3,10 @@
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import count
+from typing import Any
 
-from hotline.domain.base.calendar import china_calendar
+from hotline.domain.base.calendar import WorkingCalendar, china_calendar
 from hotline.domain.base.errors import Conflict
 from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.base.privacy import Pepper
@@ -12,14 +14,18 @@ from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.config.ladder import DEFAULT_LADDER, Ladder
 from hotline.domain.config.policies import DEFAULT_POLICIES, PolicyBook
 from hotline.domain.config.routing import DEFAULT_ROUTING, RoutingTable
-from hotline.domain.config.units import DEMO_UNITS
+from hotline.domain.config.units import Unit
 from hotline.domain.handling.relay import Write
+from hotline.domain.intake.public_reports import PublicReport
+from hotline.domain.partners.partner import Partner
 from hotline.domain.tickets.catalog import DEFAULT_CATALOG, Catalog
 from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.numbering import format_number
 from hotline.domain.tickets.ports import ClockNotStarted, TicketFilter
 from hotline.domain.tickets.publication import PublishedEvent
 from hotline.domain.tickets.ticket import Ticket, TicketEvent
+
+from infra.local.units import DEMO_UNITS
 
 
 @dataclass
@@ -85,7 +91,7 @@ class FakeTicketRepository:
         )
 
     def assign(self, number: str, unit_id: str) -> None:
-        """Stands in for dispatch, which is not built yet: the ticket now belongs to a unit."""
+        """Hands the ticket to a unit directly, for tests that need tickets in units' inboxes but not dispatch."""
         self.tickets[number] = self.tickets[number].model_copy(update={"unit_id": unit_id})
 
 
@@ -110,16 +116,6 @@ class FakeCatalogRepository:
 
     def get(self) -> Catalog:
         return self.catalog
-
-
-class FixedClock:
-    """Stands still unless a test moves it."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.moment = moment
-
-    def now(self) -> datetime:
-        return self.moment
 
 
 @dataclass
@@ -183,3 +179,124 @@ def demo_rules(
     units = {unit.id: unit for unit in DEMO_UNITS}
     calendars = {"cn": china_calendar()}
     return HandlingConfig(policies, ladder, routing, calendars.get, units.get)
+
+
+@dataclass
+class FakePublicStore:
+    """Tickets by number; counts what each read costs."""
+
+    tickets_by_number: dict[str, Ticket] = field(default_factory=dict)
+    batches: list[list[str]] = field(default_factory=list)
+    pages_read: list[int] = field(default_factory=list)
+
+    def reports(self, numbers: list[str]) -> list[PublicReport]:
+        self.batches.append(numbers)
+        found = [self.tickets_by_number[n] for n in numbers if n in self.tickets_by_number]
+        return [PublicReport.of(t) for t in found if t.public]
+
+    def tickets(self, numbers: list[str]) -> list[Ticket]:
+        self.batches.append(numbers)
+        return [self.tickets_by_number[n] for n in numbers if n in self.tickets_by_number]
+
+    def report_page(self, received_from: datetime, received_until: datetime, page: PageRequest) -> Page[PublicReport]:
+        public = [t for t in self.tickets_by_number.values() if t.public]
+        public = [t for t in public if received_from <= t.received_at <= received_until]
+        public.sort(key=lambda t: t.received_at, reverse=True)
+        start = int(page.token or 0)
+        chunk = public[start : start + page.limit]
+        self.pages_read.append(len(chunk))
+        more = start + page.limit < len(public)
+        return Page[PublicReport](
+            items=[PublicReport.of(t) for t in chunk], next=str(start + page.limit) if more else None
+        )
+
+
+@dataclass
+class FakePartnerDirectory:
+    partners: dict[str, Partner] = field(default_factory=dict)
+    race: bool = False
+    """When set, `add` finds the id taken (another admin got there first)."""
+    leases: dict[str, str] = field(default_factory=dict)
+    """Partner id -> the holder of its lease; a second change is refused at once (the store waits a while first)."""
+    holders: Any = field(default_factory=lambda: count(1))
+
+    def get(self, partner_id: str, *, consistent: bool = False) -> Partner | None:
+        partner = self.partners.get(partner_id)
+        return partner.model_copy(deep=True) if partner else None
+
+    def lease(self, partner_id: str) -> str:
+        if partner_id in self.leases:
+            raise Conflict("busy", code="rotation_in_progress")
+        self.leases[partner_id] = f"holder-{next(self.holders)}"
+        return self.leases[partner_id]
+
+    def release(self, partner_id: str, lease: str) -> None:
+        if self.leases.get(partner_id) == lease:
+            del self.leases[partner_id]
+
+    def by_api_key_id(self, api_key_id: str) -> Partner | None:
+        found = [p for p in self.partners.values() if p.api_key_id == api_key_id and p.active]
+        return found[0] if found else None
+
+    def by_api_key_hash(self, key_hash: str) -> Partner | None:
+        found = [p for p in self.partners.values() if p.api_key_hash == key_hash and p.active]
+        return found[0] if found else None
+
+    def save(self, partner: Partner, *, lease: str | None = None) -> None:
+        if lease is not None and self.leases.get(partner.id) != lease:
+            raise Conflict("lease lost", code="rotation_in_progress")
+        self.partners[partner.id] = partner.model_copy(deep=True)
+
+    def add(self, partner: Partner) -> None:
+        if self.race or partner.id in self.partners:
+            raise Conflict("taken", code="partner_exists")
+        self.save(partner)
+
+    def list(self, page: PageRequest) -> Page[Partner]:
+        ordered = sorted(self.partners.values(), key=lambda p: p.id)
+        start = int(page.token or 0)
+        more = start + page.limit < len(ordered)
+        return Page[Partner](items=ordered[start : start + page.limit], next=str(start + page.limit) if more else None)
+
+
+@dataclass
+class FakeCalendarRepository:
+    """Stored calendars by id; `cn` is the built-in China calendar until one is stored, as in the store."""
+
+    calendars: dict[str, WorkingCalendar] = field(default_factory=lambda: {"cn": china_calendar()})
+
+    def get(self, calendar_id: str) -> WorkingCalendar | None:
+        return self.calendars.get(calendar_id)
+
+    def save(self, calendar: WorkingCalendar) -> None:
+        self.calendars[calendar.id] = calendar
+
+
+@dataclass
+class FakeHandlingConfigRepository:
+    """The stored documents by name; the defaults until one is saved, as in the store."""
+
+    documents: dict[str, PolicyBook | Ladder | RoutingTable] = field(default_factory=dict)
+
+    def policies(self) -> PolicyBook:
+        return PolicyBook.model_validate(self.documents.get("policies", DEFAULT_POLICIES))
+
+    def ladder(self) -> Ladder:
+        return Ladder.model_validate(self.documents.get("ladder", DEFAULT_LADDER))
+
+    def routing(self) -> RoutingTable:
+        return RoutingTable.model_validate(self.documents.get("routing", DEFAULT_ROUTING))
+
+    def save(self, name: str, document: PolicyBook | Ladder | RoutingTable) -> None:
+        self.documents[name] = document
+
+
+@dataclass
+class FakeUnitRepository:
+    units: dict[str, Unit] = field(default_factory=lambda: {unit.id: unit for unit in DEMO_UNITS})
+
+    def get(self, unit_id: str) -> Unit | None:
+        return self.units.get(unit_id)
+
+    def save(self, unit: Unit) -> None:
+        self.units[unit.id] = unit

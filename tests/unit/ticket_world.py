@@ -17,12 +17,12 @@ from hotline.domain.tickets.catalog import Channel, TicketType
 from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.ticket import Actor, Ticket, TicketDraft, TicketEvent
 
+from tests.support.clock import FixedClock
 from tests.unit.fakes import (
     TEST_PEPPER,
     FakeCatalogRepository,
     FakeRunner,
     FakeTicketRepository,
-    FixedClock,
     demo_rules,
 )
 
@@ -107,6 +107,20 @@ class World:
         if generation is None:
             generation = self.ticket(number).handling.clock.generation
         return self.wake_up.wake(number, generation)
+
+    def runs(self, number: str) -> list[datetime | None]:
+        """When each clock the runner was told to (re)start for the ticket first wakes, oldest first (None: stopped)."""
+        return [wake_at for n, _, wake_at in self.runner.restarts if n == number]
+
+    def next_wake(self, number: str) -> datetime | None:
+        """When the ticket's clock wakes next, as the runner was last told (None: nothing runs).
+
+        Fails when that run is not the ticket's current clock: its wake-ups would be ignored as stale."""
+        runs = [(generation, wake_at) for n, generation, wake_at in self.runner.restarts if n == number]
+        assert runs, f"no clock was started for {number}"
+        generation, wake_at = runs[-1]
+        assert generation == self.ticket(number).handling.clock.generation, "the running clock is stale"
+        return wake_at
 
     def act(self, number: str, who: StaffMember, command: c.Command) -> Ticket:
         return self.lifecycle.act(number, who, command)

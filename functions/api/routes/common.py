@@ -12,7 +12,7 @@ from hotline.domain.tickets.ticket import Ticket
 from hotline.domain.tickets.view import TicketView
 from pydantic import AfterValidator, AwareDatetime
 
-from functions.api.schemas import TicketCreated, TicketList
+from functions.api.schemas.common import TicketCreated, TicketList
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
 NextToken = Annotated[str | None, Query(alias="next", max_length=2048, description="Token from the previous page.")]

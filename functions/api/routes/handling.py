@@ -8,11 +8,11 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.handling import commands as c
 from hotline.domain.handling.lifecycle import PERMISSIONS
-from hotline.services import services
+from hotline.services import api_services
 
 from functions.api import errors
 from functions.api.identity import staff_of, staff_roles
-from functions.api.schemas import StaffTicketView
+from functions.api.schemas.staff import StaffTicketView
 
 router = APIGatewayRouter()
 
@@ -45,8 +45,8 @@ RESPONSES: dict[int, OpenAPIResponse] = {
 
 def _route(action: str, command_type: type[c.Command], summary: str) -> None:
     def act(number: str, command: Annotated[command_type, Body()]) -> StaffTicketView:  # type: ignore[valid-type]
-        ticket = services().lifecycle.act(number, staff_of(router.current_event), command)
-        return StaffTicketView.of_record(services().queries.with_timeline(ticket))
+        ticket = api_services().lifecycle.act(number, staff_of(router.current_event), command)
+        return StaffTicketView.of_record(api_services().queries.with_timeline(ticket))
 
     act.__name__ = f"act_{action.replace('-', '_')}"
     path = f"/v1/staff/tickets/<number>/{action}"

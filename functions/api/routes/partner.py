@@ -16,13 +16,14 @@ from hotline.domain.base.errors import DuplicateExternalRef
 from hotline.domain.partners.partner import Partner, partner_actor
 from hotline.domain.tickets.catalog import Channel
 from hotline.domain.tickets.view import TicketView
-from hotline.services import services
+from hotline.services import api_services
 
 from functions.api import errors
 from functions.api.idempotency import once
 from functions.api.identity import PARTNER, current_partner
 from functions.api.routes.common import Limit, Moment, NextToken, created, page_request, ticket_list
-from functions.api.schemas import PartnerTicketIn, TicketCreated, TicketList
+from functions.api.schemas.common import TicketCreated, TicketList
+from functions.api.schemas.partner import PartnerTicketIn
 
 router = APIGatewayRouter()
 
@@ -44,7 +45,7 @@ def _partner() -> Partner:
 def _register(partner_id: str, body: dict[str, Any]) -> dict[str, Any]:
     """The 201 body as JSON, the form Powertools idempotency stores and replays."""
     ticket = PartnerTicketIn.model_validate(body)
-    registration = services().intake.register(
+    registration = api_services().intake.register(
         ticket, Channel.PARTNER, partner_actor(partner_id), partner_id=partner_id, external_ref=ticket.external_ref
     )
     return created(registration).body.model_dump(mode="json")  # type: ignore[union-attr]
@@ -82,7 +83,7 @@ def submit(
             result = once(_register)(partner.id, idempotency_key, body)
     except DuplicateExternalRef as duplicate:
         # Nothing new was created (and no idempotency record kept): answer with the ticket as it is now.
-        original = services().queries.for_partner(duplicate.number, partner)
+        original = api_services().queries.for_partner(duplicate.number, partner)
         return Response(
             status_code=200,
             content_type="application/json",
@@ -99,7 +100,7 @@ def submit(
 
 @router.get("/v1/partner/tickets/<number>", summary="One of your tickets", tags=["partner"], security=PARTNER)
 def read(number: str) -> TicketView:
-    return TicketView.of(services().queries.for_partner(number, _partner()))
+    return TicketView.of(api_services().queries.for_partner(number, _partner()))
 
 
 @router.get(
@@ -113,5 +114,5 @@ def changed(
     limit: Limit = 50,
     next_token: NextToken = None,
 ) -> TicketList:
-    page = services().queries.partner_list(_partner(), updated_since, page_request(limit, next_token))
+    page = api_services().queries.partner_list(_partner(), updated_since, page_request(limit, next_token))
     return ticket_list(page)

@@ -4,7 +4,6 @@ A key's value appears in exactly two responses — creating the partner and rota
 never stored by Hotline or logged; those responses carry `Cache-Control: no-store`.
 """
 
-from datetime import date
 from http import HTTPStatus
 from typing import Annotated
 
@@ -12,85 +11,19 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from hotline.domain.base.clock import UtcDatetime
-from hotline.domain.partners.admin import DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS, KeyedPartner, PartnerStanding
-from hotline.domain.partners.partner import KeyUsage, Partner, Quota
+from hotline.domain.partners.admin import DEFAULT_USAGE_DAYS, MAX_USAGE_DAYS, KeyedPartner
 from hotline.domain.staff.roles import ADMIN_ROLES, StaffMember
-from hotline.services import services
-from pydantic import BaseModel, ConfigDict, Field
+from hotline.services import api_services
 
 from functions.api import errors
 from functions.api.identity import staff_of, staff_roles
 from functions.api.routes.common import Limit, NextToken, page_request
+from functions.api.schemas.admin import PartnerIn, PartnerInfo, PartnerKey, PartnerList, PartnerView
 
 router = APIGatewayRouter()
 ADMIN = staff_roles(ADMIN_ROLES)
 BUSY = "`rotation_in_progress`: another key change for this partner still runs after 5 s of waiting"
-
-PartnerId = Annotated[str, Field(pattern=r"^[a-z0-9-]{2,40}$", examples=["city-app"])]
 Days = Annotated[int, Query(ge=1, le=MAX_USAGE_DAYS, description="Usage for this many UTC days, ending today.")]
-
-
-class PartnerIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: PartnerId = Field(description="Lowercase letters, digits and dashes; names the partner everywhere.")
-    name: str = Field(min_length=1, max_length=100, examples=["City service app"])
-    contact_email: str = Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", examples=["ops@city.example"])
-    quota: Quota = Field(default_factory=Quota, description="The partner's usage plan (API Gateway enforces it).")
-
-
-class PartnerInfo(BaseModel):
-    id: str
-    name: str
-    contact_email: str | None
-    active: bool = Field(description="False once revoked; rotating the key reinstates the partner.")
-    quota: Quota
-    api_key_id: str | None = Field(description="API Gateway's id of the current key (never its value).")
-    usage_plan_id: str | None = Field(description="API Gateway's id of the partner's usage plan.")
-    created_at: UtcDatetime | None
-    key_issued_at: UtcDatetime | None
-    revoked_at: UtcDatetime | None
-
-    @classmethod
-    def of(cls, partner: Partner) -> "PartnerInfo":
-        return cls.model_validate(partner.model_dump(include=set(cls.model_fields)))
-
-
-class DayUsageView(BaseModel):
-    day: date
-    used: int
-    remaining: int | None = Field(description="What is left of that day's quota, when reported.")
-
-
-class UsageView(BaseModel):
-    available: bool = Field(description="False where API Gateway reports no usage (the local cloud).")
-    total: int
-    days: list[DayUsageView]
-
-    @classmethod
-    def of(cls, usage: KeyUsage) -> "UsageView":
-        days = [DayUsageView.model_validate(d.model_dump()) for d in usage.days]
-        return cls(available=usage.available, total=usage.total, days=days)
-
-
-class PartnerView(PartnerInfo):
-    usage: UsageView
-
-    @classmethod
-    def of_standing(cls, standing: PartnerStanding) -> "PartnerView":
-        info = PartnerInfo.of(standing.partner).model_dump()
-        return cls(**info, usage=UsageView.of(standing.usage))
-
-
-class PartnerList(BaseModel):
-    items: list[PartnerView]
-    next: str | None = None
-
-
-class PartnerKey(BaseModel):
-    api_key: str = Field(description="Send as the x-api-key header. Shown only now: store it safely.")
-    partner: PartnerInfo
 
 
 def _admin() -> StaffMember:
@@ -121,7 +54,9 @@ def _key_response(description: str) -> OpenAPIResponse:
     },
 )
 def create(partner: Annotated[PartnerIn, Body()]) -> Response[PartnerKey]:
-    keyed = services().partner_admin.create(_admin(), partner.id, partner.name, partner.contact_email, partner.quota)
+    keyed = api_services().partner_admin.create(
+        _admin(), partner.id, partner.name, partner.contact_email, partner.quota
+    )
     return _with_key(keyed, 201)
 
 
@@ -129,7 +64,7 @@ def create(partner: Annotated[PartnerIn, Body()]) -> Response[PartnerKey]:
     "/v1/staff/partners", summary="Partners with their recent usage (admin)", tags=["staff: partners"], security=ADMIN
 )
 def listing(days: Days = DEFAULT_USAGE_DAYS, limit: Limit = 50, next_token: NextToken = None) -> PartnerList:
-    page = services().partner_admin.list(_admin(), page_request(limit, next_token), days)
+    page = api_services().partner_admin.list(_admin(), page_request(limit, next_token), days)
     return PartnerList(items=[PartnerView.of_standing(s) for s in page.items], next=page.next)
 
 
@@ -140,7 +75,7 @@ def listing(days: Days = DEFAULT_USAGE_DAYS, limit: Limit = 50, next_token: Next
     security=ADMIN,
 )
 def read(partner_id: str, days: Days = DEFAULT_USAGE_DAYS) -> PartnerView:
-    return PartnerView.of_standing(services().partner_admin.get(_admin(), partner_id, days))
+    return PartnerView.of_standing(api_services().partner_admin.get(_admin(), partner_id, days))
 
 
 @router.post(
@@ -154,7 +89,7 @@ def read(partner_id: str, days: Days = DEFAULT_USAGE_DAYS) -> PartnerView:
     },
 )
 def rotate(partner_id: str) -> Response[PartnerKey]:
-    return _with_key(services().partner_admin.rotate(_admin(), partner_id), 200)
+    return _with_key(api_services().partner_admin.rotate(_admin(), partner_id), 200)
 
 
 @router.post(
@@ -168,4 +103,4 @@ def rotate(partner_id: str) -> Response[PartnerKey]:
     },
 )
 def revoke(partner_id: str) -> PartnerInfo:
-    return PartnerInfo.of(services().partner_admin.revoke(_admin(), partner_id))
+    return PartnerInfo.of(api_services().partner_admin.revoke(_admin(), partner_id))

@@ -8,18 +8,19 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.tickets.catalog import Channel
 from hotline.domain.tickets.ticket import Actor
-from hotline.services import services
+from hotline.services import api_services
 
 from functions.api import errors
 from functions.api.routes.common import CREATED, created
-from functions.api.schemas import CatalogView, CustomerTicketView, FormTicketIn, TicketCreated
+from functions.api.schemas.common import TicketCreated
+from functions.api.schemas.public import CatalogView, CustomerTicketView, FormTicketIn
 
 router = APIGatewayRouter()
 
 
 @router.post("/v1/tickets", summary="Submit a ticket from the web or mobile form", tags=["public"], responses=CREATED)
 def submit(ticket: Annotated[FormTicketIn, Body()]) -> Response[TicketCreated]:
-    registration = services().intake.register(
+    registration = api_services().intake.register(
         ticket, Channel(ticket.channel), Actor(role="citizen"), public=ticket.public
     )
     return created(registration)
@@ -42,9 +43,9 @@ def submit(ticket: Annotated[FormTicketIn, Body()]) -> Response[TicketCreated]:
     },
 )
 def track(number: str, code: Annotated[str, Query(min_length=1, max_length=32)]) -> CustomerTicketView:
-    return CustomerTicketView.of(services().queries.for_customer(number, code))
+    return CustomerTicketView.of(api_services().queries.for_customer(number, code))
 
 
 @router.get("/v1/catalog", summary="Types, categories and priorities for forms", tags=["public"])
 def catalog() -> CatalogView:
-    return CatalogView(**services().catalog.get().model_dump(), channels=list(Channel))
+    return CatalogView(**api_services().catalog.get().model_dump(), channels=list(Channel))

@@ -5,15 +5,16 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from hotline.domain.staff.roles import REGISTER_ROLES, StaffMember
+from hotline.domain.staff.roles import CENTRE_ROLES, StaffMember
 from hotline.domain.tickets.catalog import Channel, TicketType
 from hotline.domain.tickets.ports import TicketFilter
 from hotline.domain.tickets.ticket import Status
-from hotline.services import services
+from hotline.services import api_services
 
 from functions.api.identity import STAFF, staff_of, staff_roles
 from functions.api.routes.common import CREATED, Limit, NextToken, created, page_request, ticket_list
-from functions.api.schemas import StaffTicketIn, StaffTicketView, TicketCreated, TicketList
+from functions.api.schemas.common import TicketCreated, TicketList
+from functions.api.schemas.staff import StaffTicketIn, StaffTicketView
 
 router = APIGatewayRouter()
 
@@ -26,11 +27,11 @@ def _staff() -> StaffMember:
     "/v1/staff/tickets",
     summary="Register a phone, letter or visit ticket",
     tags=["staff"],
-    security=staff_roles(REGISTER_ROLES),
+    security=staff_roles(CENTRE_ROLES),
     responses=CREATED,
 )
 def register(ticket: Annotated[StaffTicketIn, Body()]) -> Response[TicketCreated]:
-    return created(services().intake.register(ticket, Channel(ticket.channel), _staff().actor))
+    return created(api_services().intake.register_for_customer(_staff(), ticket, Channel(ticket.channel)))
 
 
 @router.get("/v1/staff/tickets", summary="List tickets, newest first", tags=["staff"], security=STAFF)
@@ -48,13 +49,13 @@ def listing(
         status=status,
         channel=channel,
         type=type,
-        phone_hash=services().pepper.phone_hash(phone) if phone else None,
+        phone_hash=api_services().pepper.phone_hash(phone) if phone else None,
         unit_id=unit,
         overdue=overdue,
     )
-    return ticket_list(services().queries.staff_list(_staff(), where, page_request(limit, next_token)))
+    return ticket_list(api_services().queries.staff_list(_staff(), where, page_request(limit, next_token)))
 
 
 @router.get("/v1/staff/tickets/<number>", summary="A ticket with its timeline", tags=["staff"], security=STAFF)
 def read(number: str) -> StaffTicketView:
-    return StaffTicketView.of_record(services().queries.for_staff(number, _staff()))
+    return StaffTicketView.of_record(api_services().queries.for_staff(number, _staff()))

@@ -10,79 +10,17 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from hotline.domain.base.clock import UtcDatetime
 from hotline.domain.partners.partner import Partner
-from hotline.domain.webhooks.delivery import (
-    EVENT_ID_HEADER,
-    SIGNATURE_HEADER,
-    TIMESTAMP_HEADER,
-    Attempt,
-    Delivery,
-    DeliveryStatus,
-    Subscription,
-    WebhookPayload,
-)
-from hotline.services import services
-from pydantic import BaseModel, ConfigDict, Field
+from hotline.services import api_services
 
 from functions.api import errors
 from functions.api.identity import PARTNER, current_partner
 from functions.api.routes.common import Limit, NextToken, page_request
+from functions.api.schemas.partner import DeliveryList, DeliveryView, WebhookIn, WebhookRegistered, WebhookView
 
 router = APIGatewayRouter()
 
 EventId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", description="The event id (Hotline-Event-Id).")]
-SIGNING = (
-    f"Each POST carries {EVENT_ID_HEADER}, {TIMESTAMP_HEADER} (Unix seconds) and {SIGNATURE_HEADER}: "
-    "`v1=` + hex HMAC-SHA256 with this secret over `<timestamp>.<raw body>`."
-)
-
-
-class WebhookIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    url: str = Field(min_length=8, max_length=2048, examples=["https://crm.example.com/hotline/events"])
-
-
-class WebhookView(BaseModel):
-    url: str
-    created_at: UtcDatetime
-
-    @classmethod
-    def of(cls, subscription: Subscription) -> "WebhookView":
-        return cls(url=subscription.url, created_at=subscription.created_at)
-
-
-class WebhookRegistered(WebhookView):
-    secret: str = Field(description="Verifies our signatures. Shown only now: store it safely.")
-    signing: str = Field(default=SIGNING)
-
-
-class DeliveryView(BaseModel):
-    event_id: str
-    type: str
-    ticket_number: str
-    status: DeliveryStatus = Field(description="pending, retrying, delivered, or failed (attempts used up).")
-    attempt_count: int
-    attempts: list[Attempt] = Field(description="The latest attempts, oldest first.")
-    next_attempt_at: UtcDatetime | None
-    delivered_at: UtcDatetime | None
-    payload: WebhookPayload = Field(description="The body that is sent (signed anew on each attempt).")
-
-    @classmethod
-    def of(cls, delivery: Delivery) -> "DeliveryView":
-        payload = delivery.payload
-        kept = delivery.model_dump(include=set(cls.model_fields))
-        return cls.model_validate(
-            {**kept, "event_id": payload.id, "type": payload.type, "ticket_number": payload.ticket_number}
-        )
-
-
-class DeliveryList(BaseModel):
-    items: list[DeliveryView] = Field(description="Newest event first.")
-    next: str | None = None
-
-
 NO_WEBHOOK = errors.error(HTTPStatus.NOT_FOUND, "No webhook is registered")
 
 
@@ -97,8 +35,8 @@ def _partner() -> Partner:
     security=PARTNER,
 )
 def register(webhook: Annotated[WebhookIn, Body()]) -> Response[WebhookRegistered]:
-    subscription = services().partner_webhooks.register(_partner(), webhook.url)
-    body = WebhookRegistered(url=subscription.url, created_at=subscription.created_at, secret=subscription.secret)
+    subscription = api_services().partner_webhooks.register(_partner(), webhook.url)
+    body = WebhookRegistered.of_new(subscription)
     return Response(
         status_code=200, content_type=content_types.APPLICATION_JSON, body=body, headers={"Cache-Control": "no-store"}
     )
@@ -118,7 +56,7 @@ def register(webhook: Annotated[WebhookIn, Body()]) -> Response[WebhookRegistere
     },
 )
 def read() -> WebhookView:
-    return WebhookView.of(services().partner_webhooks.get(_partner()))
+    return WebhookView.of(api_services().partner_webhooks.get(_partner()))
 
 
 @router.delete(
@@ -129,7 +67,7 @@ def read() -> WebhookView:
     responses={204: {"description": "Deliveries stopped", "content": {}}, **NO_WEBHOOK},
 )
 def remove() -> Response[None]:
-    services().partner_webhooks.remove(_partner())
+    api_services().partner_webhooks.remove(_partner())
     return Response(status_code=204)
 
 
@@ -140,7 +78,7 @@ def remove() -> Response[None]:
     security=PARTNER,
 )
 def deliveries(limit: Limit = 50, next_token: NextToken = None) -> DeliveryList:
-    page = services().partner_webhooks.deliveries(_partner(), page_request(limit, next_token))
+    page = api_services().partner_webhooks.deliveries(_partner(), page_request(limit, next_token))
     return DeliveryList(items=[DeliveryView.of(d) for d in page.items], next=page.next)
 
 
@@ -151,7 +89,7 @@ def deliveries(limit: Limit = 50, next_token: NextToken = None) -> DeliveryList:
     security=PARTNER,
 )
 def delivery(event_id: EventId) -> DeliveryView:
-    return DeliveryView.of(services().partner_webhooks.delivery(_partner(), event_id))
+    return DeliveryView.of(api_services().partner_webhooks.delivery(_partner(), event_id))
 
 
 @router.post(
@@ -165,5 +103,5 @@ def delivery(event_id: EventId) -> DeliveryView:
     },
 )
 def redeliver(event_id: EventId) -> Response[DeliveryView]:
-    queued = services().partner_webhooks.redeliver(_partner(), event_id)
+    queued = api_services().partner_webhooks.redeliver(_partner(), event_id)
     return Response(status_code=202, content_type=content_types.APPLICATION_JSON, body=DeliveryView.of(queued))

@@ -1,114 +1,212 @@
-"""Composition root: the domain services wired to DynamoDB and the system clock, built once per cold start."""
+"""Composition root: each function's services, wired to AWS from that function's settings once per cold start.
 
+A function builds only what it uses, from a model that requires every variable it reads (hotline.settings):
+`api_services()` fails its first request with a SettingsError naming a missing variable rather than
+running without a clock, and the clock's wake-up never needs the API's secrets.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from hotline.aws.api_gateway import ApiGatewayKeys
+from hotline.aws.eventbridge import EventBridgeBus
+from hotline.aws.secrets_manager import secret_key
+from hotline.aws.sns import SnsNotifier
+from hotline.aws.sqs import SqsWebhookQueue
+from hotline.aws.step_functions import StepFunctionsRunner
 from hotline.domain.base.privacy import Pepper
+from hotline.domain.config.admin import ConfigAdmin
 from hotline.domain.config.handling import HandlingConfig
+from hotline.domain.config.ports import CalendarRepository, HandlingConfigRepository, UnitRepository
 from hotline.domain.handling.lifecycle import Lifecycle
 from hotline.domain.handling.relay import Relay
 from hotline.domain.handling.wake_up import ClockWakeUp
 from hotline.domain.intake.intake import Intake
+from hotline.domain.intake.open311 import Open311
 from hotline.domain.intake.reads import PublicReads, TicketQueries
 from hotline.domain.partners.admin import PartnerAdmin
+from hotline.domain.partners.ports import PartnerDirectory
+from hotline.domain.tickets.ports import CatalogRepository
+from hotline.domain.webhooks.delivery import PUBLIC_ENDPOINTS, EndpointPolicy
 from hotline.domain.webhooks.sender import WebhookSender
 from hotline.domain.webhooks.subscriptions import PartnerWebhooks
-from hotline.settings import Settings, settings
-from hotline.store.api_keys import ApiGatewayKeys
+from hotline.settings import ApiSettings, ClockSettings, EventsSettings, LocalCloud, Table, WebhooksSettings, load
 from hotline.store.calendars import DynamoCalendarRepository
-from hotline.store.clock_runner import StepFunctionsRunner
 from hotline.store.code_attempts import DynamoCodeAttempts
 from hotline.store.config import DynamoCatalogRepository, DynamoPartnerRepository, DynamoUnitRepository
-from hotline.store.event_bus import EventBridgeBus
 from hotline.store.handling_config import DynamoHandlingConfigRepository
-from hotline.store.models import bind
-from hotline.store.notifier import SnsNotifier
-from hotline.store.secrets import secret_key
+from hotline.store.models import TableModels, bind
 from hotline.store.tickets import DynamoTicketRepository
-from hotline.store.webhook_queue import SqsWebhookQueue
-from hotline.store.webhook_transport import HttpTransport
 from hotline.store.webhooks import DynamoDeliveryLog, DynamoWebhookSubscriptions
 from hotline.timescale import ScaledClock
+from hotline.web.https import HttpTransport, LoopbackAllowed
 
 WEBHOOK_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
-class Services:
+class ApiServices:
+    settings: ApiSettings
     intake: Intake
     queries: TicketQueries
     pepper: Pepper
     public_reads: PublicReads
-    catalog: DynamoCatalogRepository
-    partners: DynamoPartnerRepository
-    units: DynamoUnitRepository
+    catalog: CatalogRepository
+    partners: PartnerDirectory
+    units: UnitRepository
     partner_admin: PartnerAdmin
-    calendars: DynamoCalendarRepository
-    rules: DynamoHandlingConfigRepository
+    calendars: CalendarRepository
+    rules: HandlingConfigRepository
+    config_admin: ConfigAdmin
+    open311: Open311
     lifecycle: Lifecycle
-    wake_up: ClockWakeUp
-    runner: StepFunctionsRunner
-    relay: Relay
     partner_webhooks: PartnerWebhooks
-    webhook_sender: WebhookSender
-    webhook_queue: SqsWebhookQueue
 
 
-def build(config: Settings) -> Services:
-    models = bind(config.table_name, config.aws_region)
+@dataclass(frozen=True)
+class ClockServices:
+    settings: ClockSettings
+    wake_up: ClockWakeUp
+    clock: ScaledClock
+    """Domain time, and the wall time the state machine's Wait needs for it."""
+
+
+@dataclass(frozen=True)
+class EventsServices:
+    settings: EventsSettings
+    relay: Relay
+
+
+@dataclass(frozen=True)
+class WebhookServices:
+    settings: WebhooksSettings
+    sender: WebhookSender
+    queue: SqsWebhookQueue
+    """The sender's own queue: its messages and their backoff are SQS's (receipt handles, visibility)."""
+
+
+def _clock() -> ScaledClock:
+    local = load(LocalCloud)
+    return ScaledClock(local.time_origin, local.time_scale)
+
+
+def _endpoints() -> EndpointPolicy:
+    return LoopbackAllowed() if load(LocalCloud).webhook_loopback else PUBLIC_ENDPOINTS
+
+
+def _models(config: Table) -> TableModels:
+    return bind(config.table_name, config.aws_region)
+
+
+def _handling_config(models: TableModels) -> Callable[[], HandlingConfig]:
+    """The configuration a ticket is handled under, read afresh for each change (admins may change it)."""
+    stored, calendars, units = (
+        DynamoHandlingConfigRepository(models),
+        DynamoCalendarRepository(models),
+        DynamoUnitRepository(models),
+    )
+
+    def current() -> HandlingConfig:
+        return HandlingConfig(stored.policies(), stored.ladder(), stored.routing(), calendars.get, units.get)
+
+    return current
+
+
+def build_api(config: ApiSettings) -> ApiServices:
+    models = _models(config)
+    clock = _clock()
     tickets = DynamoTicketRepository(models)
     catalog = DynamoCatalogRepository(models)
     partners = DynamoPartnerRepository(models)
-    keys = ApiGatewayKeys(config.rest_api_id, config.api_stage, config.aws_region)
-    clock = ScaledClock(config.time_origin, config.time_scale)
-    calendars = DynamoCalendarRepository(models)
-    units = DynamoUnitRepository(models)
-    stored_rules = DynamoHandlingConfigRepository(models)
     runner = StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock)
-    subscriptions = DynamoWebhookSubscriptions(models)
-    deliveries = DynamoDeliveryLog(models, clock)
-    webhook_queue = SqsWebhookQueue(config.webhook_queue_url, config.aws_region, clock)
-    loopback = config.webhook_allow_loopback
     pepper = Pepper(secret_key(config.pepper_secret_arn, config.aws_region))
-
-    def rules() -> HandlingConfig:
-        return HandlingConfig(
-            stored_rules.policies(), stored_rules.ladder(), stored_rules.routing(), calendars.get, units.get
-        )
-
-    return Services(
-        intake=Intake(
-            tickets=tickets, catalog=catalog, clock=clock, zone=config.zone, rules=rules, runner=runner, pepper=pepper
-        ),
+    rules = _handling_config(models)
+    intake = Intake(
+        tickets=tickets, catalog=catalog, clock=clock, zone=config.zone, rules=rules, runner=runner, pepper=pepper
+    )
+    public_reads = PublicReads(tickets)
+    return ApiServices(
+        settings=config,
+        intake=intake,
         queries=TicketQueries(tickets, pepper, DynamoCodeAttempts(models), clock),
         pepper=pepper,
-        public_reads=PublicReads(tickets),
+        public_reads=public_reads,
         catalog=catalog,
         partners=partners,
-        units=units,
-        partner_admin=PartnerAdmin(partners=partners, keys=keys, clock=clock),
-        calendars=calendars,
-        rules=stored_rules,
+        units=DynamoUnitRepository(models),
+        partner_admin=PartnerAdmin(
+            partners=partners, keys=ApiGatewayKeys(config.rest_api_id, config.api_stage, config.aws_region), clock=clock
+        ),
+        calendars=DynamoCalendarRepository(models),
+        rules=DynamoHandlingConfigRepository(models),
+        config_admin=ConfigAdmin(
+            DynamoCalendarRepository(models), DynamoHandlingConfigRepository(models), DynamoUnitRepository(models)
+        ),
+        open311=Open311(catalog, partners, public_reads, intake, clock, config.zone),
         lifecycle=Lifecycle(tickets, rules, clock, runner=runner),
-        wake_up=ClockWakeUp(tickets, rules, clock),
-        runner=runner,
+        partner_webhooks=PartnerWebhooks(
+            DynamoWebhookSubscriptions(models),
+            DynamoDeliveryLog(models, clock),
+            SqsWebhookQueue(config.webhook_queue_url, config.aws_region, clock),
+            clock,
+            _endpoints(),
+        ),
+    )
+
+
+def build_clock(config: ClockSettings) -> ClockServices:
+    models = _models(config)
+    clock = _clock()
+    return ClockServices(
+        settings=config,
+        wake_up=ClockWakeUp(DynamoTicketRepository(models), _handling_config(models), clock),
+        clock=clock,
+    )
+
+
+def build_events(config: EventsSettings) -> EventsServices:
+    return EventsServices(
+        settings=config,
         relay=Relay(
-            runner=runner,
+            runner=StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, _clock()),
             bus=EventBridgeBus(config.event_bus_name, config.aws_region),
             notifier=SnsNotifier(config.notifications_topic_arn, config.aws_region),
         ),
-        partner_webhooks=PartnerWebhooks(subscriptions, deliveries, webhook_queue, clock, allow_loopback=loopback),
-        webhook_sender=WebhookSender(
-            subscriptions,
-            deliveries,
-            HttpTransport(WEBHOOK_TIMEOUT_SECONDS, allow_loopback=loopback),
+    )
+
+
+def build_webhooks(config: WebhooksSettings) -> WebhookServices:
+    models = _models(config)
+    clock = _clock()
+    return WebhookServices(
+        settings=config,
+        sender=WebhookSender(
+            DynamoWebhookSubscriptions(models),
+            DynamoDeliveryLog(models, clock),
+            HttpTransport(WEBHOOK_TIMEOUT_SECONDS, _endpoints()),
             clock,
             signing_clock=ScaledClock(clock.origin),
         ),
-        webhook_queue=webhook_queue,
+        queue=SqsWebhookQueue(config.webhook_queue_url, config.aws_region, clock),
     )
 
 
 @lru_cache(maxsize=1)
-def services() -> Services:
-    return build(settings())
+def api_services() -> ApiServices:
+    return build_api(load(ApiSettings))
+
+
+@lru_cache(maxsize=1)
+def clock_services() -> ClockServices:
+    return build_clock(load(ClockSettings))
+
+
+@lru_cache(maxsize=1)
+def events_services() -> EventsServices:
+    return build_events(load(EventsSettings))
+
+
+@lru_cache(maxsize=1)
+def webhook_services() -> WebhookServices:
+    return build_webhooks(load(WebhooksSettings))

@@ -1,37 +1,120 @@
-"""The Lambda environment, modelled once (CDK sets these variables; the local cloud sets the same)."""
+"""The Lambda environment, one model per function, composed of the resource groups the function uses.
+
+Every variable a group needs is required: a missing or misspelt one stops the function's first invocation
+with a message naming it, instead of running with no clock, bus or webhooks. CDK sets these variables
+(infra/constructs; tests/infra checks every synthesized function against its model), and the local cloud
+and the tests set the same. `LocalCloud` is the one group that only the local cloud sets.
+"""
 
 from datetime import UTC, datetime
-from functools import lru_cache
-from zoneinfo import ZoneInfo
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
-from pydantic_settings import BaseSettings
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-class Settings(BaseSettings):
+class _Group(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True)
+
+
+class Table(_Group):
+    """Every function: the table, its region (Lambda sets AWS_REGION itself) and the centre's time zone."""
+
     table_name: str = Field(min_length=3)
-    aws_region: str = "us-east-1"
-    centre_time_zone: str = Field(default="Asia/Shanghai", description="Zone of ticket-number months.")
-    rest_api_id: str = Field(default="", description="The REST API whose stage partner usage plans bind to.")
-    api_stage: str = "live"
-    pepper_secret_arn: str = Field(
-        default="", description="Secrets Manager secret keying the access-code and phone hashes (the API's)."
-    )
-    clock_state_machine_arn: str = Field(default="", description="The ticket clock; empty runs no clock (API tests).")
-    notifications_topic_arn: str = Field(default="", description="SNS topic for units; empty sends nothing.")
-    event_bus_name: str = Field(default="", description="Where ticket events are published; empty publishes nothing.")
-    webhook_queue_url: str = Field(default="", description="The webhook delivery queue (redeliveries, backing off).")
-    webhook_allow_loopback: bool = Field(default=False, description="Local cloud only: deliver to http://127.0.0.1.")
-    time_scale: float = Field(default=1.0, gt=0, description="Local cloud only: domain seconds per wall second.")
-    time_origin: datetime = Field(
-        default_factory=lambda: datetime.now(UTC), description="Local cloud only: where scaled time starts."
-    )
+    aws_region: str = Field(min_length=1)
+    centre_time_zone: str = Field(description="Zone of ticket-number months and local times shown.")
+
+    @field_validator("centre_time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone") from None
+        return value
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.centre_time_zone)
 
 
-@lru_cache(maxsize=1)
-def settings() -> Settings:
-    return Settings()  # type: ignore[call-arg]  # read from the environment
+class HashKey(_Group):
+    pepper_secret_arn: str = Field(min_length=1, description="Secret keying the access-code and phone hashes.")
+
+
+class UsagePlans(_Group):
+    rest_api_id: str = Field(min_length=1, description="The REST API whose stage partner usage plans bind to.")
+    api_stage: str = Field(min_length=1)
+
+
+class ClockStarter(_Group):
+    clock_state_machine_arn: str = Field(min_length=1, description="The ticket clock's state machine.")
+
+
+class DeliveryQueue(_Group):
+    webhook_queue_url: str = Field(min_length=1, description="The webhook delivery queue.")
+
+
+class Bus(_Group):
+    event_bus_name: str = Field(min_length=1, description="Where ticket events are published.")
+
+
+class Notifications(_Group):
+    notifications_topic_arn: str = Field(min_length=1, description="The SNS topic units' notifications go to.")
+
+
+class ApiSettings(Table, HashKey, UsagePlans, ClockStarter, DeliveryQueue):
+    """functions/api: hashes, partners' usage plans, starts clocks, queues redeliveries."""
+
+
+class ClockSettings(Table):
+    """functions/clock: a wake-up reads and writes the ticket only."""
+
+
+class EventsSettings(Table, ClockStarter, Bus, Notifications):
+    """functions/events: restarts clocks, publishes events, sends notifications."""
+
+
+class WebhooksSettings(Table, DeliveryQueue):
+    """functions/webhooks: posts to partners, backs off through the queue."""
+
+
+FUNCTION_SETTINGS: dict[str, type[Table]] = {
+    "api": ApiSettings,
+    "clock": ClockSettings,
+    "events": EventsSettings,
+    "webhooks": WebhooksSettings,
+}
+"""Each function's model, by its package under functions/."""
+
+
+class LocalCloud(BaseSettings):
+    """The local cloud only (infra/local sets HOTLINE_LOCAL_*; no deployed function has any): the defaults are AWS."""
+
+    model_config = SettingsConfigDict(env_prefix="HOTLINE_LOCAL_", frozen=True)
+
+    time_scale: float = Field(default=1.0, gt=0, description="Domain seconds per wall second.")
+    time_origin: datetime = Field(default_factory=lambda: datetime.now(UTC), description="Where scaled time starts.")
+    webhook_loopback: bool = Field(default=False, description="Partners' endpoints may be http://127.0.0.1:<port>.")
+
+
+class SettingsError(RuntimeError):
+    """The environment does not configure the function; the message names every variable at fault."""
+
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+def load(model: type[S]) -> S:
+    """The model read from the environment, or SettingsError naming what is missing or invalid."""
+    try:
+        return model()
+    except ValidationError as error:
+        prefix = str(model.model_config.get("env_prefix") or "")
+        problems = [
+            f"{(prefix + str(problem['loc'][0])).upper()} "
+            + ("is not set" if problem["type"] == "missing" else f"is invalid: {problem['msg']}")
+            for problem in error.errors()
+        ]
+        raise SettingsError(f"{model.__name__}: " + "; ".join(problems)) from None

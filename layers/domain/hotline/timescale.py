@@ -1,4 +1,5 @@
-"""System time, optionally sped up for the local cloud (TIME_SCALE=3600: an hour of deadlines per second).
+"""System time, optionally sped up for the local cloud (HOTLINE_LOCAL_TIME_SCALE, which `TIME_SCALE=3600 make run`
+sets: an hour of deadlines per second).
 
 Domain time runs `factor` times faster than wall time from `origin`. In AWS the factor is 1 and the two
 are the same; Step Functions waits always need wall time, so wake-ups are converted back.

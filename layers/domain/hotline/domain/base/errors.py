@@ -1,6 +1,6 @@
 """Domain errors. The API maps each class to one HTTP status in one place (functions/api/errors.py)."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,6 @@ class Conflict(HotlineError):
     message: str
     code: str = "conflict"
     current_status: str | None = None
-    details: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -73,6 +72,5 @@ class DuplicateExternalRef(Conflict):
         super().__init__(
             message=f"a ticket with external_ref {external_ref!r} already exists: {number}",
             code="external_ref_exists",
-            details={"number": number, "external_ref": external_ref},
         )
         self.number = number

@@ -10,7 +10,7 @@ MIN_KEY_BYTES = 32
 
 
 class Pepper:
-    """HMAC-SHA256 with a secret key kept outside the table (Secrets Manager; see hotline.store.secrets).
+    """HMAC-SHA256 with a secret key kept outside the table (Secrets Manager; see hotline.aws.secrets_manager).
 
     The table stores only these hashes of access codes and phone numbers. Both have few possible values
     (10^8 codes, about 10^9 mobile numbers), so a plain SHA-256 of a leaked item is reversed by trying

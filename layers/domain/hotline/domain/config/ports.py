@@ -1,6 +1,6 @@
 """Ports: the stored configuration. Adapters implement these; unit tests use fakes."""
 
-from typing import Protocol
+from typing import Literal, Protocol
 
 from hotline.domain.base.calendar import WorkingCalendar
 from hotline.domain.config.ladder import Ladder
@@ -18,9 +18,17 @@ class HandlingConfigRepository(Protocol):
 
     def routing(self) -> RoutingTable: ...
 
+    def save(
+        self, name: Literal["policies", "ladder", "routing"], document: PolicyBook | Ladder | RoutingTable
+    ) -> None:
+        """Store `document` as the configuration called `name`, replacing the one in force."""
+        ...
+
 
 class UnitRepository(Protocol):
     def get(self, unit_id: str) -> Unit | None: ...
+
+    def save(self, unit: Unit) -> None: ...
 
 
 class CalendarRepository(Protocol):

@@ -1,6 +1,6 @@
 """What staff send to act on a ticket. `version`, when given, must match the ticket's (optimistic locking)."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -83,21 +83,3 @@ class Publish(Command):
         description="true: shown on the public map (place coarsened, nothing personal); false: hidden."
     )
     reason: Note = Field(description="Why, e.g. the caller agreed; recorded on the timeline.")
-
-
-ActionName = Literal[
-    "dispatch",
-    "accept",
-    "request-info",
-    "info-received",
-    "reply",
-    "return",
-    "request-extension",
-    "decide-extension",
-    "urge",
-    "supervise",
-    "close",
-    "reopen",
-    "change-priority",
-    "publish",
-]

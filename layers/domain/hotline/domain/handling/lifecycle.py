@@ -14,7 +14,7 @@ from hotline.domain.handling import commands as c
 from hotline.domain.handling.changes import Change, Workshop
 from hotline.domain.handling.due_points import CLOCKED, next_wake
 from hotline.domain.handling.wake_up import dispatch
-from hotline.domain.staff.roles import Role, StaffMember
+from hotline.domain.staff.roles import CENTRE_ROLES, SUPERVISION_ROLES, UNIT_WORK_ROLES, Role, StaffMember
 from hotline.domain.tickets.clock_run import restart_clock
 from hotline.domain.tickets.numbering import UNKNOWN, is_number
 from hotline.domain.tickets.ports import ClockRunner
@@ -23,9 +23,6 @@ from hotline.domain.tickets.timers import TimerName
 
 S = Status
 ALL_OPEN = frozenset(set(S) - {S.CLOSED})
-UNIT_WORK = frozenset({Role.UNIT, Role.SUPERVISOR, Role.ADMIN})
-CENTRE = frozenset({Role.AGENT, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})
-SUPERVISION = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -36,30 +33,26 @@ class Permission:
 
 
 PERMISSIONS: dict[type[c.Command], Permission] = {
-    c.Dispatch: Permission(
-        "dispatch", frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN}), frozenset({S.RECEIVED})
-    ),
-    c.Accept: Permission("accept", UNIT_WORK, frozenset({S.DISPATCHED})),
-    c.RequestInfo: Permission("request info", UNIT_WORK, frozenset({S.IN_PROGRESS})),
+    c.Dispatch: Permission("dispatch", SUPERVISION_ROLES | {Role.DISPATCHER}, frozenset({S.RECEIVED})),
+    c.Accept: Permission("accept", UNIT_WORK_ROLES, frozenset({S.DISPATCHED})),
+    c.RequestInfo: Permission("request info", UNIT_WORK_ROLES, frozenset({S.IN_PROGRESS})),
     c.InfoReceived: Permission(
-        "record the customer's info", UNIT_WORK | {Role.AGENT}, frozenset({S.AWAITING_CUSTOMER})
+        "record the customer's info", UNIT_WORK_ROLES | {Role.AGENT}, frozenset({S.AWAITING_CUSTOMER})
     ),
-    c.Reply: Permission("reply", UNIT_WORK, frozenset({S.IN_PROGRESS})),
-    c.Return: Permission("return", UNIT_WORK, frozenset({S.DISPATCHED, S.IN_PROGRESS})),
+    c.Reply: Permission("reply", UNIT_WORK_ROLES, frozenset({S.IN_PROGRESS})),
+    c.Return: Permission("return", UNIT_WORK_ROLES, frozenset({S.DISPATCHED, S.IN_PROGRESS})),
     c.RequestExtension: Permission(
-        "request an extension", UNIT_WORK, frozenset({S.DISPATCHED, S.IN_PROGRESS, S.AWAITING_CUSTOMER})
+        "request an extension", UNIT_WORK_ROLES, frozenset({S.DISPATCHED, S.IN_PROGRESS, S.AWAITING_CUSTOMER})
     ),
     c.DecideExtension: Permission(
-        "decide an extension", SUPERVISION, frozenset({S.DISPATCHED, S.IN_PROGRESS, S.AWAITING_CUSTOMER})
+        "decide an extension", SUPERVISION_ROLES, frozenset({S.DISPATCHED, S.IN_PROGRESS, S.AWAITING_CUSTOMER})
     ),
-    c.Urge: Permission("urge", CENTRE, ALL_OPEN),
-    c.Supervise: Permission("supervise", SUPERVISION, ALL_OPEN),
-    c.Close: Permission("close", CENTRE, frozenset({S.RECEIVED, S.REPLIED})),
-    c.Reopen: Permission(
-        "reopen", frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN}), frozenset({S.REPLIED, S.CLOSED})
-    ),
-    c.ChangePriority: Permission("change the priority", CENTRE, ALL_OPEN - {S.REPLIED}),
-    c.Publish: Permission("publish", frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN}), frozenset(S)),
+    c.Urge: Permission("urge", CENTRE_ROLES, ALL_OPEN),
+    c.Supervise: Permission("supervise", SUPERVISION_ROLES, ALL_OPEN),
+    c.Close: Permission("close", CENTRE_ROLES, frozenset({S.RECEIVED, S.REPLIED})),
+    c.Reopen: Permission("reopen", SUPERVISION_ROLES | {Role.AGENT}, frozenset({S.REPLIED, S.CLOSED})),
+    c.ChangePriority: Permission("change the priority", CENTRE_ROLES, ALL_OPEN - {S.REPLIED}),
+    c.Publish: Permission("publish", SUPERVISION_ROLES | {Role.AGENT}, frozenset(S)),
 }
 
 CLOSE_FROM: dict[Status, frozenset[Resolution]] = {

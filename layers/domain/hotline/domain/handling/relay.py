@@ -1,7 +1,7 @@
 """The outbox relay: what the table stream's consumer does with each stored write of a ticket.
 
 A change is stored together with the events and notifications it produced, on the ticket item, replacing the
-previous write's (store/tickets.py); the request that made it sends nothing. The stream then hands each write
+previous write's (hotline/store/tickets.py); the request that made it sends nothing. The stream then hands each write
 here. A failure raises and the stream retries the write, so everything is handed on at least once: a retry
 repeats what already went out, under the same ids, and whoever reads it drops repeats by id.
 """

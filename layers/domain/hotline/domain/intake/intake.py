@@ -9,6 +9,7 @@ from hotline.domain.base.clock import Clock
 from hotline.domain.base.errors import FieldProblem, InvalidInput
 from hotline.domain.base.privacy import Pepper
 from hotline.domain.config.handling import HandlingConfig
+from hotline.domain.staff.roles import CENTRE_ROLES, StaffMember
 from hotline.domain.tickets.catalog import Channel
 from hotline.domain.tickets.clock_run import restart_clock
 from hotline.domain.tickets.numbering import month_of, new_access_code
@@ -78,6 +79,11 @@ class Intake:
         stored = self.tickets.create(ticket, created, month_of(now, self.zone))
         restart_clock(self.runner, stored)
         return Registration(ticket=stored, access_code=code)
+
+    def register_for_customer(self, by: StaffMember, draft: TicketDraft, channel: Channel) -> Registration:
+        """A ticket centre staff register on a customer's behalf: a call, a letter, a visit …"""
+        by.require_any(CENTRE_ROLES, "registering a ticket")
+        return self.register(draft, channel, by.actor)
 
     def _check_category(self, draft: TicketDraft) -> None:
         allowed = self.catalog.get().allows(draft.category, draft.type)

@@ -22,9 +22,8 @@ from hotline.domain.base.errors import Conflict, NotFound
 from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.partners.partner import IssuedKey, KeyUsage, Partner, Quota, api_key_hash
 from hotline.domain.partners.ports import PartnerDirectory, PartnerKeys
-from hotline.domain.staff.roles import Role, StaffMember
+from hotline.domain.staff.roles import ADMIN_ROLES, StaffMember
 
-ADMIN_ROLES = frozenset({Role.ADMIN})
 DEFAULT_USAGE_DAYS = 7
 MAX_USAGE_DAYS = 90
 

@@ -10,6 +10,10 @@ from hotline.domain.partners.partner import IssuedKey, KeyUsage, Partner
 class PartnerRepository(Protocol):
     def by_api_key_id(self, api_key_id: str) -> Partner | None: ...
 
+    def by_api_key_hash(self, key_hash: str) -> Partner | None:
+        """The active partner whose key hashes to this (Open311 sends the key itself, as a form field)."""
+        ...
+
     def save(self, partner: Partner) -> None: ...
 
 

@@ -16,14 +16,20 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-REGISTER_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})
-"""Who may register a phone, letter or visit ticket on a customer's behalf."""
+# The one set of role constants: the domain checks them, and the API declares them as each route's security.
+
+CENTRE_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})
+"""Hotline centre staff: they see every ticket (a unit handler sees only its unit's), register phone, letter
+and visit tickets on a customer's behalf, urge, close and change priorities."""
+
+UNIT_WORK_ROLES = frozenset({Role.UNIT, Role.SUPERVISOR, Role.ADMIN})
+"""Who works a dispatched ticket: its unit, or a supervisor or admin acting for it."""
+
+SUPERVISION_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+"""Who supervises (督办) and decides extensions."""
 
 ADMIN_ROLES = frozenset({Role.ADMIN})
 """Who may change configuration: calendars, policies, the ladder, routing, units, partners."""
-
-CENTRE_ROLES = frozenset({Role.AGENT, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})
-"""Hotline centre staff see every ticket; a unit handler sees only its unit's."""
 
 
 class StaffMember(BaseModel):

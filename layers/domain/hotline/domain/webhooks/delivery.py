@@ -13,6 +13,7 @@ import ipaddress
 import re
 from datetime import timedelta
 from enum import StrEnum
+from typing import Protocol
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -74,7 +75,7 @@ _NUMBER = re.compile(r"[0-9]+|0x[0-9a-f]*")
 """A last label like this makes the resolver read the host as an IPv4 address (127.1, 0x7f.1, 2130706433)."""
 
 _NOT_PUBLIC = "must name a public host, not a private or reserved address"
-_THIS_MACHINE = "must name a public host, not this machine"
+THIS_MACHINE = "must name a public host, not this machine"
 
 
 class Failure(StrEnum):
@@ -91,18 +92,26 @@ class Failure(StrEnum):
     PROTOCOL_ERROR = "protocol_error"  # the answer was not HTTP
 
 
-def check_url(url: str, allow_loopback: bool) -> str:
+class EndpointPolicy(Protocol):
+    """Which endpoints deliveries may reach: checked at registration and again before every attempt."""
+
+    def url_problem(self, url: str) -> str | None: ...
+
+    def address_problem(self, address: str) -> str | None: ...
+
+
+def check_url(url: str, endpoints: EndpointPolicy) -> str:
     """An endpoint we may POST to; refused with 422 naming `url` otherwise."""
-    problem = url_problem(url, allow_loopback)
+    problem = endpoints.url_problem(url)
     if problem:
         raise InvalidInput("the webhook URL is not usable", [FieldProblem(field="url", problem=problem)])
     return url
 
 
-def url_problem(url: str, allow_loopback: bool) -> str | None:
+def url_problem(url: str) -> str | None:
     """Why `url` may not be called: it must be https on port 443 or 8443, naming a host by DNS name, dotted-quad
-    IPv4 or bracketed IPv6, and never a private address. The local cloud also allows http on loopback, any port.
-    A name is only checked here; what it resolves to is checked at every delivery (`address_problem`)."""
+    IPv4 or bracketed IPv6, and never a private address or this machine. A name is only checked here; what it
+    resolves to is checked at every delivery (`address_problem`)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -116,27 +125,38 @@ def url_problem(url: str, allow_loopback: bool) -> str | None:
     ip, problem = _host(host)
     if problem:
         return problem
-    loopback = host == "localhost" or host.endswith(".localhost") or (ip is not None and ip.is_loopback)
-    local = loopback and allow_loopback
-    if parts.scheme == "http" and not local:
+    if parts.scheme == "http":
         return "must use https"
-    if loopback and not allow_loopback:
-        return _THIS_MACHINE
-    if not local and (443 if port is None else port) not in ALLOWED_PORTS:
+    if host == "localhost" or host.endswith(".localhost") or (ip is not None and ip.is_loopback):
+        return THIS_MACHINE
+    if (443 if port is None else port) not in ALLOWED_PORTS:
         return "must use port 443 or 8443"
-    return None if ip is None else address_problem(str(ip), allow_loopback)
+    return None if ip is None else address_problem(str(ip))
 
 
-def address_problem(address: str, allow_loopback: bool) -> str | None:
+def address_problem(address: str) -> str | None:
     """Why an IP address may not be called: deliveries reach only globally routable addresses."""
     ip = ipaddress.ip_address(address)
     if ip.is_loopback:
-        return None if allow_loopback else _THIS_MACHINE
+        return THIS_MACHINE
     if isinstance(ip, ipaddress.IPv6Address) and any(ip in network for network in EMBEDDED_IPV4):
         return "must name a public host, not an IPv6 address carrying an IPv4 one (mapped, 6to4, Teredo, NAT64)"
     if not ip.is_global or ip.is_multicast or ip.is_reserved:  # is_global alone lets multicast through
         return _NOT_PUBLIC
     return None
+
+
+class PublicEndpoints:
+    """Public HTTPS hosts only (`url_problem`, `address_problem`): what every deployment allows."""
+
+    def url_problem(self, url: str) -> str | None:
+        return url_problem(url)
+
+    def address_problem(self, address: str) -> str | None:
+        return address_problem(address)
+
+
+PUBLIC_ENDPOINTS = PublicEndpoints()
 
 
 def _host(host: str) -> tuple[ipaddress.IPv4Address | ipaddress.IPv6Address | None, str | None]:

@@ -12,7 +12,14 @@ from hotline.domain.base.clock import Clock
 from hotline.domain.base.errors import Conflict, NotFound
 from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.partners.partner import Partner
-from hotline.domain.webhooks.delivery import Delivery, DeliveryStatus, Subscription, check_url
+from hotline.domain.webhooks.delivery import (
+    PUBLIC_ENDPOINTS,
+    Delivery,
+    DeliveryStatus,
+    EndpointPolicy,
+    Subscription,
+    check_url,
+)
 from hotline.domain.webhooks.ports import DeliveryLog, RedeliveryQueue, WebhookSubscriptions
 
 
@@ -26,14 +33,13 @@ class PartnerWebhooks:
     log: DeliveryLog
     queue: RedeliveryQueue
     clock: Clock
-    allow_loopback: bool = False
-    """The local cloud delivers to http://127.0.0.1; AWS deployments only to public HTTPS hosts."""
+    endpoints: EndpointPolicy = PUBLIC_ENDPOINTS
     make_secret: Callable[[], str] = field(default=new_secret, kw_only=True)
 
     def register(self, partner: Partner, url: str) -> Subscription:
         subscription = Subscription(
             partner_id=partner.id,
-            url=check_url(url, self.allow_loopback),
+            url=check_url(url, self.endpoints),
             secret=self.make_secret(),
             created_at=self.clock.now(),
         )

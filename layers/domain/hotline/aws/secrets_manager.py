@@ -1,0 +1,18 @@
+"""The hash key (pepper) from Secrets Manager: generated at deploy time by CDK, at start by the local cloud.
+
+Read once per cold start, on first use, by the function that hashes (the API); never logged.
+"""
+
+from collections.abc import Callable
+
+import boto3
+
+
+def secret_key(secret_id: str, region: str) -> Callable[[], bytes]:
+    """A reader of the secret's value as the key's bytes."""
+
+    def read() -> bytes:
+        answer = boto3.client("secretsmanager", region_name=region).get_secret_value(SecretId=secret_id)
+        return str(answer["SecretString"]).encode()
+
+    return read

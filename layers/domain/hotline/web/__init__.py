@@ -1,0 +1,1 @@
+"""Adapters for the open web: partners' HTTPS endpoints."""
