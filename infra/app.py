@@ -1,4 +1,7 @@
-"""CDK entry point (`cdk synth`/`cdk deploy` run `python -m infra.app`; tests call build_app)."""
+"""CDK entry point (`cdk synth`/`cdk deploy` and `make synth` run `python -m infra.app`; tests and the local cloud
+call build_app with a folder of their own)."""
+
+import os
 
 from aws_cdk import App, Environment, Validations
 from cdk_nag import AwsSolutionsChecks
@@ -8,12 +11,13 @@ from infra.stack import HotlineStack
 STACK_NAME = "Hotline"
 
 
-def build_app(outdir: str | None = None) -> tuple[App, HotlineStack]:
-    app = App(outdir=outdir) if outdir else App()
+def build_app(outdir: str) -> tuple[App, HotlineStack]:
+    app = App(outdir=outdir)
     stack = HotlineStack(app, STACK_NAME, env=Environment(account=None, region=None))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app, stack
 
 
 if __name__ == "__main__":
-    build_app()[0].synth()
+    # The CDK CLI names its output folder in CDK_OUTDIR; run by hand (`make synth`), write where the CLI would.
+    build_app(os.environ.get("CDK_OUTDIR", "cdk.out"))[0].synth()

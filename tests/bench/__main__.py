@@ -1,6 +1,7 @@
 """`make bench`: numbers, not pass/fail — cold import, handler latency, DynamoDB calls per request, the cost
 of 50 concurrent submissions competing for one month's serial, and the ticket clock's state transitions per
-ticket path. Everything runs on moto in-process."""
+ticket path on moto in-process; then the local cloud's memory after 2,000 tickets (tests/bench/local_cloud.py).
+The local cloud's figures also go to `.hotline/bench.json`."""
 
 import os
 import statistics
@@ -61,7 +62,7 @@ def main() -> None:
     from moto import mock_aws
 
     from infra.local import atomic
-    from tests.bench import clock
+    from tests.bench import clock, local_cloud
     from tests.conftest import create_api_resources, create_hash_key, create_table
     from tests.integration.conftest import Api, staff_claims
     from tests.support.forms import FORM
@@ -103,6 +104,7 @@ def main() -> None:
             f"{used['TransactWriteItems']} TransactWriteItems for 50 tickets (lost races retry)"
         )
     clock.report()
+    local_cloud.run()
 
 
 if __name__ == "__main__":

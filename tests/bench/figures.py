@@ -1,0 +1,13 @@
+"""`make bench` keeps its figures in `.hotline/bench.json` (name -> number), so they can be compared between runs."""
+
+import json
+from pathlib import Path
+
+FIGURES = Path(".hotline/bench.json")
+
+
+def record(figures: dict[str, float]) -> None:
+    """Add or replace these figures, keeping the others."""
+    known = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
+    FIGURES.parent.mkdir(parents=True, exist_ok=True)
+    FIGURES.write_text(json.dumps({**known, **figures}, indent=2, sort_keys=True) + "\n")
