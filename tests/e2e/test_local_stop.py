@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.bench.local_cloud import ROUTED, UNIT, WAITING, Client
+from tests.bench.local_cloud import UNIT, Client
 from tests.e2e.conftest import launched
+from tests.support.forms import BUS, NOISE
 
 TICKETS = 60
 """Each leaves a ticket clock sleeping in a Wait state; some were dispatched and accepted (stopped, restarted)."""
@@ -15,7 +16,7 @@ TICKETS = 60
 def test_sigterm_stops_the_local_cloud_within_five_seconds(tmp_path: Path) -> None:
     with launched(tmp_path, time_scale=1) as cloud:
         client = Client(cloud.info)
-        numbers = [client.submit(ROUTED if i % 2 else WAITING) for i in range(TICKETS)]
+        numbers = [client.submit(NOISE if i % 2 else BUS) for i in range(TICKETS)]
         for number in numbers[::4]:
             client.act(number, "dispatch", "dispatcher", {"unit_id": UNIT})
             client.act(number, "accept", "unit", {})
