@@ -73,6 +73,11 @@ def _allowed_methods(app: APIGatewayRestResolver, path: str) -> list[str]:
     return sorted({route.method for route in routes if route.rule.match(path)})
 
 
+def _refusal(path: str, status: HTTPStatus, code: str, message: str) -> Response[Any]:
+    """In Open311's shape under /open311, in ours elsewhere."""
+    return open311.refusal(path, status, message) or error_response(status, code, message)
+
+
 def install(app: APIGatewayRestResolver) -> None:
     """Register the handlers; routes just raise domain errors."""
 
@@ -111,15 +116,10 @@ def install(app: APIGatewayRestResolver) -> None:
         allowed = _allowed_methods(app, path)
         if allowed:
             message = f"{app.current_event.http_method} is not allowed here"
-            refused = open311.refusal(path, HTTPStatus.METHOD_NOT_ALLOWED, message) or error_response(
-                HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", message
-            )
+            refused = _refusal(path, HTTPStatus.METHOD_NOT_ALLOWED, "method_not_allowed", message)
             refused.headers["Allow"] = ", ".join(allowed)
             return refused
-        message = f"no route for {path}"
-        return open311.refusal(path, HTTPStatus.NOT_FOUND, message) or error_response(
-            HTTPStatus.NOT_FOUND, "not_found", message
-        )
+        return _refusal(path, HTTPStatus.NOT_FOUND, "not_found", f"no route for {path}")
 
     @app.exception_handler(Exception)
     def unexpected(error: Exception) -> Response[Any]:

@@ -99,13 +99,10 @@ def _models(config: Table) -> TableModels:
     return bind(config.table_name, config.aws_region)
 
 
-def _handling_config(models: TableModels) -> Callable[[], HandlingConfig]:
+def _handling_config(
+    stored: HandlingConfigRepository, calendars: CalendarRepository, units: UnitRepository
+) -> Callable[[], HandlingConfig]:
     """The configuration a ticket is handled under, read afresh for each change (admins may change it)."""
-    stored, calendars, units = (
-        DynamoHandlingConfigRepository(models),
-        DynamoCalendarRepository(models),
-        DynamoUnitRepository(models),
-    )
 
     def current() -> HandlingConfig:
         return HandlingConfig(stored.policies(), stored.ladder(), stored.routing(), calendars.get, units.get)
@@ -121,7 +118,12 @@ def build_api(config: ApiSettings) -> ApiServices:
     partners = DynamoPartnerRepository(models)
     runner = StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock)
     pepper = Pepper(secret_key(config.pepper_secret_arn, config.aws_region))
-    rules = _handling_config(models)
+    stored, calendars, units = (
+        DynamoHandlingConfigRepository(models),
+        DynamoCalendarRepository(models),
+        DynamoUnitRepository(models),
+    )
+    rules = _handling_config(stored, calendars, units)
     intake = Intake(
         tickets=tickets, catalog=catalog, clock=clock, zone=config.zone, rules=rules, runner=runner, pepper=pepper
     )
@@ -134,15 +136,13 @@ def build_api(config: ApiSettings) -> ApiServices:
         public_reads=public_reads,
         catalog=catalog,
         partners=partners,
-        units=DynamoUnitRepository(models),
+        units=units,
         partner_admin=PartnerAdmin(
             partners=partners, keys=ApiGatewayKeys(config.rest_api_id, config.api_stage, config.aws_region), clock=clock
         ),
-        calendars=DynamoCalendarRepository(models),
-        rules=DynamoHandlingConfigRepository(models),
-        config_admin=ConfigAdmin(
-            DynamoCalendarRepository(models), DynamoHandlingConfigRepository(models), DynamoUnitRepository(models)
-        ),
+        calendars=calendars,
+        rules=stored,
+        config_admin=ConfigAdmin(calendars, stored, units),
         open311=Open311(catalog, partners, public_reads, intake, clock, config.zone),
         lifecycle=Lifecycle(tickets, rules, clock, runner=runner),
         partner_webhooks=PartnerWebhooks(
@@ -160,7 +160,13 @@ def build_clock(config: ClockSettings) -> ClockServices:
     clock = _clock()
     return ClockServices(
         settings=config,
-        wake_up=ClockWakeUp(DynamoTicketRepository(models), _handling_config(models), clock),
+        wake_up=ClockWakeUp(
+            DynamoTicketRepository(models),
+            _handling_config(
+                DynamoHandlingConfigRepository(models), DynamoCalendarRepository(models), DynamoUnitRepository(models)
+            ),
+            clock,
+        ),
         clock=clock,
     )
 
