@@ -8,9 +8,11 @@ import importlib
 import json
 import logging
 import os
+import sys
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
@@ -47,16 +49,81 @@ def _apply_environment(function: LambdaFunction) -> None:
             os.environ[name] = value
 
 
-def _handler(function: LambdaFunction) -> Callable[[Any, Any], Any]:
-    module_name, _, attribute = str(function.handler).rpartition(".")
-    handler: Callable[[Any, Any], Any] = getattr(importlib.import_module(module_name), attribute)
-    return handler
+Handler = Callable[[Any, Any], Any]
+
+
+class Containers:
+    """Lambda runs one invocation per container at a time, and code relies on it: Powertools keeps the request
+    being resolved on the module-level resolver. Here threads invoke at once, so each concurrent invocation
+    takes an idle container — a copy of the function's own modules (`functions.*`) — or starts a new one.
+
+    The first container is the ordinary import, so tests that reach into the module see the one invoked
+    alone. The domain layer (`hotline`) stays shared, like the resources it talks to."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: dict[str, list[Handler]] = {}
+        self._started: set[str] = set()
+        self._generation = 0
+
+    @contextmanager
+    def container(self, handler_name: str) -> Iterator[Handler]:
+        with self._lock:
+            idle = self._idle.setdefault(handler_name, [])
+            handler = idle.pop() if idle else None
+            first = handler_name not in self._started
+            self._started.add(handler_name)
+            generation = self._generation
+        if handler is None:
+            handler = self._cold_start(handler_name, isolated=not first)
+        try:
+            yield handler
+        finally:
+            with self._lock:
+                if generation == self._generation:
+                    self._idle.setdefault(handler_name, []).append(handler)
+
+    def discard(self) -> None:
+        """Every function starts cold on its next invocation (tests change the environment between them)."""
+        with self._lock:
+            self._idle.clear()
+            self._started.clear()
+            self._generation += 1
+
+    @staticmethod
+    def _cold_start(handler_name: str, *, isolated: bool) -> Handler:
+        module_name, _, attribute = handler_name.rpartition(".")
+        if not isolated:
+            handler: Handler = getattr(importlib.import_module(module_name), attribute)
+            return handler
+        package = module_name.partition(".")[0]
+        with _import_lock:
+            importlib.import_module(module_name)  # the shared copy first, so it is never the one swapped out
+            ours = {name: module for name, module in sys.modules.items() if _within(name, package)}
+            for name in ours:
+                del sys.modules[name]
+            try:
+                handler = getattr(importlib.import_module(module_name), attribute)
+            finally:
+                for name in [name for name in sys.modules if _within(name, package)]:
+                    del sys.modules[name]
+                sys.modules.update(ours)
+        return handler
+
+
+def _within(name: str, package: str) -> bool:
+    return name == package or name.startswith(package + ".")
+
+
+_import_lock = threading.Lock()
+containers = Containers()
 
 
 def invoke_in_process(function: LambdaFunction, event: Any = None) -> tuple[str, bool, str]:
     _apply_environment(function)
     try:
-        result = _handler(function)(event if event is not None else {}, LocalContext(function))
+        with containers.container(str(function.handler)) as handler:
+            result = handler(event if event is not None else {}, LocalContext(function))
         return json.dumps(result), False, ""
     except Exception as error:
         log.exception("function %s failed", function.function_name)

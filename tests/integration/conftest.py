@@ -10,10 +10,13 @@ import pytest
 from hotline.domain.partners.partner import Partner
 from hotline.services import api_services
 
+from infra.local.lambdas import containers
 from infra.local.proxy_event import proxy_event
 from tests.conftest import create_api_resources, create_hash_key
 from tests.support.lambda_context import LambdaContext
 from tests.support.services import reset_caches
+
+API_HANDLER = "functions.api.handler.handler"
 
 
 @dataclass
@@ -39,8 +42,6 @@ class Api:
         api_key_id: str | None = None,
         claims: dict[str, Any] | None = None,
     ) -> Reply:
-        from functions.api.handler import handler
-
         payload = (
             raw if raw is not None else (json.dumps(body, ensure_ascii=False).encode() if body is not None else b"")
         )
@@ -56,7 +57,8 @@ class Api:
             api_key="secret" if api_key_id else None,
             claims=claims,
         )
-        result = handler(event, LambdaContext())
+        with containers.container(API_HANDLER) as handler:  # concurrent calls each get their own, as in Lambda
+            result = handler(event, LambdaContext())
         text = result.get("body") or ""
         headers = {k: ", ".join(v) for k, v in (result.get("multiValueHeaders") or {}).items()}
         headers.update(result.get("headers") or {})

@@ -3,6 +3,7 @@
 from hotline.services import ApiServices, api_services, clock_services, events_services, webhook_services
 
 from functions.api.idempotency import once
+from infra.local.lambdas import containers
 from infra.local.units import DEMO_UNITS
 
 
@@ -10,6 +11,7 @@ def reset_caches() -> None:
     """Settings and services built again from the environment on next use, as in a new Lambda instance."""
     for cache in (api_services, clock_services, events_services, webhook_services, once):
         cache.cache_clear()
+    containers.discard()
 
 
 def seed_units(into: ApiServices | None = None) -> None:
