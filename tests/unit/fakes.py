@@ -19,6 +19,7 @@ from hotline.domain.handling.relay import Write
 from hotline.domain.intake.public_reports import PublicReport
 from hotline.domain.partners.partner import Partner
 from hotline.domain.tickets.catalog import DEFAULT_CATALOG, Catalog
+from hotline.domain.tickets.customer_message import CustomerMessage
 from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.numbering import format_number
 from hotline.domain.tickets.ports import ClockNotStarted, TicketFilter
@@ -45,6 +46,11 @@ class FakeTicketRepository:
         """What the stored writes carry for the relay to send, in order."""
         return [notification for write in self.stream for notification in write.notifications]
 
+    @property
+    def messages(self) -> list[CustomerMessage]:
+        """What the stored writes carry for the relay to text the customers, in order."""
+        return [message for write in self.stream for message in write.messages]
+
     def create(self, ticket: Ticket, event: TicketEvent, month: str) -> Ticket:
         serial = self.serials.get(month, 0) + 1
         number = format_number(month, serial)
@@ -57,7 +63,13 @@ class FakeTicketRepository:
         self.stream.append(Write(numbered.model_copy(deep=True), self.events[number][:], []))
         return numbered.model_copy(deep=True)
 
-    def save(self, ticket: Ticket, events: list[TicketEvent], notifications: Sequence[Notification] = ()) -> Ticket:
+    def save(
+        self,
+        ticket: Ticket,
+        events: list[TicketEvent],
+        notifications: Sequence[Notification] = (),
+        messages: Sequence[CustomerMessage] = (),
+    ) -> Ticket:
         stored = self.tickets[ticket.number]
         if stored.version != ticket.version:
             raise Conflict("changed meanwhile", "version_mismatch", stored.status.value)
@@ -65,7 +77,8 @@ class FakeTicketRepository:
         self.tickets[ticket.number] = saved
         self.events[ticket.number].extend(e.model_copy(deep=True) for e in events)
         copies = [n.model_copy(deep=True) for n in notifications]
-        self.stream.append(Write(saved.model_copy(deep=True), [e.model_copy(deep=True) for e in events], copies))
+        texts = [m.model_copy(deep=True) for m in messages]
+        self.stream.append(Write(saved.model_copy(deep=True), [e.model_copy(deep=True) for e in events], copies, texts))
         return saved.model_copy(deep=True)
 
     def get(self, number: str, *, consistent: bool = False) -> Ticket | None:

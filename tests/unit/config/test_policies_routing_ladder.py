@@ -6,12 +6,12 @@ from typing import Any
 import pytest
 from hotline.domain.base.calendar import Duration, DurationUnit
 from hotline.domain.base.errors import InvalidInput
+from hotline.domain.changes.change import Change
+from hotline.domain.changes.due_points import DuePoint, PointKind, due_points, next_wake
 from hotline.domain.config.ladder import DEFAULT_LADDER, Counter, CountStep, Ladder, TimeStep
 from hotline.domain.config.policies import DEFAULT_POLICIES, PolicyBook, SlaPolicy
 from hotline.domain.config.routing import DEFAULT_ROUTING, RoutingRule, RoutingTable
 from hotline.domain.config.units import Unit
-from hotline.domain.handling.changes import Change
-from hotline.domain.handling.due_points import DuePoint, PointKind, due_points, next_wake
 from hotline.domain.tickets.catalog import Channel, Priority, TicketType
 from hotline.domain.tickets.ticket import SYSTEM, Location, Ticket
 from hotline.domain.tickets.timers import TimerName

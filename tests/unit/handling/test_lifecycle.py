@@ -1,18 +1,18 @@
 """Staff actions on a ticket (办理): who may do what and when, and what each does to deadlines and the clock."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from hotline.domain.base.calendar import Duration, DurationUnit
 from hotline.domain.base.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hotline.domain.changes.change import SAVE_ATTEMPTS
 from hotline.domain.handling import commands as c
-from hotline.domain.handling.changes import SAVE_ATTEMPTS
 from hotline.domain.handling.wake_up import Wake
 from hotline.domain.staff.roles import Role, StaffMember
 from hotline.domain.tickets.catalog import Priority, TicketType
-from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.ticket import Resolution, Status, Ticket, TicketEvent
 from hotline.domain.tickets.timers import TimerName
 
@@ -209,12 +209,12 @@ class Contended(FakeTicketRepository):
 
     races: int = 0
 
-    def save(self, ticket: Ticket, events: list[TicketEvent], notifications: Sequence[Notification] = ()) -> Ticket:
+    def save(self, ticket: Ticket, events: list[TicketEvent], *rest: Any) -> Ticket:
         if self.races:
             self.races -= 1
             stored = self.tickets[ticket.number]
             self.tickets[ticket.number] = stored.model_copy(update={"version": stored.version + 1})
-        return super().save(ticket, events, notifications)
+        return super().save(ticket, events, *rest)
 
 
 def contended() -> tuple[World, Contended, list[int]]:

@@ -1,16 +1,15 @@
 """The ticket clock's wake-ups: routing at intake, reminders, breaches and the escalation ladder, idempotence."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from hotline.domain.base.errors import Conflict
+from hotline.domain.changes.change import SAVE_ATTEMPTS
 from hotline.domain.config.routing import RoutingRule, RoutingTable
 from hotline.domain.handling import commands as c
-from hotline.domain.handling.changes import SAVE_ATTEMPTS
 from hotline.domain.handling.wake_up import ClockWakeUp, Wake
 from hotline.domain.tickets.catalog import TicketType
-from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.ticket import Status, Ticket, TicketDraft, TicketEvent
 from hotline.domain.tickets.timers import TimerName
 
@@ -394,12 +393,12 @@ class RacingRepository(FakeTicketRepository):
 
     race: list[object] | None = None
 
-    def save(self, ticket: Ticket, events: list[TicketEvent], notifications: Sequence[Notification] = ()) -> Ticket:
+    def save(self, ticket: Ticket, events: list[TicketEvent], *rest: Any) -> Ticket:
         if self.race:
             action = self.race.pop()
             assert callable(action)
             action()
-        return super().save(ticket, events, notifications)
+        return super().save(ticket, events, *rest)
 
 
 def test_a_staff_action_during_a_wake_wins_and_the_wake_looks_again() -> None:
@@ -425,7 +424,7 @@ def test_a_wake_that_keeps_losing_the_race_gives_up_loudly() -> None:
     world.at(local(2026, 9, 30, 10, 15))
 
     class Busy(FakeTicketRepository):
-        def save(self, ticket: Ticket, events: list[TicketEvent], notifications: Sequence[Notification] = ()) -> Ticket:
+        def save(self, ticket: Ticket, events: list[TicketEvent], *rest: Any) -> Ticket:
             raise Conflict("changed meanwhile", "version_mismatch", "received")
 
     busy = Busy(tickets=world.store.tickets, events=world.store.events)

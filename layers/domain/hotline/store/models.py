@@ -1,10 +1,10 @@
 """PynamoDB models of the single Hotline table (the CDK table in infra/constructs/storage.py matches).
 
 Items, by key:
-  TICKET#<number> / TICKET            the ticket (indexed by the GSIs below), with the events and the
-                                      notifications of its latest write as `outbox` and `notifications`: the
-                                      table's stream publishes and sends them from there, and, when public,
-                                      its public form as `public_doc`
+  TICKET#<number> / TICKET            the ticket (indexed by the GSIs below), with the events, notifications
+                                      and customer texts of its latest write as `outbox`, `notifications` and
+                                      `messages`: the table's stream publishes and sends them from there, and,
+                                      when public, its public form as `public_doc`
   TICKET#<number> / EVENT#<at>#<id>   its timeline, written in the same transaction as each change
   SERIAL#<YYMM>   / SERIAL            the month's last ticket serial
   PARTNER#<id>    / PARTNER           a partner;  APIKEY#<key id> / APIKEY  points a key at it
@@ -94,6 +94,7 @@ def bind(table_name: str, region: str) -> TableModels:
         "channel_key": UnicodeAttribute(),
         "outbox": JSONAttribute(null=True),
         "notifications": JSONAttribute(null=True),
+        "messages": JSONAttribute(null=True),
         "version": VersionAttribute(),
     }
     ticket_attrs.update({f"{name}_index": _index(name)() for name in TICKET_INDEXES})

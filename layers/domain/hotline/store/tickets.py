@@ -16,6 +16,7 @@ from hotline.domain.base.clock import to_iso_z
 from hotline.domain.base.errors import Conflict, DuplicateExternalRef
 from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.intake.public_reports import PublicReport
+from hotline.domain.tickets.customer_message import CustomerMessage
 from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.numbering import format_number
 from hotline.domain.tickets.ports import TicketFilter
@@ -102,8 +103,14 @@ class DynamoTicketRepository:
             claim = self._m.item(pk, "EXTREF", doc={"number": ticket.number})
             tx.save(claim, condition=self._m.item.pk.does_not_exist())
 
-    def save(self, ticket: Ticket, events: list[TicketEvent], notifications: Sequence[Notification] = ()) -> Ticket:
-        item = self._ticket_item(ticket, events, notifications)
+    def save(
+        self,
+        ticket: Ticket,
+        events: list[TicketEvent],
+        notifications: Sequence[Notification] = (),
+        messages: Sequence[CustomerMessage] = (),
+    ) -> Ticket:
+        item = self._ticket_item(ticket, events, notifications, messages)
         item.version = ticket.version  # the transaction then requires the stored version to be this one
         try:
             with TransactWrite(connection=self._connection) as tx:
@@ -132,10 +139,14 @@ class DynamoTicketRepository:
         tx.save(serial, condition=condition)
 
     def _ticket_item(
-        self, ticket: Ticket, events: list[TicketEvent], notifications: Sequence[Notification] = ()
+        self,
+        ticket: Ticket,
+        events: list[TicketEvent],
+        notifications: Sequence[Notification] = (),
+        messages: Sequence[CustomerMessage] = (),
     ) -> Any:
-        """The whole item, written over the stored one: its outbox holds this write's events and notifications only,
-        so the stream's consumer sends each of them for this write and never again for a later one."""
+        """The whole item, written over the stored one: its outbox holds this write's events, notifications and texts
+        only, so the stream's consumer sends each of them for this write and never again for a later one."""
         received = to_iso_z(ticket.received_at)
         return self._m.ticket(
             ticket_pk(ticket.number),
@@ -156,6 +167,7 @@ class DynamoTicketRepository:
             channel_key=f"{ticket.type.value}#{_sort_key(received, ticket.number)}",
             outbox=[event.model_dump(mode="json") for event in events],
             notifications=[notification.model_dump(mode="json") for notification in notifications],
+            messages=[message.model_dump(mode="json") for message in messages] or None,
         )
 
     def _event_item(self, event: TicketEvent, index: int) -> Any:

@@ -3,16 +3,15 @@ recorded on the timeline, and restarts the ticket clock when it moves the next d
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from hotline.domain.base.clock import to_iso_z
 from hotline.domain.base.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from hotline.domain.changes.change import Change, Workshop
+from hotline.domain.changes.due_points import CLOCKED, reschedule
 from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.config.ladder import Counter
 from hotline.domain.handling import commands as c
-from hotline.domain.handling.changes import Change, Workshop
-from hotline.domain.handling.due_points import CLOCKED, next_wake
 from hotline.domain.handling.wake_up import dispatch
 from hotline.domain.staff.roles import CENTRE_ROLES, SUPERVISION_ROLES, UNIT_WORK_ROLES, Role, StaffMember
 from hotline.domain.tickets.clock_run import restart_clock
@@ -88,22 +87,11 @@ class Lifecycle(Workshop):
             )
         change = self.begin(ticket, staff.actor, rules)
         APPLY[type(command)](self, change, command)
-        restart = self._reschedule(change)
+        restart = reschedule(change)
         saved = self.commit(change)
         if restart:
             restart_clock(self.runner, saved)
         return saved
-
-    @staticmethod
-    def _reschedule(change: Change) -> bool:
-        """A moved due point takes effect at once: a new clock generation that wakes at the new point."""
-        clock = change.handling.clock
-        wake_at = next_wake(change.ticket, change.rules)
-        if wake_at == clock.wake_at:
-            return False
-        clock.generation += 1
-        clock.wake_at = wake_at
-        return True
 
     # -- the actions -------------------------------------------------------------------------------
 
@@ -112,7 +100,7 @@ class Lifecycle(Workshop):
         dispatch(change, command.unit_id, note=command.note)
 
     def _accept(self, change: Change, command: c.Accept) -> None:
-        _meet(change, TimerName.ACCEPT)
+        change.meet(TimerName.ACCEPT)
         change.ticket.status = S.IN_PROGRESS
         change.record("ticket.accepted", note=command.note)
 
@@ -136,7 +124,7 @@ class Lifecycle(Workshop):
         change.record("ticket.info_received", note=command.note, paused_seconds=paused, resolve_due=due)
 
     def _reply(self, change: Change, command: c.Reply) -> None:
-        _meet(change, TimerName.RESOLVE)
+        change.meet(TimerName.RESOLVE)
         handling = change.handling
         handling.timers[TimerName.CALLBACK] = change.rules.start_timer(change.ticket, TimerName.CALLBACK, change.now)
         handling.result, handling.cause_code, handling.public_note = command.result, command.cause_code, command.result
@@ -147,11 +135,11 @@ class Lifecycle(Workshop):
     def _return(self, change: Change, command: c.Return) -> None:
         ticket, handling = change.ticket, change.handling
         change.record("ticket.returned", reason=command.reason, unit_id=ticket.unit_id)
-        _cancel(change, TimerName.ACCEPT, TimerName.RESOLVE)
+        change.cancel(TimerName.ACCEPT, TimerName.RESOLVE)
         ticket.unit_id, ticket.status, handling.extension = None, S.RECEIVED, None
         handling.timers[TimerName.DISPATCH] = change.rules.start_timer(ticket, TimerName.DISPATCH, change.now)
         handling.counts.returned += 1
-        _escalate_on_count(change, Counter.RETURNED, handling.counts.returned)
+        change.escalate_on_count(Counter.RETURNED, handling.counts.returned)
 
     def _request_extension(self, change: Change, command: c.RequestExtension) -> None:
         timer = change.handling.timers.get(TimerName.RESOLVE)
@@ -187,7 +175,7 @@ class Lifecycle(Workshop):
         timer = handling.timers[TimerName.RESOLVE]
         if command.approve:
             timer.original_due = timer.original_due or timer.due
-            _move_due(change, TimerName.RESOLVE, request.due)
+            change.move_due(TimerName.RESOLVE, request.due)
             handling.counts.extensions += 1
         change.record(
             "ticket.extension_decided",
@@ -223,8 +211,8 @@ class Lifecycle(Workshop):
                     "duplicate of what?", [FieldProblem("duplicate_of", "name the existing ticket this one duplicates")]
                 )
         if command.resolution is Resolution.RESOLVED:
-            _meet(change, TimerName.CALLBACK)
-        _cancel(change, *TimerName)
+            change.meet(TimerName.CALLBACK)
+        change.cancel(*TimerName)
         ticket.status, change.handling.resolution = S.CLOSED, command.resolution
         change.record(
             "ticket.closed", resolution=command.resolution.value, note=command.note, duplicate_of=command.duplicate_of
@@ -232,7 +220,7 @@ class Lifecycle(Workshop):
 
     def _reopen(self, change: Change, command: c.Reopen) -> None:
         ticket, handling = change.ticket, change.handling
-        _cancel(change, TimerName.CALLBACK)
+        change.cancel(TimerName.CALLBACK)
         handling.resolution = None
         handling.counts.reopened += 1
         if ticket.unit_id:
@@ -242,7 +230,7 @@ class Lifecycle(Workshop):
             ticket.status = S.RECEIVED
             handling.timers[TimerName.DISPATCH] = change.rules.start_timer(ticket, TimerName.DISPATCH, change.now)
         change.record("ticket.reopened", reason=command.reason, rework=handling.counts.reopened)
-        _escalate_on_count(change, Counter.REOPENED, handling.counts.reopened)
+        change.escalate_on_count(Counter.REOPENED, handling.counts.reopened)
 
     def _change_priority(self, change: Change, command: c.ChangePriority) -> None:
         ticket = change.ticket
@@ -253,7 +241,7 @@ class Lifecycle(Workshop):
         for name in CLOCKED:
             timer = change.handling.timers.get(name)
             if timer is not None and timer.open:
-                _move_due(change, name, calendar.deadline(timer.started_at, target[name]))
+                change.move_due(name, calendar.deadline(timer.started_at, target[name]))
         change.record(
             "ticket.priority_changed", before=before.value, after=command.priority.value, reason=command.reason
         )
@@ -279,32 +267,3 @@ APPLY: dict[type[c.Command], Callable[[Lifecycle, Change, Any], None]] = {
     c.ChangePriority: Lifecycle._change_priority,
     c.Publish: Lifecycle._publish,
 }
-
-
-def _meet(change: Change, name: TimerName) -> None:
-    timer = change.handling.timers.get(name)
-    if timer is not None and timer.open:
-        timer.met_at = change.now
-        timer.paused_at = None
-
-
-def _cancel(change: Change, *names: TimerName) -> None:
-    for name in names:
-        timer = change.handling.timers.get(name)
-        if timer is not None and timer.open:
-            timer.cancelled_at = change.now
-            timer.paused_at = None
-
-
-def _move_due(change: Change, name: TimerName, due: datetime) -> None:
-    """A later due lifts a breach it has not reached yet: the ladder starts over if the new due passes too."""
-    timer = change.handling.timers[name]
-    timer.due = due
-    if timer.breached_at is not None and due > change.now:
-        timer.breached_at, timer.level = None, 0
-
-
-def _escalate_on_count(change: Change, counter: Counter, count: int) -> None:
-    level = change.rules.ladder.counted(counter, count)
-    if level:
-        change.escalate(level, f"{counter.value} {count} times")

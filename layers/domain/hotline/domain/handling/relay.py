@@ -6,10 +6,12 @@ here. A failure raises and the stream retries the write, so everything is handed
 repeats what already went out, under the same ids, and whoever reads it drops repeats by id.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from hotline.domain.handling.ports import EventBus, Notifier
+from hotline.domain.tickets.customer_message import CustomerMessage
 from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.ports import ClockRunner
 from hotline.domain.tickets.publication import publications
@@ -17,11 +19,13 @@ from hotline.domain.tickets.ticket import Ticket, TicketEvent
 
 
 class Write(NamedTuple):
-    """One stored write of a ticket: the ticket as written, the events it appended and the notifications it made."""
+    """One stored write of a ticket: the ticket as written, the events it appended, the notifications to units and the
+    texts to the customer it made."""
 
     ticket: Ticket
     events: list[TicketEvent]
     notifications: list[Notification]
+    messages: Sequence[CustomerMessage] = ()
 
 
 @dataclass(frozen=True)

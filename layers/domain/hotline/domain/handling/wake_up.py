@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 from hotline.domain.base.clock import to_iso_z
 from hotline.domain.base.errors import Conflict
 from hotline.domain.base.paging import PageRequest
+from hotline.domain.changes.change import Change, Workshop
+from hotline.domain.changes.due_points import DuePoint, PointKind, due_points, next_wake
 from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.config.ladder import Counter
-from hotline.domain.handling.changes import Change, Workshop
-from hotline.domain.handling.due_points import DuePoint, PointKind, due_points, next_wake
 from hotline.domain.tickets.ports import TicketFilter
 from hotline.domain.tickets.ticket import SYSTEM, Status
 from hotline.domain.tickets.timers import TimerName
@@ -79,8 +79,7 @@ def dispatch(change: Change, unit_id: str, auto: bool = False, note: str | None 
     ticket, timers = change.ticket, change.handling.timers
     ticket.unit_id = unit_id
     ticket.status = Status.DISPATCHED
-    if TimerName.DISPATCH in timers and timers[TimerName.DISPATCH].open:
-        timers[TimerName.DISPATCH].met_at = change.now
+    change.meet(TimerName.DISPATCH)
     for name in (TimerName.ACCEPT, TimerName.RESOLVE):
         timers[name] = change.rules.start_timer(ticket, name, change.now)
     change.record("ticket.dispatched", unit_id=unit_id, auto=auto, note=note)

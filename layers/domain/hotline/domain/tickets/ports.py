@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.tickets.catalog import Catalog, Channel, TicketType
+from hotline.domain.tickets.customer_message import CustomerMessage
 from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.ticket import Status, Ticket, TicketEvent
 
@@ -31,9 +32,15 @@ class TicketRepository(Protocol):
         """
         ...
 
-    def save(self, ticket: Ticket, events: list[TicketEvent], notifications: Sequence[Notification] = ()) -> Ticket:
-        """Store a changed ticket with its new events and the notifications to send, in one transaction; the table
-        stream's consumer publishes the events and sends the notifications of each write.
+    def save(
+        self,
+        ticket: Ticket,
+        events: list[TicketEvent],
+        notifications: Sequence[Notification] = (),
+        messages: Sequence[CustomerMessage] = (),
+    ) -> Ticket:
+        """Store a changed ticket with its new events, the notifications to units and the texts to the customer, in
+        one transaction; the table stream's consumer publishes the events and sends the rest of each write.
 
         Raises Conflict when the stored ticket's version is no longer `ticket.version` (someone else changed it).
         """

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from hotline.domain.base.clock import UtcDatetime
 from hotline.domain.tickets.catalog import Channel, Priority, TicketType
+from hotline.domain.tickets.customer_message import CustomerMessage
+from hotline.domain.tickets.survey import Survey
 from hotline.domain.tickets.timers import Timer, TimerName
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -112,7 +114,9 @@ class TicketEvent(BaseModel):
 
 class Counts(BaseModel):
     returned: int = 0
-    reopened: int = 0
+    reopened: int = Field(default=0, description="Reworks (发回重办): reopened after a reply, by survey or by staff.")
+    replies: int = 0
+    dissatisfied: int = 0
     urged: int = 0
     extensions: int = 0
 
@@ -145,6 +149,10 @@ class Handling(BaseModel):
     resolution: Resolution | None = None
     public_note: str | None = Field(default=None, description="The latest note the customer may read.")
     clock: ClockState = Field(default_factory=ClockState)
+    survey: Survey | None = Field(default=None, description="The callback survey of the latest reply round.")
+    held_messages: list[CustomerMessage] = Field(
+        default_factory=list, description="Texts to the customer that quiet hours hold back until `not_before`."
+    )
 
 
 class Ticket(TicketDraft):

@@ -1,4 +1,5 @@
-"""One change to a ticket: the edited copy, the timeline events it produces and the notifications to send."""
+"""One change to a ticket: the edited copy, the timeline events it produces, the notifications to send to units and
+the messages to send to the customer."""
 
 import random
 import time
@@ -10,7 +11,8 @@ from typing import Any, TypeVar
 from hotline.domain.base.clock import Clock
 from hotline.domain.base.errors import Conflict
 from hotline.domain.config.handling import HandlingConfig
-from hotline.domain.config.ladder import LEVEL_NAMES
+from hotline.domain.config.ladder import LEVEL_NAMES, Counter
+from hotline.domain.tickets.customer_message import CustomerMessage
 from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.ports import TicketRepository
 from hotline.domain.tickets.ticket import Actor, Handling, Ticket, TicketEvent, new_event_id
@@ -26,6 +28,8 @@ class Change:
     new_id: Callable[[datetime], str]
     events: list[TicketEvent] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
+    messages: list[CustomerMessage] = field(default_factory=list)
+    """Texts to the customer that this write sends (those held back by quiet hours wait on the ticket)."""
 
     @classmethod
     def of(
@@ -71,6 +75,37 @@ class Change:
         message = f"Ticket {self.ticket.number} escalated to {LEVEL_NAMES[level]}: {reason}"
         to = self.notify("escalation", level, message, timer)
         self.record("ticket.escalated", level=level, reason=reason, timer=timer, to=to)
+
+    def escalate_on_count(self, counter: Counter, count: int) -> None:
+        level = self.rules.ladder.counted(counter, count)
+        if level:
+            self.escalate(level, f"{counter.value} {count} times")
+
+    # -- timers ------------------------------------------------------------------------------------
+
+    def meet(self, name: TimerName) -> None:
+        """The timer's goal is reached now; met after its due, it stays breached too (on-time rates stay honest)."""
+        timer = self.handling.timers.get(name)
+        if timer is not None and timer.open:
+            timer.met_at = self.now
+            timer.paused_at = None
+            if timer.breached_at is None and self.now > timer.due:
+                timer.breached_at = timer.due
+
+    def cancel(self, *names: TimerName) -> None:
+        """The timers end without their goal (a return, a close)."""
+        for name in names:
+            timer = self.handling.timers.get(name)
+            if timer is not None and timer.open:
+                timer.cancelled_at = self.now
+                timer.paused_at = None
+
+    def move_due(self, name: TimerName, due: datetime) -> None:
+        """A later due lifts a breach it has not reached yet: the ladder starts over if the new due passes too."""
+        timer = self.handling.timers[name]
+        timer.due = due
+        if timer.breached_at is not None and due > self.now:
+            timer.breached_at, timer.level = None, 0
 
     def finish(self) -> Ticket:
         self.ticket.updated_at = self.now
@@ -123,4 +158,4 @@ class Workshop:
         """Store the change with its events and notifications (Conflict if the ticket changed meanwhile). Nothing is
         sent from here: the table stream's consumer sends what the stored write carries, so a change that is
         stored is never lost to a failed send, nor answered with an error."""
-        return self.tickets.save(change.finish(), change.events, change.notifications)
+        return self.tickets.save(change.finish(), change.events, change.notifications, change.messages)

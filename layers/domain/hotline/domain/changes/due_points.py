@@ -1,12 +1,10 @@
-"""When the ticket clock must next wake: reminders, breaches and ladder steps of the running timers.
-
-The callback timer is left to the callback survey; the ticket clock ends with the reply.
-"""
+"""When the ticket clock must next wake: reminders, breaches and ladder steps of the running timers."""
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from hotline.domain.changes.change import Change
 from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.tickets.ticket import Ticket
 from hotline.domain.tickets.timers import TimerName
@@ -61,3 +59,15 @@ def due_points(ticket: Ticket, rules: HandlingConfig) -> list[DuePoint]:
 def next_wake(ticket: Ticket, rules: HandlingConfig) -> datetime | None:
     points = due_points(ticket, rules)
     return points[0].at if points else None
+
+
+def reschedule(change: Change) -> bool:
+    """A moved due point takes effect at once: a new clock generation that wakes at the new point. True when the
+    clock must restart (once the change is stored)."""
+    clock = change.handling.clock
+    wake_at = next_wake(change.ticket, change.rules)
+    if wake_at == clock.wake_at:
+        return False
+    clock.generation += 1
+    clock.wake_at = wake_at
+    return True
