@@ -21,6 +21,17 @@ class SlaPolicy(BaseModel):
     reminders: list[Fraction] = Field(
         default_factory=lambda: [0.5, 0.8], description="Reminder points as fractions of each timer."
     )
+    survey_window: Duration = Field(
+        default_factory=lambda: Duration(amount=2, unit=DurationUnit.WORKING_DAYS),
+        description="A survey sent and not answered within this closes the ticket `no_response` (seed 003).",
+    )
+    awaiting_customer_limit: Duration = Field(
+        default_factory=lambda: Duration(amount=5, unit=DurationUnit.WORKING_DAYS),
+        description="A ticket awaiting the customer this long reminds its unit, which may then reply or close.",
+    )
+    callback_attempts: int = Field(
+        default=3, ge=1, le=10, description="Callback calls that cannot reach the customer before it closes."
+    )
 
     @model_validator(mode="after")
     def _every_timer_has_a_target(self) -> "SlaPolicy":

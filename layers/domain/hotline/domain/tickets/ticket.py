@@ -174,5 +174,14 @@ class Ticket(TicketDraft):
     version: int = 0
 
     @property
+    def customer_due(self) -> datetime | None:
+        """When the survey sweep must next look at the ticket: a held text to send, a survey to send or to expire."""
+        moments = [message.not_before for message in self.handling.held_messages]
+        survey = self.handling.survey
+        if survey is not None and survey.open:
+            moments += [m for m in (survey.send_at if survey.sent_at is None else None, survey.expires_at) if m]
+        return min(moments, default=None)
+
+    @property
     def overdue(self) -> bool:
         return any(timer.open and timer.breached_at is not None for timer in self.handling.timers.values())
