@@ -11,8 +11,9 @@ from infra.stack import HotlineStack
 STACK_NAME = "Hotline"
 
 
-def build_app(outdir: str) -> tuple[App, HotlineStack]:
-    app = App(outdir=outdir)
+def build_app(outdir: str, context: dict[str, str] | None = None) -> tuple[App, HotlineStack]:
+    """`context` as `cdk -c name=value` gives it (e.g. `site_url`)."""
+    app = App(outdir=outdir, context=context)
     stack = HotlineStack(app, STACK_NAME, env=Environment(account=None, region=None))
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app, stack

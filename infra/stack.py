@@ -9,6 +9,7 @@ from infra.constructs.firewall import Firewall
 from infra.constructs.identity import StaffDirectory
 from infra.constructs.layers import SharedLayers
 from infra.constructs.storage import TicketStore
+from infra.constructs.surveys import Surveys
 from infra.constructs.ticket_clock import TicketClock
 from infra.constructs.ticket_events import TicketEvents
 from infra.constructs.webhooks import Webhooks
@@ -35,6 +36,22 @@ class HotlineStack(Stack):
         clock.let_notify(events.function)  # sends the notifications each ticket write stored (the outbox)
         webhooks = Webhooks(self, "Webhooks", bus=events.bus, table=store.table, layers=layers, environment=environment)
         webhooks.let_redeliver(api.function)
+        # The public site the texts to customers link to (`-c site_url=https://…`); until the web pages are hosted,
+        # the API's own address.
+        site_url = str(
+            self.node.try_get_context("site_url")
+            or f"https://{api.rest_api.rest_api_id}.execute-api.{self.region}.{self.url_suffix}/{STAGE}"
+        )
+        api.function.add_environment("SITE_URL", site_url)
+        surveys = Surveys(
+            self,
+            "Surveys",
+            table=store.table,
+            layers=layers,
+            environment={**environment, "SITE_URL": site_url},
+            hash_key=api.hash_key,
+        )
+        clock.let_restart(surveys.function)  # an expired survey closes the ticket: its callback clock stops
         ops = OpsTopic(self, "Ops")
         ops.notify_on_every_alarm(self)  # the alarms above and any added later
         CfnOutput(self, "ApiUrl", value=api.rest_api.url)
@@ -50,6 +67,7 @@ class HotlineStack(Stack):
         CfnOutput(self, "EventBusName", value=events.bus.event_bus_name)
         CfnOutput(self, "WebhookQueueUrl", value=webhooks.queue.queue_url)
         CfnOutput(self, "WebhookDeadLetterQueueUrl", value=webhooks.dead_letters.queue_url)
+        CfnOutput(self, "SurveySweepDeadLetterQueueUrl", value=surveys.dead_letters.queue_url)
         acknowledge(
             self,
             "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",

@@ -1,5 +1,7 @@
 """The API Lambda: one resolver for the public, partner and staff routes."""
 
+import json
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -8,6 +10,7 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
 from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from hotline.services import api_services
 
@@ -19,11 +22,14 @@ from functions.api.routes import (
     calendars,
     config_admin,
     handling,
+    knowledge,
     open311,
     partner,
     partners_admin,
     public,
+    reports,
     staff_tickets,
+    surveys,
     webhooks,
 )
 
@@ -50,7 +56,12 @@ class Gatekeeper(OpenAPIRequestValidationMiddleware):
         return super().handler(app, next_middleware)
 
 
-app = Resolver(enable_validation=True)
+JSON_UTF8 = "application/json; charset=utf-8"
+
+# Powertools' default serializer escapes every non-ASCII character (ensure_ascii): Chinese goes out as UTF-8.
+app = Resolver(
+    enable_validation=True, serializer=partial(json.dumps, separators=(",", ":"), cls=Encoder, ensure_ascii=False)
+)
 app._request_validation_middleware = Gatekeeper()
 app.include_router(public.router)
 app.include_router(partner.router)
@@ -61,6 +72,9 @@ app.include_router(handling.router)
 app.include_router(config_admin.router)
 app.include_router(open311.router)
 app.include_router(webhooks.router)
+app.include_router(surveys.router)
+app.include_router(knowledge.router)
+app.include_router(reports.router)
 errors.install(app)
 app.configure_openapi(title="Hotline API", version="1.0.0", security_schemes=SECURITY_SCHEMES)
 app.enable_swagger(path="/v1/docs")
@@ -70,4 +84,14 @@ app.enable_swagger(path="/v1/docs")
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     api_services()  # an incomplete environment fails the invocation (SettingsError) rather than one route
     idempotency_config.register_lambda_context(context)
-    return oversize_body(event) or app.resolve(event, context)
+    return with_charset(oversize_body(event) or app.resolve(event, context))
+
+
+def with_charset(response: dict[str, Any]) -> dict[str, Any]:
+    """Say that JSON answers are UTF-8, whichever route, error handler or limit answered."""
+    for key in ("headers", "multiValueHeaders"):
+        headers = response.get(key) or {}
+        value = headers.get("Content-Type")
+        if value in ("application/json", ["application/json"]):
+            headers["Content-Type"] = JSON_UTF8 if key == "headers" else [JSON_UTF8]
+    return response

@@ -23,7 +23,10 @@ def handle_write(record: DynamoDBRecord) -> None:
     if write is None:
         return  # not a ticket (its timeline, a partner, a serial …)
     before = written(change.old_image if change else None)
-    events_services().relay.hand_on(write, before.ticket if before else None)
+    services = events_services()
+    # Counted first: a failure retries the write before anything went out, and counting again counts nothing twice.
+    services.citations.count(write.ticket, before.ticket if before else None)
+    services.relay.hand_on(write, before.ticket if before else None)
     logger.debug(
         "handed on",
         extra={

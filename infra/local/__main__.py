@@ -38,6 +38,7 @@ Hotline local cloud is up in {elapsed:.1f} s (state in memory; it is gone when y
   API docs     {info["docs_url"]}  (Swagger UI; OpenAPI in docs/openapi.json)
   Partner key  {info["partner_api_key"]}     send as header  x-api-key
   Time scale   {info["time_scale"]:g}× (deadlines, reminders and escalations; TIME_SCALE=3600 make run: 1 h per second)
+  Texts (SMS)  {info["outbox"]}  one JSON line per text sent: receipts, questions, survey links
   Staff        one user per role: {", ".join(info["staff"])}  (passwords and ID tokens in {state_dir / "local.json"})
                send as header  Authorization: Bearer <token>   (tokens last one hour; restart for new ones)
 

@@ -14,9 +14,12 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from hotline.settings import LocalCloud as LocalSettings
+from hotline.settings import load
+from hotline.timescale import ScaledClock
 from moto.server import ThreadedMotoServer
 
-from infra.local import api_gateway, atomic, cognito, events, lambdas, memory, pollers, stepfunctions
+from infra.local import api_gateway, atomic, cognito, events, lambdas, memory, outbox, pollers, scheduler, stepfunctions
 from infra.local.deploy import REGION, Deployment, deploy, synthesize
 from infra.local.gateway import Gateway, serve
 from infra.local.pollers import Pollers
@@ -65,6 +68,9 @@ class LocalCloud:
     http: ThreadingHTTPServer
     moto: ThreadedMotoServer
     pollers: Pollers
+    scheduler: scheduler.Running
+    outbox: Path
+    """Every SMS the functions sent (infra/local/outbox.py)."""
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -80,10 +86,12 @@ class LocalCloud:
             "user_pool_id": self.deployment.outputs["UserPoolId"],
             "user_pool_client_id": self.deployment.outputs["UserPoolClientId"],
             "table_name": self.deployment.outputs["TableName"],
+            "outbox": str(self.outbox),
         }
 
     def stop(self) -> None:
         self.http.shutdown()
+        self.scheduler.stop()
         self.pollers.stop()
         self.moto.stop()
 
@@ -108,9 +116,14 @@ def start(port: int, state_dir: Path, host: str = "127.0.0.1", time_scale: float
     stepfunctions.install()
     events.install()
     cognito.install()
-    deployment = deploy(synthesize(state_dir / "cdk.out"), state_dir / "assets")
+    local = load(LocalSettings)
+    clock = ScaledClock(local.time_origin, local.time_scale)
+    texts = state_dir / "outbox.jsonl"
+    outbox.install(texts, clock.now)  # what would have been texted, for people to read
+    deployment = deploy(synthesize(state_dir / "cdk.out", f"http://{host}:{port}"), state_dir / "assets")
     running = pollers.start()  # before the seed's writes, which the stream pollers deliver too
     demo = seed(deployment)
     http = serve(Gateway(deployment, moto_url), host, port)
     threading.Thread(target=http.serve_forever, name="gateway", daemon=True).start()
-    return LocalCloud(f"http://{host}:{port}", moto_url, deployment, demo, http, moto, running)
+    schedules = scheduler.start(REGION, clock.now, local.time_scale)  # moto stores schedules; this fires them
+    return LocalCloud(f"http://{host}:{port}", moto_url, deployment, demo, http, moto, running, schedules, texts)

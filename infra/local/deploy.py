@@ -2,7 +2,8 @@
 
 moto's CloudFormation creates what it supports (DynamoDB, Lambda, IAM, SNS, API Gateway's RestApi …). What it
 skips is created here from the same template: the Cognito user pool, its groups and client, the state
-machines (in the Step Functions backend that executes them) and the secrets (with values generated here).
+machines (in the Step Functions backend that executes them), the secrets (with values generated here) and the
+EventBridge Scheduler schedules (which infra/local/scheduler.py fires).
 """
 
 import json
@@ -30,8 +31,9 @@ class Deployment:
     """Logical id -> physical id, for the resources moto created and those created here."""
 
 
-def synthesize(outdir: Path) -> Path:
-    app, _ = build_app(str(outdir))
+def synthesize(outdir: Path, site_url: str) -> Path:
+    """The app as `cdk synth` makes it; the texts to customers link to `site_url` (the local gateway)."""
+    app, _ = build_app(str(outdir), {"site_url": site_url})
     app.synth()
     return outdir
 
@@ -134,6 +136,8 @@ def _attribute_arn(logical: str, template: dict[str, Any], physical: dict[str, s
         return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
     if kind == "AWS::IAM::Role":
         return f"arn:aws:iam::{ACCOUNT}:role/{name}"
+    if kind == "AWS::SQS::Queue":  # moto's physical id is the queue's URL
+        return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name.rsplit('/', 1)[-1]}"
     raise ValueError(f"no ARN for {kind}")
 
 
@@ -161,6 +165,41 @@ def _create_state_machines(assembly: Path, template: dict[str, Any], physical: d
             roleArn=_attribute_arn(props["RoleArn"]["Fn::GetAtt"][0], template, physical),
             type=props.get("StateMachineType", "STANDARD"),
         )
+
+
+def _with_arns(node: Any, template: dict[str, Any], physical: dict[str, str]) -> Any:
+    """`node` with each `Fn::GetAtt [<resource>, Arn]` replaced by the ARN."""
+    if isinstance(node, dict):
+        if set(node) == {"Fn::GetAtt"} and node["Fn::GetAtt"][1] == "Arn":
+            return _attribute_arn(node["Fn::GetAtt"][0], template, physical)
+        return {key: _with_arns(value, template, physical) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_with_arns(value, template, physical) for value in node]
+    return node
+
+
+def _create_schedules(template: dict[str, Any], physical: dict[str, str]) -> None:
+    """moto's CloudFormation skips EventBridge Scheduler: each schedule is created in moto's Scheduler as declared."""
+    scheduler = boto3.client("scheduler", region_name=REGION)
+    groups: dict[str, str] = {}
+    for logical, resource in template["Resources"].items():
+        if resource["Type"] == "AWS::Scheduler::ScheduleGroup":
+            groups[logical] = resource.get("Properties", {}).get("Name", f"{STACK_NAME}-{logical}")
+            scheduler.create_schedule_group(Name=groups[logical])
+    physical.update(groups)  # a group's Ref is its name
+    for logical, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::Scheduler::Schedule":
+            continue
+        props = _with_arns(_resolved(resource["Properties"], groups), template, physical)
+        optional = ("GroupName", "Description", "ScheduleExpressionTimezone", "State", "ActionAfterCompletion")
+        created = scheduler.create_schedule(
+            Name=props.get("Name", f"{STACK_NAME}-{logical}"),
+            ScheduleExpression=props["ScheduleExpression"],
+            FlexibleTimeWindow=props["FlexibleTimeWindow"],
+            Target=props["Target"],
+            **{name: props[name] for name in optional if name in props},
+        )
+        physical[logical] = created["ScheduleArn"]
 
 
 def _outputs(template: dict[str, Any], physical: dict[str, str]) -> dict[str, str]:
@@ -197,4 +236,5 @@ def deploy(assembly: Path, cache: Path) -> Deployment:
     physical.update(created_secrets)
     physical.update(_create_cognito(template))
     _create_state_machines(assembly, template, physical)
+    _create_schedules(template, physical)
     return Deployment(template=template, outputs=_outputs(template, physical), physical_ids=physical)

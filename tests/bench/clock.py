@@ -45,9 +45,11 @@ def common_path(clock: ClockHarness) -> str:
 
 
 def direct_answer(clock: ClockHarness) -> str:
-    number = _submit(clock, {**FORM, "type": "consultation", "category": "service.policy"})
-    _act(clock, number, "close", AGENT, resolution="direct_answer", note="已当场解答")
-    return number
+    call = {**FORM, "channel": "phone", "type": "consultation", "category": "service.policy"}
+    disposition = {"resolution": "direct_answer", "answer": "已当场解答"}
+    reply = clock.api.call("POST", "/v1/staff/tickets", {**call, "disposition": disposition}, claims=AGENT)
+    assert reply.status == 201, reply.body
+    return str(reply.body["number"])
 
 
 def returned_twice(clock: ClockHarness) -> str:
@@ -56,7 +58,7 @@ def returned_twice(clock: ClockHarness) -> str:
     _act(clock, number, "return", UNIT, reason="不属于本单位")
     _act(clock, number, "dispatch", DISPATCHER, unit_id="district-urban-management")
     _act(clock, number, "return", UNIT, reason="仍不属于本单位")
-    _act(clock, number, "close", DISPATCHER, resolution="referred", note="转12348")
+    _act(clock, number, "close", DISPATCHER, resolution="referred", agency="12348")
     return number
 
 

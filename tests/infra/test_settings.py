@@ -91,6 +91,7 @@ def _invoke(package: str) -> Callable[[], Any]:
     from functions.api.handler import handler as api
     from functions.clock.handler import handler as clock
     from functions.events.handler import handler as events
+    from functions.surveys.handler import handler as surveys
     from functions.webhooks.handler import handler as webhooks
 
     calls: dict[str, Callable[[], Any]] = {
@@ -98,6 +99,7 @@ def _invoke(package: str) -> Callable[[], Any]:
         "clock": lambda: clock({"number": "2611-000001", "generation": 1}, LambdaContext()),
         "events": lambda: events({"Records": []}, LambdaContext()),
         "webhooks": lambda: webhooks({"Records": []}, LambdaContext()),
+        "surveys": lambda: surveys({}, LambdaContext()),
     }
     return calls[package]
 
@@ -111,6 +113,7 @@ def _invoke(package: str) -> Callable[[], Any]:
         ("events", "EVENT_BUS_NAME", None),
         ("events", "NOTIFICATIONS_TOPIC_ARN", "NOTIFICATION_TOPIC_ARN"),
         ("webhooks", "WEBHOOK_QUEUE_URL", None),
+        ("surveys", "PEPPER_SECRET_ARN", None),
     ],
 )
 def test_a_missing_or_misspelt_variable_stops_the_function_naming_it(

@@ -74,12 +74,13 @@ def test_table_indexes_are_the_ones_the_store_queries(synthesized: Synthesized) 
     assert cdk == {
         name: (
             {"HASH": h, "RANGE": r},
-            "INCLUDE" if name in TICKET_INDEX_INCLUDES else "ALL",
-            TICKET_INDEX_INCLUDES.get(name),
+            "ALL" if name not in TICKET_INDEX_INCLUDES else "INCLUDE" if TICKET_INDEX_INCLUDES[name] else "KEYS_ONLY",
+            TICKET_INDEX_INCLUDES.get(name) or None,
         )
         for name, (h, r) in TICKET_INDEXES.items()
     }
     assert cdk["public"][2] == ["public_doc"]  # the public map's index holds nothing personal
+    assert cdk["customer_due"][1] == "KEYS_ONLY"  # the survey sweep reads numbers from it, nothing personal
 
     # The PynamoDB model is what actually queries the table: its own schema must match the CDK table too.
     schema = bind("hotline", "us-east-1").ticket._get_schema()
@@ -513,6 +514,7 @@ def test_asl_sleeps_wakes_with_retries_and_stops_when_done(synthesized: Synthesi
 
 EVENTS_HANDLER = "functions.events.handler.handler"
 WEBHOOKS_HANDLER = "functions.webhooks.handler.handler"
+SURVEYS_HANDLER = "functions.surveys.handler.handler"
 STREAM_READ = {"dynamodb:ListStreams", "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
 
 
@@ -540,7 +542,7 @@ def test_the_table_stream_feeds_only_ticket_writes_to_the_events_function(synthe
     assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": [unpublished, "Arn"]}
 
 
-def test_the_events_function_reads_the_stream_puts_on_the_bus_notifies_units_and_may_only_restart_clocks(
+def test_the_events_function_reads_the_stream_puts_on_the_bus_notifies_units_texts_and_may_only_restart_clocks(
     synthesized: Synthesized,
 ) -> None:
     _, props = _function(synthesized, EVENTS_HANDLER)
@@ -558,14 +560,17 @@ def test_the_events_function_reads_the_stream_puts_on_the_bus_notifies_units_and
     assert {a for a in actions if a.startswith("states:")} == {"states:StartExecution", "states:StopExecution"}
     assert _allowed(statements, "states:StartExecution") == [{"Ref": machine}]
     assert {a for a in actions if a.startswith("sns:")} == {"sns:Publish"}
-    assert _allowed(statements, "sns:Publish") == [{"Ref": topic}]
+    # The units' topic, and SMS to customers' phones, which SNS authorizes against no ARN: "*", stated apart.
+    assert sorted(_allowed(statements, "sns:Publish"), key=json.dumps) == ["*", {"Ref": topic}]
+    (texting,) = [s for s in statements if s["Resource"] == "*" and "sns:Publish" in _as_list(s["Action"])]
+    assert texting["Action"] == "sns:Publish" and "Condition" not in texting
 
 
 def test_partner_events_go_to_a_queue_that_dead_letters_after_the_last_attempt(synthesized: Synthesized) -> None:
     (bus, _) = _only(synthesized.of_type("AWS::Events::EventBus"))
     (_, rule) = _only(synthesized.of_type("AWS::Events::Rule"))
     deliveries, queue = _queue_named(synthesized, "Deliveries")
-    dead, _ = _queue_named(synthesized, "DeadLetters")
+    dead, _ = _queue_named(synthesized, "WebhooksDeadLetters")
     assert rule["Properties"]["EventBusName"] == {"Ref": bus}
     assert rule["Properties"]["EventPattern"] == {"source": [SOURCE], "detail": {"partner_id": [{"exists": True}]}}
     assert [t["Arn"] for t in rule["Properties"]["Targets"]] == [{"Fn::GetAtt": [deliveries, "Arn"]}]
@@ -618,6 +623,77 @@ def test_the_api_may_queue_redeliveries_but_not_consume_them(synthesized: Synthe
     statements = _statements_of(synthesized, _ref(function["Properties"]["Role"]))
     assert _allowed(statements, "sqs:SendMessage") == [{"Fn::GetAtt": [deliveries, "Arn"]}]
     assert not _allowed(statements, "sqs:ReceiveMessage")
+
+
+# -- the survey sweep ------------------------------------------------------------------------------------
+
+
+def _sweep_schedule(synthesized: Synthesized) -> dict[str, Any]:
+    _, schedule = _only(synthesized.of_type("AWS::Scheduler::Schedule"))
+    return dict(schedule["Properties"])
+
+
+def test_a_schedule_runs_the_survey_sweep_every_five_minutes_with_retries_and_a_dead_letter_queue(
+    synthesized: Synthesized,
+) -> None:
+    function, _ = _function(synthesized, SURVEYS_HANDLER)
+    dead, queue = _queue_named(synthesized, "SurveysDeadLetters")
+    schedule = _sweep_schedule(synthesized)
+    assert schedule["ScheduleExpression"] == "rate(5 minutes)" and schedule["State"] == "ENABLED"
+    assert schedule["FlexibleTimeWindow"] == {"Mode": "OFF"}
+    target = schedule["Target"]
+    assert target["Arn"] == {"Fn::GetAtt": [function, "Arn"]}
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+    assert target["RetryPolicy"]["MaximumEventAgeInSeconds"] <= 300  # never older than the next run
+    assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [dead, "Arn"]}}
+    assert queue["Properties"]["SqsManagedSseEnabled"] is True
+    # A run that fails in the function (Lambda's asynchronous retries spent) lands in the same queue.
+    (invoke_config,) = synthesized.of_type("AWS::Lambda::EventInvokeConfig").values()
+    assert invoke_config["Properties"]["FunctionName"] == {"Ref": function}
+    assert invoke_config["Properties"]["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": [dead, "Arn"]}
+
+
+def test_the_sweeps_dead_letters_and_errors_raise_alarms(synthesized: Synthesized) -> None:
+    function, _ = _function(synthesized, SURVEYS_HANDLER)
+    dead, _ = _queue_named(synthesized, "SurveysDeadLetters")
+    assert _alarmed(synthesized, "QueueName", {"Fn::GetAtt": [dead, "QueueName"]})
+    (errors,) = _alarmed(synthesized, "FunctionName", {"Ref": function})
+    assert errors["MetricName"] == "Errors" and errors["Threshold"] == 1
+
+
+def test_the_scheduler_may_invoke_only_the_sweep_and_dead_letter_only_to_its_queue(synthesized: Synthesized) -> None:
+    function, _ = _function(synthesized, SURVEYS_HANDLER)
+    dead, _ = _queue_named(synthesized, "SurveysDeadLetters")
+    role = _ref(_sweep_schedule(synthesized)["Target"]["RoleArn"])
+    trust = synthesized.resources[role]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert [(s["Principal"], s["Condition"]) for s in trust] == [
+        ({"Service": "scheduler.amazonaws.com"}, {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}})
+    ]
+    statements = _statements_of(synthesized, role)
+    assert {a for s in statements for a in _as_list(s["Action"])} == {"lambda:InvokeFunction", "sqs:SendMessage"}
+    assert _allowed(statements, "lambda:InvokeFunction") == [{"Fn::GetAtt": [function, "Arn"]}]  # no versions
+    assert _allowed(statements, "sqs:SendMessage") == [{"Fn::GetAtt": [dead, "Arn"]}]
+
+
+def test_the_sweep_queries_reads_and_writes_tickets_and_restarts_only_clocks(synthesized: Synthesized) -> None:
+    (table, _) = _only(synthesized.of_type("AWS::DynamoDB::Table"))
+    machine, _ = _state_machine(synthesized)
+    _, props = _function(synthesized, SURVEYS_HANDLER)
+    env = props["Properties"]["Environment"]["Variables"]
+    assert env["TABLE_NAME"] == {"Ref": table} and env["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machine}
+    assert "SITE_URL" in env  # the links of the surveys it sends
+    statements = _statements_of(synthesized, _ref(props["Properties"]["Role"]))
+    actions = {a for s in statements for a in _as_list(s["Action"])}
+    assert {a for a in actions if a.startswith("dynamodb:")} == {
+        "dynamodb:Query",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:ConditionCheckItem",
+        "dynamodb:DescribeTable",
+    }  # no Scan, no DeleteItem
+    assert _allowed(statements, "states:StartExecution") == [{"Ref": machine}]
+    assert not [a for a in actions if a.startswith(("sns:", "events:", "lambda:"))]  # texts go out from the stream
+    assert props["Properties"]["Timeout"] < 300  # a run ends before the next one starts
 
 
 # -- alarms ---------------------------------------------------------------------------------------------
@@ -714,7 +790,9 @@ def test_the_api_deletes_only_key_pointers_partner_items_and_failed_idempotency_
     assert not [r for r in _as_list(delete["Resource"]) if "/index/" in json.dumps(r)]
 
 
-def test_the_hash_key_is_a_generated_retained_secret_only_the_api_may_read(synthesized: Synthesized) -> None:
+def test_the_hash_key_is_a_generated_retained_secret_only_the_api_and_the_survey_sweep_may_read(
+    synthesized: Synthesized,
+) -> None:
     name, secret = _only(synthesized.of_type("AWS::SecretsManager::Secret"))
     assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
     assert secret["DeletionPolicy"] == secret["UpdateReplacePolicy"] == "Retain"  # kept with the table
@@ -727,6 +805,12 @@ def test_the_hash_key_is_a_generated_retained_secret_only_the_api_may_read(synth
     assert [(sorted(_as_list(s["Action"])), s["Resource"]) for s in reading] == [
         (["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], {"Ref": name})
     ]
+    # The sweep hashes the one-time link of a survey it sends once quiet hours are over.
+    _, sweep = _function(synthesized, SURVEYS_HANDLER)
+    assert sweep["Properties"]["Environment"]["Variables"]["PEPPER_SECRET_ARN"] == {"Ref": name}
+    assert _allowed(
+        _statements_of(synthesized, _ref(sweep["Properties"]["Role"])), "secretsmanager:GetSecretValue"
+    ) == [{"Ref": name}]
     # No other function may read it.
     for handler in (CLOCK_HANDLER, EVENTS_HANDLER, WEBHOOKS_HANDLER):
         _, other = _function(synthesized, handler)

@@ -24,6 +24,8 @@ class Reply:
     status: int
     headers: dict[str, str]
     body: Any
+    text: str = ""
+    """The body as sent, before parsing."""
 
 
 @dataclass
@@ -62,7 +64,7 @@ class Api:
         text = result.get("body") or ""
         headers = {k: ", ".join(v) for k, v in (result.get("multiValueHeaders") or {}).items()}
         headers.update(result.get("headers") or {})
-        return Reply(result["statusCode"], headers, json.loads(text) if text.startswith(("{", "[")) else text)
+        return Reply(result["statusCode"], headers, json.loads(text) if text.startswith(("{", "[")) else text, text)
 
 
 def staff_claims(*roles: str, unit: str | None = None, username: str | None = None) -> dict[str, Any]:

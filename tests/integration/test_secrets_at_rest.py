@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from hotline.domain.base.privacy import Pepper
-from hotline.domain.intake.reads import MAX_WRONG_CODES, WRONG_CODE_WINDOW
+from hotline.domain.customers.access import MAX_WRONG_CODES, WRONG_CODE_WINDOW
 
 from tests.conftest import TEST_HASH_KEY
 from tests.integration.conftest import Api, staff_claims

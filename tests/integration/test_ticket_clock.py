@@ -95,7 +95,7 @@ def dispatched(ticket: dict[str, Any]) -> bool:
     return ticket["status"] == "dispatched"
 
 
-def test_auto_dispatched_accepted_and_replied_on_time_in_five_transitions(slow: ClockHarness) -> None:
+def test_auto_dispatched_accepted_and_replied_on_time_in_six_transitions(slow: ClockHarness) -> None:
     number = submit(slow)
     ticket = slow.wait_for(number, DISPATCHER, dispatched)
     assert ticket["unit_id"] == "district-urban-management"
@@ -103,14 +103,17 @@ def test_auto_dispatched_accepted_and_replied_on_time_in_five_transitions(slow: 
     act(slow, number, "accept", UNIT)
     replied = act(slow, number, "reply", UNIT, result="已责令工地停止夜间施工", cause_code="construction.permit")
 
-    assert types(replied) == ["ticket.created", "ticket.dispatched", "ticket.accepted", "ticket.replied"]
+    assert types(replied)[:4] == ["ticket.created", "ticket.dispatched", "ticket.accepted", "ticket.replied"]
     resolve = deadline(replied, "resolve")
     assert resolve["met_at"] is not None and resolve["breached_at"] is None
-    assert replied["handling"]["next_wake"] is None
-    assert [e["status"] for e in slow.executions(number)] == ["ABORTED", "ABORTED"]  # no third generation
+    callback = deadline(replied, "callback")
+    started, due = parse_iso(callback["started_at"]), parse_iso(callback["due"])
+    assert parse_iso(replied["handling"]["next_wake"]) == started + (due - started) * 0.5  # its first reminder
+    # The third generation sleeps until the callback needs the clock; answering the survey stops it there.
+    assert [e["status"] for e in slow.executions(number)] == ["ABORTED", "ABORTED", "RUNNING"]
     transitions = slow.transitions(number)
     print(f"\ncommon path transitions: {transitions}")
-    assert transitions == 5  # intake: Sleep, Wake, Due again?, Sleep; accept: Sleep; the reply only stops it
+    assert transitions == 6  # intake: Sleep, Wake, Due again?, Sleep; accept: Sleep; the reply: Sleep
 
 
 def test_not_dispatched_within_the_hour_escalates_to_the_dispatchers(fast: ClockHarness) -> None:
@@ -214,7 +217,8 @@ def test_time_awaiting_the_customer_does_not_count(slow: ClockHarness) -> None:
     act(slow, number, "request-info", UNIT, question="请提供施工地点的门牌号")
     paused = slow.ticket(number, UNIT)
     assert paused["status"] == "awaiting_customer" and deadline(paused, "resolve")["paused"] is True
-    assert paused["handling"]["next_wake"] is None  # nothing runs while paused
+    # Only the end of the customer's time to answer wakes a paused ticket.
+    assert paused["handling"]["next_wake"] == paused["handling"]["customer_wait"]["limit_at"]
     resumed = act(slow, number, "info-received", AGENT, note="建国路88号")
 
     events = {e["type"]: e for e in resumed["timeline"]}
@@ -228,14 +232,31 @@ def _at(event: dict[str, Any]) -> datetime:
     return parse_iso(event["at"])
 
 
-def test_the_reply_ends_the_clock(fast: ClockHarness) -> None:
+def test_after_the_reply_the_clock_enforces_the_callback_until_the_ticket_closes(fast: ClockHarness) -> None:
     number = submit(fast)
     fast.wait_for(number, DISPATCHER, dispatched)
     act(fast, number, "accept", UNIT)
     act(fast, number, "reply", UNIT, result="已处理", cause_code="construction.permit")
-    time.sleep(2.5)  # five hours of domain time: the old clock would have breached and climbed the ladder
-    ticket = fast.ticket(number, UNIT)
-    assert types(ticket)[-1] == "ticket.replied"
+
+    # 10 hours to call back, 5 seconds here: two reminders, the breach, then the ladder from the dispatch desk.
+    ticket = fast.wait_for(number, DISPATCHER, lambda t: t["escalation_level"] >= 2)
+    after_reply = ticket["timeline"][types(ticket).index("ticket.replied") :]
+    clocked = [(e["type"], e["data"]["timer"]) for e in after_reply if "timer" in e["data"]]
+    assert clocked[:4] == [
+        ("ticket.reminded", "callback"),
+        ("ticket.reminded", "callback"),
+        ("ticket.breached", "callback"),
+        ("ticket.escalated", "callback"),
+    ]
+    assert {timer for _, timer in clocked} == {"callback"}  # the resolve timer was met: it never fires again
+    listed = fast.api.call("GET", "/v1/staff/tickets", query="overdue=true", claims=DISPATCHER)
+    assert number in [t["number"] for t in listed.body["items"]]
+
+    closed = act(fast, number, "close", AGENT, resolution="resolved", note="回访：市民满意")
+
+    callback = deadline(closed, "callback")
+    assert callback["met_at"] is not None and callback["breached_at"] is not None  # met late: breached as well
+    assert closed["handling"]["next_wake"] is None
     assert all(e["status"] != "RUNNING" for e in fast.executions(number))
 
 

@@ -13,7 +13,9 @@ from uuid import uuid4
 
 import boto3
 import pytest
+from hotline.domain.surveys.outcomes import Answer
 from hotline.domain.tickets.publication import SOURCE
+from hotline.domain.tickets.survey import Grade
 from hotline.domain.webhooks.delivery import MAX_ATTEMPTS
 from hotline.services import api_services
 
@@ -231,3 +233,36 @@ def test_registration_refuses_unusable_urls_and_redelivery_needs_an_endpoint(
     assert unknown.status == 404
     malformed = pipeline.api.call("GET", "/v1/partner/webhook/deliveries/not-an-id", api_key_id=CITY_APP)
     assert malformed.status == 422 and malformed.body["error"]["fields"][0]["field"] == "event_id"
+
+
+def test_the_payload_carries_the_outcome_and_the_survey_but_no_staff_or_levels(
+    pipeline: Pipeline, endpoint: Receiver
+) -> None:
+    pipeline.register(CITY_APP, endpoint.url)
+    number = pipeline.submit()
+    unit = staff_claims("unit", unit="district-urban-management", username="unit1")
+    result = "已责令施工单位停止夜间施工"
+    for action, body, claims in [
+        ("dispatch", {"unit_id": "district-urban-management"}, DISPATCHER),
+        ("accept", {}, unit),
+        ("reply", {"result": result, "cause_code": "construction.permit"}, unit),
+    ]:
+        reply = pipeline.api.call("POST", f"/v1/staff/tickets/{number}/{action}", body, claims=claims)
+        assert reply.status == 200, reply.body
+    partner = api_services().partners.get("city-app")
+    assert partner is not None
+    api_services().surveys.answer_for_partner(number, partner, Answer(grade=Grade.SATISFIED, solved=True))
+    pipeline.pump(until=lambda: bool(endpoint.of_type("ticket.closed")))
+
+    replied = endpoint.of_type("ticket.replied")[0]
+    assert (replied.payload["ticket"]["result"], replied.payload["ticket"]["cause_code"]) == (
+        result,
+        "construction.permit",
+    )
+    assert result.encode() in replied.body  # UTF-8, not \u escapes
+    closed = endpoint.of_type("ticket.closed")[0].payload["ticket"]
+    assert (closed["status"], closed["resolution"]) == ("closed", "resolved")
+    assert (closed["survey"]["grade"], closed["survey"]["solved"]) == ("satisfied", True)
+    for received in endpoint.received:
+        assert "escalation_level" not in received.payload["ticket"]
+        assert b"unit1" not in received.body and b"dispatcher1" not in received.body

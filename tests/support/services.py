@@ -1,6 +1,13 @@
 """The functions' cached settings and services, reset and seeded as a deployment would have them."""
 
-from hotline.services import ApiServices, api_services, clock_services, events_services, webhook_services
+from hotline.services import (
+    ApiServices,
+    api_services,
+    clock_services,
+    events_services,
+    surveys_services,
+    webhook_services,
+)
 
 from functions.api.idempotency import once
 from infra.local.lambdas import containers
@@ -9,7 +16,7 @@ from infra.local.units import DEMO_UNITS
 
 def reset_caches() -> None:
     """Settings and services built again from the environment on next use, as in a new Lambda instance."""
-    for cache in (api_services, clock_services, events_services, webhook_services, once):
+    for cache in (api_services, clock_services, events_services, webhook_services, surveys_services, once):
         cache.cache_clear()
     containers.discard()
 

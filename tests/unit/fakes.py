@@ -4,29 +4,35 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import count
-from typing import Any
+from typing import Any, TypeVar
 
 from hotline.domain.base.calendar import WorkingCalendar, china_calendar
 from hotline.domain.base.errors import Conflict
 from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.base.privacy import Pepper
+from hotline.domain.config.causes import DEFAULT_CAUSES, CauseCatalog
 from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.config.ladder import DEFAULT_LADDER, Ladder
+from hotline.domain.config.messages import DEFAULT_TEMPLATES, MessageTemplates
 from hotline.domain.config.policies import DEFAULT_POLICIES, PolicyBook
 from hotline.domain.config.routing import DEFAULT_ROUTING, RoutingTable
 from hotline.domain.config.units import Unit
 from hotline.domain.handling.relay import Write
 from hotline.domain.intake.public_reports import PublicReport
+from hotline.domain.knowledge.article import Article, Entry, StoredArticle
+from hotline.domain.knowledge.ports import Change, StaleWrite
 from hotline.domain.partners.partner import Partner
 from hotline.domain.tickets.catalog import DEFAULT_CATALOG, Catalog
 from hotline.domain.tickets.customer_message import CustomerMessage
 from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.numbering import format_number
-from hotline.domain.tickets.ports import ClockNotStarted, TicketFilter
+from hotline.domain.tickets.ports import ClockNotStarted, Numbered, TicketFilter
 from hotline.domain.tickets.publication import PublishedEvent
 from hotline.domain.tickets.ticket import Ticket, TicketEvent
 
 from infra.local.units import DEMO_UNITS
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -51,16 +57,21 @@ class FakeTicketRepository:
         """What the stored writes carry for the relay to text the customers, in order."""
         return [message for write in self.stream for message in write.messages]
 
-    def create(self, ticket: Ticket, event: TicketEvent, month: str) -> Ticket:
+    def create(
+        self, ticket: Ticket, events: Sequence[TicketEvent], month: str, finish: Numbered | None = None
+    ) -> Ticket:
         serial = self.serials.get(month, 0) + 1
         number = format_number(month, serial)
         if number in self.tickets:
             raise AssertionError(f"number {number} allocated twice")
         self.serials[month] = serial
         numbered = ticket.model_copy(update={"number": number, "version": 1}, deep=True)
+        texts: Sequence[CustomerMessage] = ()
+        if finish is not None:
+            numbered, texts = finish(numbered)
         self.tickets[number] = numbered
-        self.events[number] = [event.model_copy(update={"number": number}, deep=True)]
-        self.stream.append(Write(numbered.model_copy(deep=True), self.events[number][:], []))
+        self.events[number] = [event.model_copy(update={"number": number}, deep=True) for event in events]
+        self.stream.append(Write(numbered.model_copy(deep=True), self.events[number][:], [], list(texts)))
         return numbered.model_copy(deep=True)
 
     def save(
@@ -103,9 +114,24 @@ class FakeTicketRepository:
             items=[t.model_copy(deep=True) for t in chunk], next=str(start + page.limit) if more else None
         )
 
+    def customer_due(self, until: datetime, page: PageRequest) -> Page[str]:
+        due = sorted((t.customer_due, t.number) for t in self.tickets.values() if t.customer_due)
+        return _paged([number for at, number in due if at <= until], page)
+
+    def callbacks(self, page: PageRequest) -> Page[Ticket]:
+        """The callback queue (hotline.domain.surveys.ports.CallbackQueue), oldest callback due first."""
+        due = sorted((t.callback_due, t.number) for t in self.tickets.values() if t.callback_due)
+        return _paged([self.tickets[number].model_copy(deep=True) for _, number in due], page)
+
     def assign(self, number: str, unit_id: str) -> None:
         """Hands the ticket to a unit directly, for tests that need tickets in units' inboxes but not dispatch."""
         self.tickets[number] = self.tickets[number].model_copy(update={"unit_id": unit_id})
+
+
+def _paged(items: list[T], page: PageRequest) -> Page[T]:
+    start = int(page.token or 0)
+    more = start + page.limit < len(items)
+    return Page[T](items=items[start : start + page.limit], next=str(start + page.limit) if more else None)
 
 
 def _matches(ticket: Ticket, where: TicketFilter) -> bool:
@@ -117,6 +143,7 @@ def _matches(ticket: Ticket, where: TicketFilter) -> bool:
         "partner_id": ticket.partner_id,
         "phone_hash": ticket.phone_hash,
         "overdue": ticket.overdue,
+        "problem": ticket.handling.problem,
     }
     if any(getattr(where, name) is not None and getattr(where, name) != value for name, value in wanted.items()):
         return False
@@ -179,6 +206,19 @@ class FakeNotifier:
 
 
 @dataclass
+class FakeTexter:
+    """Records the texts it sent; while `down`, refuses as SNS would when unavailable."""
+
+    sent: list[CustomerMessage] = field(default_factory=list)
+    down: bool = False
+
+    def send(self, messages: Sequence[CustomerMessage]) -> None:
+        if self.down:
+            raise ConnectionError("SNS is unavailable")
+        self.sent.extend(messages)
+
+
+@dataclass
 class FakeBus:
     published: list[PublishedEvent] = field(default_factory=list)
 
@@ -187,11 +227,15 @@ class FakeBus:
 
 
 def demo_rules(
-    policies: PolicyBook = DEFAULT_POLICIES, ladder: Ladder = DEFAULT_LADDER, routing: RoutingTable = DEFAULT_ROUTING
+    policies: PolicyBook = DEFAULT_POLICIES,
+    ladder: Ladder = DEFAULT_LADDER,
+    routing: RoutingTable = DEFAULT_ROUTING,
+    templates: MessageTemplates = DEFAULT_TEMPLATES,
+    causes: CauseCatalog = DEFAULT_CAUSES,
 ) -> HandlingConfig:
     units = {unit.id: unit for unit in DEMO_UNITS}
     calendars = {"cn": china_calendar()}
-    return HandlingConfig(policies, ladder, routing, calendars.get, units.get)
+    return HandlingConfig(policies, ladder, routing, calendars.get, units.get, lambda: templates, lambda: causes)
 
 
 @dataclass
@@ -289,7 +333,9 @@ class FakeCalendarRepository:
 class FakeHandlingConfigRepository:
     """The stored documents by name; the defaults until one is saved, as in the store."""
 
-    documents: dict[str, PolicyBook | Ladder | RoutingTable] = field(default_factory=dict)
+    documents: dict[str, PolicyBook | Ladder | RoutingTable | MessageTemplates | CauseCatalog] = field(
+        default_factory=dict
+    )
 
     def policies(self) -> PolicyBook:
         return PolicyBook.model_validate(self.documents.get("policies", DEFAULT_POLICIES))
@@ -300,7 +346,15 @@ class FakeHandlingConfigRepository:
     def routing(self) -> RoutingTable:
         return RoutingTable.model_validate(self.documents.get("routing", DEFAULT_ROUTING))
 
-    def save(self, name: str, document: PolicyBook | Ladder | RoutingTable) -> None:
+    def messages(self) -> MessageTemplates:
+        return MessageTemplates.model_validate(self.documents.get("messages", DEFAULT_TEMPLATES))
+
+    def causes(self) -> CauseCatalog:
+        return CauseCatalog.model_validate(self.documents.get("causes", DEFAULT_CAUSES))
+
+    def save(
+        self, name: str, document: PolicyBook | Ladder | RoutingTable | MessageTemplates | CauseCatalog
+    ) -> None:
         self.documents[name] = document
 
 
@@ -313,3 +367,48 @@ class FakeUnitRepository:
 
     def save(self, unit: Unit) -> None:
         self.units[unit.id] = unit
+
+
+@dataclass
+class FakeArticleStore:
+    """Article versions, the index's entries and change log, and citations, as the DynamoDB store keeps them."""
+
+    history: dict[str, list[Article]] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
+    log: list[Change] = field(default_factory=list)
+    cited: dict[str, set[str]] = field(default_factory=dict)
+    snapshots: int = 0
+    """How often the whole knowledge base was read (a container's index build)."""
+
+    def get(self, article_id: str, *, consistent: bool = False) -> StoredArticle | None:
+        versions = self.history.get(article_id)
+        if not versions:
+            return None
+        return StoredArticle(article=versions[-1], citations=len(self.cited.get(article_id, ())))
+
+    def versions(self, article_id: str, page: PageRequest) -> Page[Article]:
+        return _paged(list(reversed(self.history.get(article_id, []))), page)
+
+    def revision(self) -> int:
+        return self.log[-1].revision if self.log else 0
+
+    def commit(self, article: Article, entry: Entry, revision: int) -> None:
+        versions = self.history.setdefault(article.id, [])
+        if revision != self.revision() or any(v.version == article.version for v in versions):
+            raise StaleWrite
+        versions.append(article)
+        self.entries[article.id] = entry
+        self.log.append(Change(revision + 1, entry))
+
+    def snapshot(self) -> tuple[int, list[Entry]]:
+        self.snapshots += 1
+        return self.revision(), list(self.entries.values())
+
+    def changes_since(self, revision: int) -> list[Change]:
+        return [change for change in self.log if change.revision > revision]
+
+    def cite(self, article_id: str, number: str) -> bool:
+        if article_id not in self.entries or number in self.cited.get(article_id, set()):
+            return False
+        self.cited.setdefault(article_id, set()).add(number)
+        return True

@@ -8,7 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hotline.domain.config.handling import HandlingConfig
+from hotline.domain.customers.surveying import SurveyLinks
 from hotline.domain.handling import commands as c
+from hotline.domain.handling.customer_info import CustomerInfo
 from hotline.domain.handling.lifecycle import Lifecycle
 from hotline.domain.handling.wake_up import ClockWakeUp, Wake
 from hotline.domain.intake.intake import Intake
@@ -21,12 +23,14 @@ from tests.support.clock import FixedClock
 from tests.unit.fakes import (
     TEST_PEPPER,
     FakeCatalogRepository,
+    FakeCodeAttempts,
     FakeRunner,
     FakeTicketRepository,
     demo_rules,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+SITE = "https://12345.example.gov.cn"
 CITIZEN = Actor(role="citizen")
 
 URBAN = "district-urban-management"
@@ -88,16 +92,33 @@ class World:
             runner=self.runner,
             pepper=TEST_PEPPER,
             new_id=new_id,
+            site=SITE,
         )
-        self.lifecycle = Lifecycle(self.store, rules, self.clock, runner=self.runner, new_id=new_id)
+        self.lifecycle = Lifecycle(
+            self.store, rules, self.clock, runner=self.runner, links=SurveyLinks(SITE, TEST_PEPPER), new_id=new_id
+        )
         self.wake_up = ClockWakeUp(self.store, rules, self.clock, new_id=new_id)
+        self.code_attempts = FakeCodeAttempts()
+        self.customer_info = CustomerInfo(
+            self.store,
+            rules,
+            self.clock,
+            runner=self.runner,
+            pepper=TEST_PEPPER,
+            attempts=self.code_attempts,
+            new_id=new_id,
+        )
+        self.codes: dict[str, str] = {}
+        """Each ticket's access code, as its customer was told."""
 
     def at(self, moment: datetime) -> None:
         self.clock.moment = moment
 
     def receive(self, ticket_draft: TicketDraft | None = None, wake: bool = False) -> str:
         """Register a ticket now; with `wake`, also run the clock's first wake-up (routing) at once."""
-        number = self.intake.register(ticket_draft or draft(), Channel.PHONE, CITIZEN).ticket.number
+        registration = self.intake.register(ticket_draft or draft(), Channel.PHONE, CITIZEN)
+        number = registration.ticket.number
+        self.codes[number] = registration.access_code
         if wake:
             self.wake(number)
         return number

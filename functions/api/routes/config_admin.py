@@ -1,6 +1,7 @@
-"""Handling configuration as data: SLA policies, the escalation ladder, routing rules and units.
+"""Handling configuration as data: SLA policies, the escalation ladder, routing rules, units, the texts to customers.
 
-Any staff member may read them; only admins change them (hotline.domain.config.admin checks and validates
+Any staff member may read them (the texts' templates: admins only); only admins change them
+(hotline.domain.config.admin checks and validates
 each change). Changes apply to the next action or wake-up.
 """
 
@@ -8,7 +9,9 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from hotline.domain.config.causes import CauseCatalog
 from hotline.domain.config.ladder import Ladder
+from hotline.domain.config.messages import MessageTemplates
 from hotline.domain.config.policies import PolicyBook
 from hotline.domain.config.routing import RoutingTable
 from hotline.domain.config.units import Unit
@@ -55,6 +58,45 @@ def routing() -> RoutingTable:
 @router.put("/v1/staff/config/routing", summary="Replace the routing rules", tags=TAGS, security=ADMIN)
 def replace_routing(table: Annotated[RoutingTable, Body()]) -> RoutingTable:
     return api_services().config_admin.replace_routing(_admin(), table)
+
+
+@router.get("/v1/staff/config/messages", summary="The texts customers are sent (zh-CN)", tags=TAGS, security=ADMIN)
+def messages() -> MessageTemplates:
+    return api_services().config_admin.messages(_admin())
+
+
+@router.put(
+    "/v1/staff/config/messages",
+    summary="Replace the texts customers are sent",
+    description="Each template is 1–300 characters and uses only its kind's `{placeholders}` (a literal brace is "
+    "written twice); a template that does not fit is 422 naming it.",
+    tags=TAGS,
+    security=ADMIN,
+)
+def replace_messages(templates: Annotated[MessageTemplates, Body()]) -> MessageTemplates:
+    return api_services().config_admin.replace_messages(_admin(), templates)
+
+
+@router.get(
+    "/v1/staff/config/causes",
+    summary="The cause catalogue (原因分类) replies classify by",
+    tags=TAGS,
+    security=STAFF,
+)
+def causes() -> CauseCatalog:
+    return api_services().config_admin.causes()
+
+
+@router.put(
+    "/v1/staff/config/causes",
+    summary="Replace the cause catalogue",
+    description="A tree of causes, each with a unique `code` and a unique Chinese name `name_zh`; a reply's "
+    "`cause_code` must then name one of them.",
+    tags=TAGS,
+    security=ADMIN,
+)
+def replace_causes(catalog: Annotated[CauseCatalog, Body()]) -> CauseCatalog:
+    return api_services().config_admin.replace_causes(_admin(), catalog)
 
 
 @router.get(

@@ -13,7 +13,7 @@ from hotline.services import api_services
 from functions.api import errors
 from functions.api.routes.common import CREATED, created
 from functions.api.schemas.common import TicketCreated
-from functions.api.schemas.public import CatalogView, CustomerTicketView, FormTicketIn
+from functions.api.schemas.public import CatalogView, CustomerInfoIn, CustomerTicketView, FormTicketIn
 
 router = APIGatewayRouter()
 
@@ -44,6 +44,32 @@ def submit(ticket: Annotated[FormTicketIn, Body()]) -> Response[TicketCreated]:
 )
 def track(number: str, code: Annotated[str, Query(min_length=1, max_length=32)]) -> CustomerTicketView:
     return CustomerTicketView.of(api_services().queries.for_customer(number, code))
+
+
+@router.post(
+    "/v1/tickets/<number>/info",
+    summary="Answer the unit's question with the access code",
+    description="The answer goes to the unit, and the time to resolve the ticket runs again. The access code is "
+    "checked as for tracking: a wrong one is 404 like an unknown number and counts towards the same limit.",
+    tags=["public"],
+    responses={
+        200: {
+            "description": "The ticket as its customer sees it, back in progress",
+            "content": {"application/json": {"model": CustomerTicketView}},
+        },
+        **errors.error(HTTPStatus.CONFLICT, "`invalid_transition`: no question is waiting for an answer"),
+        **errors.error(
+            HTTPStatus.TOO_MANY_REQUESTS,
+            "Throttled, or `too_many_attempts`: 10 wrong access codes for this ticket within the hour",
+        ),
+    },
+)
+def answer_question(
+    number: str, code: Annotated[str, Query(min_length=1, max_length=32)], answer: Annotated[CustomerInfoIn, Body()]
+) -> CustomerTicketView:
+    services = api_services()
+    ticket = services.customer_info.answer(number, code, answer.text)
+    return CustomerTicketView.of(services.queries.with_timeline(ticket))
 
 
 @router.get("/v1/catalog", summary="Types, categories and priorities for forms", tags=["public"])

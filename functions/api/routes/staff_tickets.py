@@ -12,9 +12,9 @@ from hotline.domain.tickets.ticket import Status
 from hotline.services import api_services
 
 from functions.api.identity import STAFF, staff_of, staff_roles
-from functions.api.routes.common import CREATED, Limit, NextToken, created, page_request, ticket_list
-from functions.api.schemas.common import TicketCreated, TicketList
-from functions.api.schemas.staff import StaffTicketIn, StaffTicketView
+from functions.api.routes.common import CREATED, Limit, NextToken, created, page_request
+from functions.api.schemas.common import TicketCreated
+from functions.api.schemas.staff import StaffTicketIn, StaffTicketList, StaffTicketSummary, StaffTicketView
 
 router = APIGatewayRouter()
 
@@ -31,7 +31,8 @@ def _staff() -> StaffMember:
     responses=CREATED,
 )
 def register(ticket: Annotated[StaffTicketIn, Body()]) -> Response[TicketCreated]:
-    return created(api_services().intake.register_for_customer(_staff(), ticket, Channel(ticket.channel)))
+    intake = api_services().intake
+    return created(intake.register_for_customer(_staff(), ticket, Channel(ticket.channel), ticket.disposition))
 
 
 @router.get("/v1/staff/tickets", summary="List tickets, newest first", tags=["staff"], security=STAFF)
@@ -42,9 +43,10 @@ def listing(
     phone: Annotated[str | None, Query(min_length=5, max_length=20, description="Customer phone")] = None,
     unit: Annotated[str | None, Query(pattern=r"^[a-z0-9-]{2,64}$", description="A unit's inbox")] = None,
     overdue: Annotated[bool | None, Query(description="Only tickets with a passed deadline (true) or none")] = None,
+    problem: Annotated[bool | None, Query(description="Only problem tickets (问题工单, true) or none")] = None,
     limit: Limit = 50,
     next_token: NextToken = None,
-) -> TicketList:
+) -> StaffTicketList:
     where = TicketFilter(
         status=status,
         channel=channel,
@@ -52,8 +54,10 @@ def listing(
         phone_hash=api_services().pepper.phone_hash(phone) if phone else None,
         unit_id=unit,
         overdue=overdue,
+        problem=problem,
     )
-    return ticket_list(api_services().queries.staff_list(_staff(), where, page_request(limit, next_token)))
+    page = api_services().queries.staff_list(_staff(), where, page_request(limit, next_token))
+    return StaffTicketList(items=[StaffTicketSummary.of(t) for t in page.items], next=page.next)
 
 
 @router.get("/v1/staff/tickets/<number>", summary="A ticket with its timeline", tags=["staff"], security=STAFF)

@@ -1,14 +1,14 @@
 """The citizen's web and mobile forms: a submission, the customer's view of a ticket, the catalogue."""
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from hotline.domain.base.clock import UtcDatetime
 from hotline.domain.intake.reads import TicketRecord
 from hotline.domain.tickets.catalog import Catalog, Channel, TicketType
-from hotline.domain.tickets.ticket import Resolution, Status, TicketDraft
-from pydantic import BaseModel, Field
-
-from functions.api.schemas.common import TimerView
+from hotline.domain.tickets.progress import RESOLUTION_LABELS, STATUS_LABELS, PublicEntry, public_timeline
+from hotline.domain.tickets.ticket import Resolution, Status, Text, TicketDraft
+from hotline.domain.tickets.timers import TimerName
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class FormTicketIn(TicketDraft):
@@ -22,45 +22,51 @@ class FormTicketIn(TicketDraft):
     )
 
 
-class PublicEvent(BaseModel):
-    type: str
-    at: UtcDatetime
-
-
 class CustomerTicketView(BaseModel):
-    """What a customer sees with the number and access code: progress, never staff details."""
+    """What a customer sees with the number and access code: progress in Chinese, never the centre's internals
+    (no staff, escalation levels, reminders or notes)."""
 
     number: str
-    status: Status
+    status: Status = Field(description="The machine-readable status; `status_label` says it in Chinese.")
+    status_label: str = Field(examples=["办理中"])
+    resolution: Resolution | None
+    resolution_label: str | None = Field(examples=["直接答复"])
     type: TicketType
     category: str
     subject: str
     received_at: UtcDatetime
     updated_at: UtcDatetime
-    deadlines: list[TimerView]
-    escalation_level: int
+    reply_by: UtcDatetime | None = Field(description="When the unit must reply by, while it is handling the ticket.")
     note: str | None = Field(description="The latest note for the customer (a question, or the result).")
-    resolution: Resolution | None
-    timeline: list[PublicEvent]
+    timeline: list[PublicEntry] = Field(description="What happened that concerns the customer, oldest first.")
 
     @classmethod
     def of(cls, record: TicketRecord) -> "CustomerTicketView":
-        t = record.ticket
-        events = [PublicEvent(type=e.type, at=e.at) for e in record.timeline]
+        t, handling = record.ticket, record.ticket.handling
+        resolve = handling.timers.get(TimerName.RESOLVE)
         return cls(
             number=t.number,
             status=t.status,
+            status_label=STATUS_LABELS[t.status],
+            resolution=handling.resolution,
+            resolution_label=RESOLUTION_LABELS[handling.resolution] if handling.resolution else None,
             type=t.type,
             category=t.category,
             subject=t.subject,
             received_at=t.received_at,
             updated_at=t.updated_at,
-            deadlines=TimerView.all_of(t),
-            escalation_level=t.handling.escalation_level,
-            note=t.handling.public_note,
-            resolution=t.handling.resolution,
-            timeline=events,
+            reply_by=resolve.due if resolve is not None and resolve.open else None,
+            note=handling.public_note,
+            timeline=public_timeline(record.timeline),
         )
+
+
+class CustomerInfoIn(BaseModel):
+    """The customer's answer to the unit's question."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[Text, Field(max_length=2000)] = Field(description="Shown to the unit on the ticket's timeline.")
 
 
 class CatalogView(Catalog):

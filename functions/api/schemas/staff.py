@@ -9,7 +9,18 @@ from hotline.domain.base.clock import UtcDatetime, to_iso_z
 from hotline.domain.config.admin import Deadline
 from hotline.domain.config.units import Unit
 from hotline.domain.intake.reads import TicketRecord
-from hotline.domain.tickets.ticket import Actor, Counts, ExtensionRequest, Resolution, Ticket, TicketDraft, TicketEvent
+from hotline.domain.tickets.disposition import Disposition
+from hotline.domain.tickets.survey import Grade, Survey, SurveyChannel
+from hotline.domain.tickets.ticket import (
+    Actor,
+    Counts,
+    CustomerWait,
+    ExtensionRequest,
+    Resolution,
+    Ticket,
+    TicketDraft,
+    TicketEvent,
+)
 from hotline.domain.tickets.view import TicketView
 from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
@@ -20,6 +31,11 @@ class StaffTicketIn(TicketDraft):
     """A ticket an agent registers for a caller, a letter, a visit …"""
 
     channel: Literal["phone", "letter", "visit", "email", "regulator"]
+    disposition: Disposition | None = Field(
+        default=None,
+        description="Settled on the call (直办): `direct_answer` with the `answer` (and the knowledge `articles` "
+        "it cites) or `referred` with the `agency` (12348, 110 …). The ticket is stored closed, never routed.",
+    )
 
 
 class TimelineEntry(BaseModel):
@@ -34,13 +50,39 @@ class TimelineEntry(BaseModel):
         return cls.model_validate(event.model_dump(include=set(cls.model_fields)))
 
 
+class SurveyView(BaseModel):
+    """The latest reply round's survey (its one-time link's token hash is never shown)."""
+
+    round: int
+    channel: SurveyChannel
+    opened_at: UtcDatetime
+    send_at: UtcDatetime | None = Field(description="When its text goes out, if quiet hours held it.")
+    sent_at: UtcDatetime | None
+    expires_at: UtcDatetime | None = Field(description="Unanswered by then, the ticket closes `no_response`.")
+    attempts: int = Field(description="Callback calls that did not reach the customer.")
+    answered_at: UtcDatetime | None
+    grade: Grade | None
+    solved: bool | None
+    comment: str | None
+    expired_at: UtcDatetime | None
+
+    @classmethod
+    def of(cls, survey: Survey | None) -> "SurveyView | None":
+        return cls.model_validate(survey.model_dump(exclude={"token_hash"})) if survey else None
+
+
 class HandlingView(BaseModel):
     deadlines: list[TimerView]
     overdue: bool
     escalation_level: int = Field(description="0 none, 1 unit manager, 2 hotline office, 3 leadership, 4 HQ.")
     counts: Counts
     extension: ExtensionRequest | None = Field(description="An extension request waiting for a decision.")
+    customer_wait: CustomerWait | None = Field(
+        description="While awaiting the customer's answer: since when, and when the unit may close it `no_response`."
+    )
     supervised: bool
+    problem: bool = Field(description="A problem ticket (问题工单): reworked the ladder's `problem_reworks` times.")
+    survey: SurveyView | None = Field(description="The callback survey of the latest reply.")
     result: str | None
     cause_code: str | None
     resolution: Resolution | None
@@ -55,7 +97,10 @@ class HandlingView(BaseModel):
             escalation_level=h.escalation_level,
             counts=h.counts,
             extension=h.extension,
+            customer_wait=h.customer_wait,
             supervised=h.supervised,
+            problem=h.problem,
+            survey=SurveyView.of(h.survey),
             result=h.result,
             cause_code=h.cause_code,
             resolution=h.resolution,
@@ -63,7 +108,22 @@ class HandlingView(BaseModel):
         )
 
 
-class StaffTicketView(TicketView):
+class StaffTicketSummary(TicketView):
+    """A ticket as staff list it: what its partner sees, and how far it is escalated."""
+
+    escalation_level: int = Field(description="0 none, 1 unit manager, 2 hotline office, 3 leadership, 4 HQ.")
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> "StaffTicketSummary":
+        return cls(**TicketView.of(ticket).model_dump(), escalation_level=ticket.handling.escalation_level)
+
+
+class StaffTicketList(BaseModel):
+    items: list[StaffTicketSummary]
+    next: str | None = Field(default=None, description="Pass as `next` to get the following page.")
+
+
+class StaffTicketView(StaffTicketSummary):
     partner_id: str | None
     public: bool = Field(description="Shown on the public map (Open311), coarsened; see the `publish` action.")
     version: int = Field(description="Send it back as `version` with an action to guard against concurrent changes.")
@@ -74,7 +134,7 @@ class StaffTicketView(TicketView):
     def of_record(cls, record: TicketRecord) -> "StaffTicketView":
         ticket = record.ticket
         return cls(
-            **TicketView.of(ticket).model_dump(),
+            **StaffTicketSummary.of(ticket).model_dump(),
             partner_id=ticket.partner_id,
             public=ticket.public,
             version=ticket.version,
@@ -132,3 +192,27 @@ class CalendarView(BaseModel):
 
 class UnitChain(BaseModel):
     items: list[Unit]
+
+
+class CallbackItem(StaffTicketSummary):
+    """A ticket in the callback queue: whom to call (the contact), about what (the result), since when."""
+
+    callback_due: UtcDatetime = Field(description="When the callback is due (the callback timer).")
+    survey_round: int = Field(description="The reply round (1 for the first reply, more after reworks).")
+    attempts: int = Field(description="Calls that did not reach the customer so far.")
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> "CallbackItem":
+        survey, due = ticket.pending_survey, ticket.callback_due
+        assert survey is not None and due is not None, "the queue holds only tickets waiting for a call"
+        return cls(
+            **StaffTicketSummary.of(ticket).model_dump(),
+            callback_due=due,
+            survey_round=survey.round,
+            attempts=survey.attempts,
+        )
+
+
+class CallbackList(BaseModel):
+    items: list[CallbackItem]
+    next: str | None = Field(default=None, description="Pass as `next` to get the following page.")

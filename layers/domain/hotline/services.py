@@ -7,36 +7,59 @@ running without a clock, and the clock's wake-up never needs the API's secrets.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from hotline.aws.api_gateway import ApiGatewayKeys
-from hotline.aws.eventbridge import EventBridgeBus
+from hotline.aws.eventbridge import EventBridgeBus, EventBridgeReportBus
+from hotline.aws.s3 import S3ReportFiles
 from hotline.aws.secrets_manager import secret_key
-from hotline.aws.sns import SnsNotifier
-from hotline.aws.sqs import SqsWebhookQueue
+from hotline.aws.sns import SnsNotifier, SnsReportMail, SnsTexter
+from hotline.aws.sqs import SqsReportRequests, SqsWebhookQueue
 from hotline.aws.step_functions import StepFunctionsRunner
 from hotline.domain.base.privacy import Pepper
 from hotline.domain.config.admin import ConfigAdmin
 from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.config.ports import CalendarRepository, HandlingConfigRepository, UnitRepository
+from hotline.domain.customers.surveying import SurveyLinks
+from hotline.domain.handling.customer_info import CustomerInfo
 from hotline.domain.handling.lifecycle import Lifecycle
 from hotline.domain.handling.relay import Relay
 from hotline.domain.handling.wake_up import ClockWakeUp
 from hotline.domain.intake.intake import Intake
 from hotline.domain.intake.open311 import Open311
 from hotline.domain.intake.reads import PublicReads, TicketQueries
+from hotline.domain.knowledge.citations import Citations
+from hotline.domain.knowledge.library import KnowledgeBase
 from hotline.domain.partners.admin import PartnerAdmin
 from hotline.domain.partners.ports import PartnerDirectory
+from hotline.domain.reports.bulletin import Names
+from hotline.domain.reports.desk import Aggregator, Publisher, ReportDesk
+from hotline.domain.surveys.answering import Surveys
+from hotline.domain.surveys.sweep import SurveySweep
 from hotline.domain.tickets.ports import CatalogRepository
 from hotline.domain.webhooks.delivery import PUBLIC_ENDPOINTS, EndpointPolicy
 from hotline.domain.webhooks.sender import WebhookSender
 from hotline.domain.webhooks.subscriptions import PartnerWebhooks
-from hotline.settings import ApiSettings, ClockSettings, EventsSettings, LocalCloud, Table, WebhooksSettings, load
+from hotline.settings import (
+    AggregatesSettings,
+    ApiSettings,
+    ClockSettings,
+    EventsSettings,
+    LocalCloud,
+    ReportsSettings,
+    SurveysSettings,
+    Table,
+    WebhooksSettings,
+    load,
+)
+from hotline.store.aggregates import DynamoAggregates
 from hotline.store.calendars import DynamoCalendarRepository
 from hotline.store.code_attempts import DynamoCodeAttempts
 from hotline.store.config import DynamoCatalogRepository, DynamoPartnerRepository, DynamoUnitRepository
 from hotline.store.handling_config import DynamoHandlingConfigRepository
+from hotline.store.knowledge import DynamoKnowledgeStore
 from hotline.store.models import TableModels, bind
+from hotline.store.reports import DynamoReportRecords
 from hotline.store.tickets import DynamoTicketRepository
 from hotline.store.webhooks import DynamoDeliveryLog, DynamoWebhookSubscriptions
 from hotline.timescale import ScaledClock
@@ -61,7 +84,12 @@ class ApiServices:
     config_admin: ConfigAdmin
     open311: Open311
     lifecycle: Lifecycle
+    customer_info: CustomerInfo
+    surveys: Surveys
     partner_webhooks: PartnerWebhooks
+    reports: ReportDesk
+    knowledge: KnowledgeBase
+    """Keeps this container's search index (built on first use)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +104,7 @@ class ClockServices:
 class EventsServices:
     settings: EventsSettings
     relay: Relay
+    citations: Citations
 
 
 @dataclass(frozen=True)
@@ -84,6 +113,25 @@ class WebhookServices:
     sender: WebhookSender
     queue: SqsWebhookQueue
     """The sender's own queue: its messages and their backoff are SQS's (receipt handles, visibility)."""
+
+
+@dataclass(frozen=True)
+class AggregatesServices:
+    settings: AggregatesSettings
+    aggregator: Aggregator
+
+
+@dataclass(frozen=True)
+class ReportsServices:
+    settings: ReportsSettings
+    publisher: Publisher
+
+
+@dataclass(frozen=True)
+class SurveysServices:
+    settings: SurveysSettings
+    sweep: SurveySweep
+    clock: ScaledClock
 
 
 def _clock() -> ScaledClock:
@@ -105,7 +153,25 @@ def _handling_config(
     """The configuration a ticket is handled under, read afresh for each change (admins may change it)."""
 
     def current() -> HandlingConfig:
-        return HandlingConfig(stored.policies(), stored.ladder(), stored.routing(), calendars.get, units.get)
+        return HandlingConfig(
+            stored.policies(),
+            stored.ladder(),
+            stored.routing(),
+            calendars.get,
+            units.get,
+            stored.messages,
+            stored.causes,
+        )
+
+    return current
+
+
+def _names(models: TableModels) -> Callable[[], Names]:
+    """The Chinese names reports give codes, read afresh for each report (admins may change them)."""
+
+    def current() -> Names:
+        causes = DynamoHandlingConfigRepository(models).causes()
+        return Names(DynamoCatalogRepository(models).get(), causes, cache(DynamoUnitRepository(models).get))
 
     return current
 
@@ -125,13 +191,21 @@ def build_api(config: ApiSettings) -> ApiServices:
     )
     rules = _handling_config(stored, calendars, units)
     intake = Intake(
-        tickets=tickets, catalog=catalog, clock=clock, zone=config.zone, rules=rules, runner=runner, pepper=pepper
+        tickets=tickets,
+        catalog=catalog,
+        clock=clock,
+        zone=config.zone,
+        rules=rules,
+        runner=runner,
+        pepper=pepper,
+        site=config.site_url,
     )
+    attempts = DynamoCodeAttempts(models)
     public_reads = PublicReads(tickets)
     return ApiServices(
         settings=config,
         intake=intake,
-        queries=TicketQueries(tickets, pepper, DynamoCodeAttempts(models), clock),
+        queries=TicketQueries(tickets, pepper, attempts, clock),
         pepper=pepper,
         public_reads=public_reads,
         catalog=catalog,
@@ -144,13 +218,25 @@ def build_api(config: ApiSettings) -> ApiServices:
         rules=stored,
         config_admin=ConfigAdmin(calendars, stored, units),
         open311=Open311(catalog, partners, public_reads, intake, clock, config.zone),
-        lifecycle=Lifecycle(tickets, rules, clock, runner=runner),
+        lifecycle=Lifecycle(tickets, rules, clock, runner=runner, links=SurveyLinks(config.site_url, pepper)),
+        customer_info=CustomerInfo(tickets, rules, clock, runner=runner, pepper=pepper, attempts=attempts),
+        surveys=Surveys(tickets, rules, clock, runner=runner, pepper=pepper, attempts=attempts, queue=tickets),
         partner_webhooks=PartnerWebhooks(
             DynamoWebhookSubscriptions(models),
             DynamoDeliveryLog(models, clock),
             SqsWebhookQueue(config.webhook_queue_url, config.aws_region, clock),
             clock,
             _endpoints(),
+        ),
+        knowledge=KnowledgeBase(DynamoKnowledgeStore(models), catalog, units, clock, config.zone),
+        reports=ReportDesk(
+            aggregates=DynamoAggregates(models),
+            records=DynamoReportRecords(models),
+            files=S3ReportFiles(config.reports_bucket, config.aws_region),
+            requests=SqsReportRequests(config.report_queue_url, config.aws_region),
+            names=_names(models),
+            clock=clock,
+            zone=config.zone,
         ),
     )
 
@@ -178,7 +264,9 @@ def build_events(config: EventsSettings) -> EventsServices:
             runner=StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, _clock()),
             bus=EventBridgeBus(config.event_bus_name, config.aws_region),
             notifier=SnsNotifier(config.notifications_topic_arn, config.aws_region),
+            texter=SnsTexter(config.aws_region),
         ),
+        citations=Citations(DynamoKnowledgeStore(_models(config))),
     )
 
 
@@ -195,6 +283,49 @@ def build_webhooks(config: WebhooksSettings) -> WebhookServices:
             signing_clock=ScaledClock(clock.origin),
         ),
         queue=SqsWebhookQueue(config.webhook_queue_url, config.aws_region, clock),
+    )
+
+
+def build_surveys(config: SurveysSettings) -> SurveysServices:
+    models = _models(config)
+    clock = _clock()
+    rules = _handling_config(
+        DynamoHandlingConfigRepository(models), DynamoCalendarRepository(models), DynamoUnitRepository(models)
+    )
+    pepper = Pepper(secret_key(config.pepper_secret_arn, config.aws_region))
+    return SurveysServices(
+        settings=config,
+        sweep=SurveySweep(
+            DynamoTicketRepository(models),
+            rules,
+            clock,
+            runner=StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock),
+            links=SurveyLinks(config.site_url, pepper),
+        ),
+        clock=clock,
+    )
+
+
+def build_aggregates(config: AggregatesSettings) -> AggregatesServices:
+    return AggregatesServices(settings=config, aggregator=Aggregator(DynamoAggregates(_models(config)), config.zone))
+
+
+def build_reports(config: ReportsSettings) -> ReportsServices:
+    models = _models(config)
+    return ReportsServices(
+        settings=config,
+        publisher=Publisher(
+            aggregates=DynamoAggregates(models),
+            records=DynamoReportRecords(models),
+            files=S3ReportFiles(config.reports_bucket, config.aws_region),
+            announcers=(
+                EventBridgeReportBus(config.event_bus_name, config.aws_region),
+                SnsReportMail(config.report_topic_arn, config.aws_region),
+            ),
+            names=_names(models),
+            clock=_clock(),
+            zone=config.zone,
+        ),
     )
 
 
@@ -216,3 +347,18 @@ def events_services() -> EventsServices:
 @lru_cache(maxsize=1)
 def webhook_services() -> WebhookServices:
     return build_webhooks(load(WebhooksSettings))
+
+
+@lru_cache(maxsize=1)
+def surveys_services() -> SurveysServices:
+    return build_surveys(load(SurveysSettings))
+
+
+@lru_cache(maxsize=1)
+def aggregates_services() -> AggregatesServices:
+    return build_aggregates(load(AggregatesSettings))
+
+
+@lru_cache(maxsize=1)
+def reports_services() -> ReportsServices:
+    return build_reports(load(ReportsSettings))

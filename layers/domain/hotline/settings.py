@@ -64,8 +64,28 @@ class Notifications(_Group):
     notifications_topic_arn: str = Field(min_length=1, description="The SNS topic units' notifications go to.")
 
 
-class ApiSettings(Table, HashKey, UsagePlans, ClockStarter, DeliveryQueue):
-    """functions/api: hashes, partners' usage plans, starts clocks, queues redeliveries."""
+class Site(_Group):
+    site_url: str = Field(
+        min_length=1,
+        description="The public site's base URL, for the links in texts to customers (survey, tracking).",
+    )
+
+
+class ReportFiles(_Group):
+    reports_bucket: str = Field(min_length=3, description="The private bucket reports' files are kept in.")
+
+
+class ReportQueue(_Group):
+    report_queue_url: str = Field(min_length=1, description="The queue reports are generated from.")
+
+
+class ReportMail(_Group):
+    report_topic_arn: str = Field(min_length=1, description="The SNS topic report e-mails go to.")
+
+
+class ApiSettings(Table, HashKey, UsagePlans, ClockStarter, DeliveryQueue, Site, ReportFiles, ReportQueue):
+    """functions/api: hashes, partners' usage plans, starts clocks, queues redeliveries, links surveys, orders reports
+    and links their files."""
 
 
 class ClockSettings(Table):
@@ -80,11 +100,27 @@ class WebhooksSettings(Table, DeliveryQueue):
     """functions/webhooks: posts to partners, backs off through the queue."""
 
 
+class SurveysSettings(Table, HashKey, ClockStarter, Site):
+    """functions/surveys: the sweep sends held texts and surveys (their links are keyed hashes), closes unanswered
+    ones and restarts the clocks that moves."""
+
+
+class AggregatesSettings(Table):
+    """functions/aggregates: counts each ticket write's events into the reports' aggregates (the table only)."""
+
+
+class ReportsSettings(Table, Bus, ReportFiles, ReportMail):
+    """functions/reports: reads the aggregates, stores the files, announces each report on the bus and by e-mail."""
+
+
 FUNCTION_SETTINGS: dict[str, type[Table]] = {
     "api": ApiSettings,
     "clock": ClockSettings,
     "events": EventsSettings,
     "webhooks": WebhooksSettings,
+    "surveys": SurveysSettings,
+    "aggregates": AggregatesSettings,
+    "reports": ReportsSettings,
 }
 """Each function's model, by its package under functions/."""
 

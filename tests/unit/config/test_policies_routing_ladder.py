@@ -1,5 +1,6 @@
 """SLA policies, routing rules, the escalation ladder and the due points they make, as a hotline centre sees them."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -231,6 +232,9 @@ def test_every_condition_of_a_rule_must_hold_and_the_first_matching_rule_wins() 
         (Counter.RETURNED, 5, 2),
         (Counter.REOPENED, 1, 0),
         (Counter.REOPENED, 2, 2),
+        (Counter.REOPENED, 3, 3),
+        (Counter.DISSATISFIED, 1, 0),
+        (Counter.DISSATISFIED, 2, 2),
         (Counter.REPEAT_CALLER, 2, 0),
         (Counter.REPEAT_CALLER, 3, 1),
     ],
@@ -256,6 +260,7 @@ def test_default_ladder_time_steps_follow_the_internal_alarm_flow() -> None:
     assert steps == [(1, "0 minutes"), (2, "2 working_days"), (3, "168 hours"), (4, "720 hours")]
     assert DEFAULT_LADDER.dispatch_desk == OFFICE
     assert DEFAULT_LADDER.repeat_window_days == 30
+    assert DEFAULT_LADDER.problem_reworks == 3
 
 
 def test_escalations_climb_from_the_unit_or_from_the_dispatch_desk() -> None:
@@ -272,7 +277,7 @@ def test_a_cycle_in_the_unit_hierarchy_does_not_hang_the_chain() -> None:
         "b-unit": Unit(id="b-unit", name="B", name_zh="乙", parent_id="a-unit"),
     }
     rules = demo_rules()
-    looping = type(rules)(rules.policies, rules.ladder, rules.routing, rules.calendar_of, units.get)
+    looping = replace(rules, unit_of=units.get)
     assert [u.id for u in looping.chain("a-unit")] == ["a-unit", "b-unit"]
 
 
@@ -374,17 +379,31 @@ def test_points_due_at_the_same_instant_are_handled_reminder_then_breach_then_st
     assert sorted([step, breach, reminder, earlier]) == [earlier, reminder, breach, step]
 
 
-def test_paused_met_cancelled_and_callback_timers_never_wake_the_clock() -> None:
+def test_paused_met_and_cancelled_timers_never_wake_the_clock() -> None:
     rules = demo_rules()
     t = ticket(unit_id=URBAN)
     timers = {name: rules.start_timer(t, name, RECEIVED) for name in TimerName}
     timers[TimerName.DISPATCH].met_at = RECEIVED
     timers[TimerName.ACCEPT].cancelled_at = RECEIVED
     timers[TimerName.RESOLVE].paused_at = RECEIVED
+    timers[TimerName.CALLBACK].met_at = RECEIVED
     t.handling.timers = timers
 
     assert due_points(t, rules) == []
     assert next_wake(t, rules) is None
+
+
+def test_a_running_callback_timer_wakes_the_clock_like_the_others() -> None:
+    rules = demo_rules()
+    t = ticket(unit_id=URBAN)
+    t.handling.timers = {TimerName.CALLBACK: rules.start_timer(t, TimerName.CALLBACK, RECEIVED)}
+
+    points = [(p.timer, p.kind, p.fraction) for p in due_points(t, rules)]
+    assert points == [
+        (TimerName.CALLBACK, PointKind.REMINDER, 0.5),
+        (TimerName.CALLBACK, PointKind.REMINDER, 0.8),
+        (TimerName.CALLBACK, PointKind.BREACH, 0.0),
+    ]
 
 
 def test_sent_reminders_are_not_due_again() -> None:

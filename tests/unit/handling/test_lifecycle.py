@@ -86,7 +86,7 @@ COMMANDS: dict[str, c.Command] = {
     "decide-extension": c.DecideExtension(approve=True),
     "urge": c.Urge(note="请抓紧办理"),
     "supervise": c.Supervise(note="列入督办"),
-    "close": c.Close(resolution=Resolution.DIRECT_ANSWER),
+    "close": c.Close(resolution=Resolution.DIRECT_ANSWER, answer="末班车22:30发车"),
     "reopen": c.Reopen(reason="市民不满意"),
     "change-priority": c.ChangePriority(priority=Priority.HIGH, reason="涉及老人"),
 }
@@ -135,7 +135,7 @@ def test_a_role_without_the_right_is_forbidden_and_nothing_changes(
         ("request-info", Status.AWAITING_CUSTOMER, URBAN_HANDLER),
         ("info-received", Status.IN_PROGRESS, AGENT),
         ("reply", Status.DISPATCHED, URBAN_HANDLER),
-        ("reply", Status.AWAITING_CUSTOMER, URBAN_HANDLER),
+        ("reply", Status.REPLIED, URBAN_HANDLER),
         ("return", Status.RECEIVED, SUPERVISOR),
         ("return", Status.REPLIED, URBAN_HANDLER),
         ("request-extension", Status.REPLIED, URBAN_HANDLER),
@@ -333,7 +333,8 @@ def test_waiting_for_the_customer_pauses_resolve_and_the_working_time_waited_is_
     assert paused.status is Status.AWAITING_CUSTOMER
     assert paused.handling.public_note == "请提供施工地点门牌号"
     assert paused.handling.timers[TimerName.RESOLVE].paused_at == local(2026, 10, 8, 10)
-    assert world.next_wake(number) is None  # nothing runs
+    # Nothing runs but the wait for the answer: 5 working days (9, 10, 12, 13 and 14 October).
+    assert world.next_wake(number) == local(2026, 10, 14, 18)
 
     # The customer answers a day later: 7.5 working hours waited (8th 10:00–18:00 less lunch, 9th 09:00–10:00).
     world.at(local(2026, 10, 9, 10))
@@ -366,7 +367,7 @@ def test_a_pause_over_the_lunch_break_and_the_night_counts_only_working_time(wor
     assert resumed.handling.timers[TimerName.RESOLVE].due == local(2026, 10, 12, 16)
 
 
-def test_replying_meets_resolve_starts_the_callback_and_ends_the_clock(world: World) -> None:
+def test_replying_meets_resolve_and_the_clock_runs_on_for_the_callback(world: World) -> None:
     number = world.in_progress()
     world.at(local(2026, 10, 9, 15))
 
@@ -384,8 +385,8 @@ def test_replying_meets_resolve_starts_the_callback_and_ends_the_clock(world: Wo
         "result": REPLY.result,
         "cause_code": "construction.permit",
     }
-    assert world.next_wake(number) is None
-    assert ticket.handling.clock.wake_at is None
+    # Half the callback's working time (25.5 h): Fri 3 h, Sat 7.5 h, then 2.25 h on Monday.
+    assert world.next_wake(number) == ticket.handling.clock.wake_at == local(2026, 10, 12, 11, 15)
 
 
 # -- returns and reopens --------------------------------------------------------------------------------
@@ -472,7 +473,7 @@ def test_a_closed_ticket_can_be_reopened(world: World) -> None:
 
 def test_a_ticket_closed_at_intake_reopens_to_the_dispatchers(world: World) -> None:
     number = bus(world)
-    world.act(number, AGENT, c.Close(resolution=Resolution.REFERRED, note="已转12328"))
+    world.act(number, AGENT, c.Close(resolution=Resolution.REFERRED, agency="12328", note="已转12328"))
     world.at(local(2026, 10, 8, 9))
 
     ticket = world.act(number, AGENT, c.Reopen(reason="12328不受理"))
@@ -628,21 +629,51 @@ def test_a_received_tickets_dispatch_due_follows_the_new_priority(world: World) 
 # -- closing --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("resolution", [Resolution.DIRECT_ANSWER, Resolution.REFERRED])
-def test_a_received_ticket_closes_at_intake_without_dispatch(world: World, resolution: Resolution) -> None:
+def test_a_received_ticket_closes_as_a_direct_answer_with_the_answer_and_its_articles(world: World) -> None:
     number = bus(world)
     world.at(local(2026, 9, 30, 10, 5))
 
-    ticket = world.act(number, AGENT, c.Close(resolution=resolution, note="已告知市民"))
+    answer = "88路末班车22:30从起点站发车。"
+    close = c.Close(resolution=Resolution.DIRECT_ANSWER, answer=answer, articles=["kb-17"], note="已当场解答")
+    ticket = world.act(number, AGENT, close)
 
-    assert (ticket.status, ticket.handling.resolution) == (Status.CLOSED, resolution)
+    assert (ticket.status, ticket.handling.resolution) == (Status.CLOSED, Resolution.DIRECT_ANSWER)
+    assert (ticket.handling.result, ticket.handling.articles) == (answer, ["kb-17"])
     assert ticket.handling.timers[TimerName.DISPATCH].cancelled_at == local(2026, 9, 30, 10, 5)
     assert world.events(number, "ticket.closed")[0].data == {
-        "resolution": resolution.value,
-        "note": "已告知市民",
-        "duplicate_of": None,
+        "resolution": "direct_answer",
+        "note": "已当场解答",
+        "answer": answer,
+        "agency": None,
+        "articles": ["kb-17"],
     }
     assert world.next_wake(number) is None
+
+
+def test_a_received_ticket_closes_as_referred_to_the_agency(world: World) -> None:
+    number = bus(world)
+
+    ticket = world.act(number, AGENT, c.Close(resolution=Resolution.REFERRED, agency="12348"))
+
+    assert (ticket.status, ticket.handling.resolution) == (Status.CLOSED, Resolution.REFERRED)
+    assert ticket.handling.referred_to == "12348"
+    assert ticket.handling.result is not None and "12348" in ticket.handling.result
+    assert world.events(number, "ticket.closed")[0].data["agency"] == "12348"
+
+
+@pytest.mark.parametrize(
+    ("resolution", "field"), [(Resolution.DIRECT_ANSWER, "answer"), (Resolution.REFERRED, "agency")]
+)
+def test_a_direct_close_without_its_answer_or_agency_is_invalid_input(
+    world: World, resolution: Resolution, field: str
+) -> None:
+    number = bus(world)
+
+    with pytest.raises(InvalidInput) as error:
+        world.act(number, AGENT, c.Close(resolution=resolution, note="已告知市民"))
+
+    assert [f.field for f in error.value.fields] == [field]
+    assert world.ticket(number).status is Status.RECEIVED
 
 
 def test_a_duplicate_names_an_existing_other_ticket(world: World) -> None:

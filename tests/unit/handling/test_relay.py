@@ -1,18 +1,20 @@
 """The outbox relay: a change is stored with its notifications and nothing is sent until the table stream hands the
-write to the relay, which publishes its events, then sends its notifications, at least once."""
+write to the relay, which publishes its events, then sends its notifications, then its texts, at least once."""
 
 import pytest
 from hotline.domain.handling import commands as c
 from hotline.domain.handling.relay import Relay, Write
 from hotline.domain.tickets.ticket import Ticket
 
-from tests.unit.fakes import FakeBus, FakeNotifier, FakeRunner
+from hotline.domain.tickets.customer_message import CustomerMessage, MessageKind
+
+from tests.unit.fakes import FakeBus, FakeNotifier, FakeRunner, FakeTexter
 from tests.unit.ticket_world import AGENT, OFFICE, SUPERVISOR, URBAN, URBAN_HANDLER, World, draft, local
 
 
-def relay() -> tuple[Relay, FakeBus, FakeNotifier, FakeRunner]:
+def relay(texter: FakeTexter | None = None) -> tuple[Relay, FakeBus, FakeNotifier, FakeRunner]:
     bus, notifier, runner = FakeBus(), FakeNotifier(), FakeRunner()
-    return Relay(runner=runner, bus=bus, notifier=notifier), bus, notifier, runner
+    return Relay(runner=runner, bus=bus, notifier=notifier, texter=texter or FakeTexter()), bus, notifier, runner
 
 
 def hand_on(writes: list[Write], to: Relay) -> None:
@@ -58,8 +60,9 @@ def test_each_write_is_handed_on_once_events_first_and_later_writes_send_nothing
     assert [(n.kind, n.recipients) for n in notifier.sent] == [("urge", [URBAN])]  # not again for the reply
     assert notifier.sent == world.notified
     assert [p.id for p in bus.published] == [e.id for e in world.timeline(number)]
-    # Each clock the actions started is (re)started once, in order: the last one stops the clock.
-    assert runner.restarts == world.runner.restarts and world.next_wake(number) is None
+    # Each clock the actions started is (re)started once, in order: the last one runs for the callback.
+    assert runner.restarts == world.runner.restarts
+    assert world.next_wake(number) == world.ticket(number).handling.clock.wake_at is not None
 
 
 def test_a_write_whose_notifications_fail_raises_so_the_stream_retries_it_with_the_same_ids() -> None:
@@ -82,3 +85,33 @@ def test_a_write_whose_notifications_fail_raises_so_the_stream_retries_it_with_t
     assert notifier.sent == world.notified  # the same notification, id and all, as the action stored
     urges = [p.id for p in bus.published if p.type == "ticket.urged"]
     assert len(urges) == 2 and len(set(urges)) == 1  # the retry repeated its event under the same id
+
+
+def test_texts_go_last_and_a_write_whose_texts_fail_is_retried_whole() -> None:
+    world = World()
+    number = world.in_progress()
+    world.act(number, URBAN_HANDLER, c.Reply(result="已责令停工", cause_code="construction.permit"))
+    *earlier, replied = world.store.stream
+    text = CustomerMessage(
+        id="m-1",
+        number=number,
+        kind=MessageKind.REPLY,
+        to="+8613800138000",
+        text="【12345热线】已办理",
+        at=local(2026, 9, 30, 12),
+        not_before=local(2026, 9, 30, 12),
+    )
+    replied = replied._replace(messages=[text])
+    texter = FakeTexter()
+    to, bus, _, _ = relay(texter)
+    hand_on(earlier, to)
+    texter.down, texter.sent = True, []
+
+    with pytest.raises(ConnectionError):
+        to.hand_on(replied, earlier[-1].ticket)
+    assert bus.published[-1].type == "ticket.replied"  # everything else went out before the texts
+
+    texter.down = False
+    to.hand_on(replied, earlier[-1].ticket)  # the stream's retry
+
+    assert texter.sent == [text]

@@ -318,10 +318,12 @@ def test_a_reply_after_the_breach_stops_the_ladder() -> None:
 
     world.act(number, URBAN_HANDLER, c.Reply(result="已处理", cause_code="construction.permit"))
 
-    assert world.next_wake(number) is None
-    world.at(local(2026, 10, 14, 18))
-    assert world.wake(number) == Wake(None)
-    assert "level 2" not in str(summary(world.timeline(number)))
+    # The clock runs on for the callback (3 working days to Thu 15th 18:00): its first reminder, half-way.
+    assert world.next_wake(number) == local(2026, 10, 13, 18)
+    world.at(local(2026, 10, 14, 18))  # when the resolve ladder would have reached level 2
+    before = len(world.timeline(number))
+    world.wake(number)
+    assert summary(world.timeline(number)[before:]) == [("ticket.reminded", "callback", "0.5", OFFICE)]
 
 
 # -- idempotence --------------------------------------------------------------------------------------
@@ -376,15 +378,17 @@ def test_a_wake_for_an_unknown_ticket_ends_the_clock() -> None:
     assert World().wake("2609-999999", generation=1) == Wake(None)
 
 
-def test_a_paused_ticket_has_no_clock_running() -> None:
+def test_a_paused_ticket_wakes_only_when_the_customers_time_to_answer_is_over() -> None:
     world = World()
     number = world.in_progress()
     world.act(number, URBAN_HANDLER, c.RequestInfo(question="请提供施工地点门牌号"))
-    assert world.next_wake(number) is None
+    # 5 working days from Wed 30 Sep: 8, 9, 10 (a make-up working Saturday), 12 and 13 October.
+    assert world.next_wake(number) == local(2026, 10, 13, 18)
     world.at(local(2026, 12, 1))
 
     assert world.wake(number) == Wake(None)
     assert "ticket.breached" not in world.event_types(number)
+    assert world.event_types(number)[-1] == "ticket.reminded"
 
 
 @dataclass

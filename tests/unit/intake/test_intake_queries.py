@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from hotline.domain.base.errors import Forbidden, InvalidInput, NotFound, TooManyAttempts
 from hotline.domain.base.paging import PageRequest
+from hotline.domain.customers.access import MAX_WRONG_CODES, WRONG_CODE_WINDOW
 from hotline.domain.intake.intake import Intake, Registration
-from hotline.domain.intake.reads import MAX_WRONG_CODES, WRONG_CODE_WINDOW, TicketQueries
+from hotline.domain.intake.reads import TicketQueries
 from hotline.domain.partners.partner import Partner
 from hotline.domain.staff.roles import Role, StaffMember
 from hotline.domain.tickets.catalog import Channel, TicketType
@@ -55,6 +56,7 @@ def intake(store: FakeTicketRepository, clock: FixedClock) -> Intake:
         runner=FakeRunner(),
         pepper=TEST_PEPPER,
         new_id=lambda: f"id-{next(ids)}",
+        site="https://12345.example.gov.cn",
     )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import boto3
 
+from hotline.domain.reports.record import ReportRecord
 from hotline.domain.tickets.publication import SOURCE, PublishedEvent
 
 PUT_EVENTS_LIMIT = 10
@@ -37,3 +38,35 @@ class EventBridgeBus:
             if result.get("FailedEntryCount"):
                 codes = sorted({e.get("ErrorCode", "?") for e in result["Entries"] if "ErrorCode" in e})
                 raise RuntimeError(f"EventBridge refused {result['FailedEntryCount']} events: {codes}")
+
+
+REPORTS_SOURCE = "hotline.reports"
+
+
+class EventBridgeReportBus:
+    """`report.published` on the bus (source `hotline.reports`): what was published, for whoever subscribes."""
+
+    def __init__(self, bus_name: str, region: str) -> None:
+        self._bus_name = bus_name
+        self._region = region
+
+    @cached_property
+    def _client(self) -> Any:
+        return boto3.client("events", region_name=self._region)
+
+    def published(self, record: ReportRecord) -> None:
+        detail = record.model_dump(mode="json", include={"id", "title", "period", "generated_at", "headline"})
+        detail["files"] = [{"format": f.format.value, "key": f.key, "bytes": f.bytes} for f in record.files]
+        result = self._client.put_events(
+            Entries=[
+                {
+                    "EventBusName": self._bus_name,
+                    "Source": REPORTS_SOURCE,
+                    "DetailType": "report.published",
+                    "Detail": json.dumps(detail, ensure_ascii=False),
+                    "Resources": [],
+                }
+            ]
+        )
+        if result.get("FailedEntryCount"):
+            raise RuntimeError(f"EventBridge refused report.published: {result['Entries']}")

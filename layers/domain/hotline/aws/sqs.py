@@ -66,3 +66,19 @@ class SqsWebhookQueue:
         self._client.change_message_visibility(
             QueueUrl=self._queue_url, ReceiptHandle=receipt_handle, VisibilityTimeout=math.ceil(seconds)
         )
+
+
+class SqsReportRequests:
+    """The queue the reports function generates reports from: on-demand requests (the API) and the schedules'
+    firings (EventBridge Scheduler) share its retries and its dead-letter queue (infra/constructs/reports.py)."""
+
+    def __init__(self, queue_url: str, region: str) -> None:
+        self._queue_url = queue_url
+        self._region = region
+
+    @cached_property
+    def _client(self) -> Any:
+        return boto3.client("sqs", region_name=self._region)
+
+    def request(self, report_id: str) -> None:
+        self._client.send_message(QueueUrl=self._queue_url, MessageBody=json.dumps({"report_id": report_id}))

@@ -1,17 +1,25 @@
-"""Handling configuration as stored documents: SLA policies, the escalation ladder, routing rules."""
+"""Handling configuration as stored documents: SLA policies, the escalation ladder, routing rules, text templates."""
 
 from typing import TypeVar
 
 from pydantic import BaseModel
 
+from hotline.domain.config.causes import DEFAULT_CAUSES, CauseCatalog
 from hotline.domain.config.ladder import DEFAULT_LADDER, Ladder
+from hotline.domain.config.messages import DEFAULT_TEMPLATES, MessageTemplates
 from hotline.domain.config.policies import DEFAULT_POLICIES, PolicyBook
 from hotline.domain.config.routing import DEFAULT_ROUTING, RoutingTable
 from hotline.store.models import TableModels
 
 Document = TypeVar("Document", bound=BaseModel)
 
-DEFAULTS: dict[str, BaseModel] = {"policies": DEFAULT_POLICIES, "ladder": DEFAULT_LADDER, "routing": DEFAULT_ROUTING}
+DEFAULTS: dict[str, BaseModel] = {
+    "policies": DEFAULT_POLICIES,
+    "ladder": DEFAULT_LADDER,
+    "routing": DEFAULT_ROUTING,
+    "messages": DEFAULT_TEMPLATES,
+    "causes": DEFAULT_CAUSES,
+}
 
 
 class DynamoHandlingConfigRepository:
@@ -28,6 +36,12 @@ class DynamoHandlingConfigRepository:
 
     def routing(self) -> RoutingTable:
         return self._get("routing", RoutingTable)
+
+    def messages(self) -> MessageTemplates:
+        return self._get("messages", MessageTemplates)
+
+    def causes(self) -> CauseCatalog:
+        return self._get("causes", CauseCatalog)
 
     def save(self, name: str, document: BaseModel) -> None:
         self._item(f"CONFIG#{name}", "CONFIG", doc=document.model_dump(mode="json")).save()

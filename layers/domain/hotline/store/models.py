@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 FEED = "TICKET"
@@ -39,17 +39,26 @@ TICKET_INDEXES: dict[str, tuple[str, str]] = {
     "feed": ("feed", "received_key"),
     "overdue": ("overdue", "received_key"),  # sparse: only tickets with a breached open timer
     "public": ("public", "received_key"),  # sparse: only public tickets, for the public map (Open311)
+    # sparse: only tickets the survey sweep must look at (`Ticket.customer_due` set), soonest first
+    "customer_due": ("feed", "customer_due_key"),
+    # sparse: only replied tickets whose survey waits for a callback call, oldest callback due first
+    "callbacks": ("feed", "callback_key"),
+    "problem": ("feed", "problem_key"),  # sparse: only problem tickets (问题工单), newest first
 }
 
-# Indexes that project only these attributes (besides the keys); the others project every attribute.
-# The public index holds each public ticket's coarsened public form and nothing personal.
-TICKET_INDEX_INCLUDES: dict[str, list[str]] = {"public": ["public_doc"]}
+# Indexes that project only these attributes (besides the keys; none: keys only); the others project every
+# attribute. The public index holds each public ticket's coarsened public form and nothing personal; the sweep
+# needs only the ticket's number from its index and reads the ticket itself consistently; so does the callback
+# queue, which then reads its page of tickets in one batch.
+TICKET_INDEX_INCLUDES: dict[str, list[str]] = {"public": ["public_doc"], "customer_due": [], "callbacks": []}
 
 
 def _index(name: str) -> type[GlobalSecondaryIndex[Any]]:
     hash_name, range_name = TICKET_INDEXES[name]
     included = TICKET_INDEX_INCLUDES.get(name)
-    projection = IncludeProjection(included) if included else AllProjection()
+    projection = (
+        AllProjection() if included is None else IncludeProjection(included) if included else KeysOnlyProjection()
+    )
     meta = type("Meta", (), {"index_name": name, "projection": projection})
     attrs = {
         "Meta": meta,
@@ -90,6 +99,9 @@ def bind(table_name: str, region: str) -> TableModels:
         "public": UnicodeAttribute(null=True),
         "public_doc": JSONAttribute(null=True),
         "received_key": UnicodeAttribute(),
+        "customer_due_key": UnicodeAttribute(null=True),
+        "callback_key": UnicodeAttribute(null=True),
+        "problem_key": UnicodeAttribute(null=True),
         "updated_key": UnicodeAttribute(),
         "channel_key": UnicodeAttribute(),
         "outbox": JSONAttribute(null=True),

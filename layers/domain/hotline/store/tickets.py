@@ -19,7 +19,7 @@ from hotline.domain.intake.public_reports import PublicReport
 from hotline.domain.tickets.customer_message import CustomerMessage
 from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.numbering import format_number
-from hotline.domain.tickets.ports import TicketFilter
+from hotline.domain.tickets.ports import Numbered, TicketFilter
 from hotline.domain.tickets.ticket import Ticket, TicketEvent
 from hotline.store import paging
 from hotline.store.models import FEED, TableModels
@@ -34,6 +34,10 @@ def _lost_race(error: TransactWriteError) -> bool:
         return True
     codes = {reason.code for reason in error.cancellation_reasons if reason is not None}
     return bool(codes) and codes <= RETRYABLE
+
+
+def _as_is(ticket: Ticket) -> tuple[Ticket, Sequence[CustomerMessage]]:
+    return ticket, ()
 
 
 def ticket_pk(number: str) -> str:
@@ -51,8 +55,10 @@ class DynamoTicketRepository:
 
     # -- writes ---------------------------------------------------------------------------------
 
-    def create(self, ticket: Ticket, event: TicketEvent, month: str) -> Ticket:
-        """Read the month's serial, then write serial+1, ticket and event in one conditional transaction.
+    def create(
+        self, ticket: Ticket, events: Sequence[TicketEvent], month: str, finish: Numbered | None = None
+    ) -> Ticket:
+        """Read the month's serial, then write serial+1, ticket and events in one conditional transaction.
 
         A concurrent writer makes the condition fail and we retry with the new serial, so numbers stay
         unique and gap-free: a serial is only ever consumed together with the ticket that carries it.
@@ -63,13 +69,15 @@ class DynamoTicketRepository:
         for attempt in range(MAX_ALLOCATION_ATTEMPTS):
             current = self._current_serial(month)
             number = format_number(month, current + 1)
-            numbered = ticket.model_copy(update={"number": number})
+            numbered, messages = (finish or _as_is)(ticket.model_copy(update={"number": number}))
             try:
                 with TransactWrite(connection=self._connection) as tx:
                     self._advance_serial(tx, month, current)
-                    created = event.model_copy(update={"number": number})
-                    tx.save(self._ticket_item(numbered, [created]), condition=self._m.ticket.pk.does_not_exist())
-                    tx.save(self._event_item(created, 0))
+                    created = [event.model_copy(update={"number": number}) for event in events]
+                    item = self._ticket_item(numbered, created, messages=messages)
+                    tx.save(item, condition=self._m.ticket.pk.does_not_exist())
+                    for index, event in enumerate(created):
+                        tx.save(self._event_item(event, index))
                     self._claim_external_ref(tx, numbered)
                 return numbered.model_copy(update={"version": 1})
             except TransactWriteError as error:
@@ -163,6 +171,9 @@ class DynamoTicketRepository:
             public=FEED if ticket.public else None,
             public_doc=PublicReport.of(ticket).model_dump(mode="json") if ticket.public else None,
             received_key=_sort_key(received, ticket.number),
+            customer_due_key=_sort_key(to_iso_z(due), ticket.number) if (due := ticket.customer_due) else None,
+            callback_key=_sort_key(to_iso_z(call), ticket.number) if (call := ticket.callback_due) else None,
+            problem_key=_sort_key(received, ticket.number) if ticket.handling.problem else None,
             updated_key=_sort_key(to_iso_z(ticket.updated_at), ticket.number),
             channel_key=f"{ticket.type.value}#{_sort_key(received, ticket.number)}",
             outbox=[event.model_dump(mode="json") for event in events],
@@ -221,6 +232,37 @@ class DynamoTicketRepository:
             lambda item: PublicReport.model_validate(item.public_doc),
         )
 
+    def customer_due(self, until: datetime, page: PageRequest) -> Page[str]:
+        """The numbers of the tickets whose `customer_due` is at or before `until`, soonest first: a Query of the
+        sparse `customer_due` index, which holds only tickets that have one (and only their keys)."""
+        # customer_due_key is "<customer_due>#<number>": "~" sorts after every number.
+        return paging.query_page(
+            "customer_due",
+            page,
+            lambda start: self._m.ticket.query(
+                FEED,
+                self._m.ticket.customer_due_key <= f"{to_iso_z(until)}#~",
+                index_name="customer_due",
+                limit=page.limit,
+                last_evaluated_key=start,
+            ),
+            lambda item: str(item.pk).removeprefix("TICKET#"),
+        )
+
+    def callbacks(self, page: PageRequest) -> Page[Ticket]:
+        """The callback queue: a page of the sparse `callbacks` index (keys only), oldest callback due first, then
+        those tickets in one batch (less any answered in between)."""
+        numbers = paging.query_page(
+            "callbacks",
+            page,
+            lambda start: self._m.ticket.query(
+                FEED, index_name="callbacks", limit=page.limit, last_evaluated_key=start
+            ),
+            lambda item: str(item.pk).removeprefix("TICKET#"),
+        )
+        waiting = [ticket for ticket in self.tickets(numbers.items) if ticket.callback_due is not None]
+        return Page[Ticket](items=waiting, next=numbers.next)
+
     def list(self, where: TicketFilter, page: PageRequest) -> Page[Ticket]:
         index, hash_value, range_condition, ascending, used = self._plan(where)
         filters = self._filters(where, used)
@@ -248,6 +290,8 @@ class DynamoTicketRepository:
             return "by_partner", where.partner_id, since, True, {"partner_id", "updated_since"}
         if where.unit_id is not None:
             return "by_unit", where.unit_id, None, False, {"unit_id"}
+        if where.problem:
+            return "problem", FEED, None, False, {"problem"}
         if where.overdue:
             return "overdue", FEED, None, False, {"overdue"}
         if where.phone_hash is not None:
@@ -277,6 +321,8 @@ class DynamoTicketRepository:
                 conditions.append(attribute == getattr(value, "value", value))
         if where.overdue is not None and "overdue" not in used:
             conditions.append(ticket.overdue.exists() if where.overdue else ticket.overdue.does_not_exist())
+        if where.problem is not None and "problem" not in used:
+            conditions.append(ticket.problem_key.exists() if where.problem else ticket.problem_key.does_not_exist())
         if where.updated_since is not None and "updated_since" not in used:
             conditions.append(ticket.updated_key > to_iso_z(where.updated_since))
         combined: Condition | None = None

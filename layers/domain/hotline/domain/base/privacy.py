@@ -32,7 +32,7 @@ class Pepper:
         return key
 
     def _mac(self, purpose: str, value: str) -> str:
-        # The purpose keeps the two lookups apart: a phone's hash never equals some access code's.
+        # The purpose keeps the lookups apart: a phone's hash never equals some access code's or link token's.
         return hmac.new(self._key, f"{purpose}\n{value}".encode(), hashlib.sha256).hexdigest()
 
     def phone_hash(self, phone: str) -> str:
@@ -45,6 +45,13 @@ class Pepper:
 
     def access_code_matches(self, ticket_id: str, code: str, stored_hash: str) -> bool:
         return hmac.compare_digest(self.access_code_hash(ticket_id, code), stored_hash)
+
+    def link_token_hash(self, number: str, token: str) -> str:
+        """Only this is stored of a one-time link's token (a survey link): the link in a leaked table opens nothing."""
+        return self._mac("link-token", f"{number}:{token}")
+
+    def link_token_matches(self, number: str, token: str, stored_hash: str) -> bool:
+        return hmac.compare_digest(self.link_token_hash(number, token), stored_hash)
 
 
 def normalize_phone(phone: str) -> str:

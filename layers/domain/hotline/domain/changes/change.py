@@ -47,8 +47,9 @@ class Change:
         self.events.append(event)
 
     def notify(self, kind: str, level: int, message: str, timer: TimerName | None = None) -> list[str]:
-        """Notify the unit `level` steps up the ticket's chain (level 1: the unit itself); returns its id."""
-        chain = self.rules.chain(self.ticket.unit_id)
+        """Notify the unit `level` steps up the ticket's chain (level 1: the unit itself); returns its id. The callback
+        timer's chain starts at the dispatch desk: calling the customer back is the centre's work, not the unit's."""
+        chain = self.rules.chain(None if timer is TimerName.CALLBACK else self.ticket.unit_id)
         if not chain:
             return []
         unit = chain[min(max(level, 1), len(chain)) - 1]

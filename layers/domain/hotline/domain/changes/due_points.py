@@ -1,4 +1,5 @@
-"""When the ticket clock must next wake: reminders, breaches and ladder steps of the running timers."""
+"""When the ticket clock must next wake: reminders, breaches and ladder steps of the running timers, and the end of the
+time a unit waits for the customer's answer."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,7 +10,7 @@ from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.tickets.ticket import Ticket
 from hotline.domain.tickets.timers import TimerName
 
-CLOCKED = (TimerName.DISPATCH, TimerName.ACCEPT, TimerName.RESOLVE)
+CLOCKED = (TimerName.DISPATCH, TimerName.ACCEPT, TimerName.RESOLVE, TimerName.CALLBACK)
 
 
 class PointKind(StrEnum):
@@ -17,6 +18,8 @@ class PointKind(StrEnum):
     REMINDER = "reminder"
     BREACH = "breach"
     STEP = "step"
+    WAIT_LIMIT = "wait_limit"
+    """The customer has not answered the unit's question within the policy's awaiting_customer_limit."""
 
 
 @dataclass(frozen=True, order=True)
@@ -34,6 +37,10 @@ def due_points(ticket: Ticket, rules: HandlingConfig) -> list[DuePoint]:
     policy = rules.policy(ticket)
     calendar = rules.calendar(ticket)
     points: list[DuePoint] = []
+    wait = ticket.handling.customer_wait
+    if wait is not None and wait.reminded_at is None:
+        # The resolve timer is paused meanwhile: this is the one point a waiting ticket has.
+        points.append(DuePoint(wait.limit_at, 0, TimerName.RESOLVE, PointKind.WAIT_LIMIT))
     for name in CLOCKED:
         timer = ticket.handling.timers.get(name)
         if timer is None or not timer.running:

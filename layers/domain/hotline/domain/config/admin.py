@@ -1,4 +1,5 @@
-"""Configuration administration: working calendars, SLA policies, the escalation ladder, routing rules, units.
+"""Configuration administration: working calendars, SLA policies, the escalation ladder, routing rules, units, the
+templates of the texts to customers.
 
 Any staff member reads them; only admins (ADMIN_ROLES) change them. A change is checked against what it
 names before it is stored — the calendars policies count in, the units routing and the ladder send tickets
@@ -14,7 +15,9 @@ from pydantic import ValidationError
 
 from hotline.domain.base.calendar import Duration, WorkingCalendar
 from hotline.domain.base.errors import FieldProblem, InvalidInput, NotFound
+from hotline.domain.config.causes import CauseCatalog
 from hotline.domain.config.ladder import Ladder
+from hotline.domain.config.messages import MessageTemplates
 from hotline.domain.config.policies import PolicyBook
 from hotline.domain.config.ports import CalendarRepository, HandlingConfigRepository, UnitRepository
 from hotline.domain.config.routing import RoutingTable
@@ -115,6 +118,26 @@ class ConfigAdmin:
         self._units_exist((f"rules.{i}.unit_id", rule.unit_id) for i, rule in enumerate(table.rules))
         self.handling.save("routing", table)
         return table
+
+    def messages(self, by: StaffMember) -> MessageTemplates:
+        _require_admin(by)
+        return self.handling.messages()
+
+    def replace_messages(self, by: StaffMember, templates: MessageTemplates) -> MessageTemplates:
+        """Checked as the model is: each template non-empty, at most 300 characters, its placeholders its kind's."""
+        _require_admin(by)
+        self.handling.save("messages", templates)
+        return templates
+
+    def causes(self) -> CauseCatalog:
+        return self.handling.causes()
+
+    def replace_causes(self, by: StaffMember, catalog: CauseCatalog) -> CauseCatalog:
+        """Replies from now on must name one of these causes; replies already given keep theirs (reports show a code
+        the catalogue no longer has as the code itself)."""
+        _require_admin(by)
+        self.handling.save("causes", catalog)
+        return catalog
 
     # -- units --------------------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""The configuration a ticket is handled under, loaded once per request: policies, ladder, routing, calendars, units."""
+"""The configuration a ticket is handled under, loaded once per request: policies, ladder, routing, calendars, units,
+the templates of the texts to customers."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -7,10 +8,13 @@ from functools import cache
 
 from hotline.domain.base.calendar import WorkingCalendar
 from hotline.domain.base.errors import FieldProblem, InvalidInput
+from hotline.domain.config.causes import Cause, CauseCatalog
 from hotline.domain.config.ladder import Ladder
+from hotline.domain.config.messages import MessageTemplates
 from hotline.domain.config.policies import PolicyBook, SlaPolicy
 from hotline.domain.config.routing import RoutingTable
 from hotline.domain.config.units import Unit, climb
+from hotline.domain.tickets.customer_message import MessageKind
 from hotline.domain.tickets.ticket import Ticket
 from hotline.domain.tickets.timers import Timer, TimerName
 
@@ -22,11 +26,17 @@ class HandlingConfig:
     routing: RoutingTable
     calendar_of: Callable[[str], WorkingCalendar | None]
     unit_of: Callable[[str], Unit | None]
+    templates_of: Callable[[], MessageTemplates]
+    """Read only by a change that texts the customer, once."""
+    causes_of: Callable[[], CauseCatalog]
+    """Read only by a reply (its cause must be in the catalogue), once."""
 
     def __post_init__(self) -> None:
         # One request or wake-up asks for the same calendar and units many times: read each once.
         object.__setattr__(self, "calendar_of", cache(self.calendar_of))
         object.__setattr__(self, "unit_of", cache(self.unit_of))
+        object.__setattr__(self, "templates_of", cache(self.templates_of))
+        object.__setattr__(self, "causes_of", cache(self.causes_of))
 
     def policy(self, ticket: Ticket) -> SlaPolicy:
         return self.policies.for_ticket(ticket.type, ticket.priority)
@@ -42,6 +52,13 @@ class HandlingConfig:
         target = self.policy(ticket).targets[name]
         calendar = self.calendar(ticket)
         return Timer(started_at=at, due=calendar.deadline(at, target), unit=target.unit, time_zone=calendar.time_zone)
+
+    def template(self, kind: MessageKind) -> str:
+        return self.templates_of().of(kind)
+
+    def cause(self, code_or_name: str) -> Cause:
+        """The catalogue's cause by code or Chinese name; 422 naming `cause_code` when there is none."""
+        return self.causes_of().checked(code_or_name)
 
     def unit(self, unit_id: str, field: str = "unit_id") -> Unit:
         unit = self.unit_of(unit_id)

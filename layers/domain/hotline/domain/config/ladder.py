@@ -21,7 +21,9 @@ class Counter(StrEnum):
     RETURNED = "returned"
     """Units sent the ticket back as mis-dispatched."""
     REOPENED = "reopened"
-    """The customer was not satisfied and the ticket was reopened."""
+    """Reworks (发回重办): reopened after a reply, by a dissatisfied survey or by staff."""
+    DISSATISFIED = "dissatisfied"
+    """Surveys the customer answered dissatisfied."""
     REPEAT_CALLER = "repeat_caller"
     """Tickets from the same phone within the ladder's repeat window (this one included)."""
 
@@ -44,6 +46,9 @@ class Ladder(BaseModel):
         default="hotline-office", description="Where the ladder starts for a ticket no unit holds (dispatchers)."
     )
     repeat_window_days: int = Field(default=30, ge=1, le=366)
+    problem_reworks: int = Field(
+        default=3, ge=1, description="Reworks that make a ticket a problem ticket (问题工单), flagged and listed."
+    )
 
     def counted(self, counter: Counter, count: int) -> int:
         """The highest level a counter has reached (0 when none)."""
@@ -56,7 +61,8 @@ def _d(amount: int, unit: DurationUnit) -> Duration:
 
 
 # Seed 000, internal alarm flow: the unit's manager at the breach, the office after 2 working days,
-# leadership after a week, headquarters after a month.
+# leadership after a week, headquarters after a month. By counts (DESIGN.md §2): returned or reworked twice and a
+# second dissatisfied survey go to the office (督办), a third rework to leadership (and makes a problem ticket).
 DEFAULT_LADDER = Ladder(
     time_steps=[
         TimeStep(level=1, after=_d(0, DurationUnit.MINUTES)),
@@ -67,6 +73,8 @@ DEFAULT_LADDER = Ladder(
     count_steps=[
         CountStep(level=2, counter=Counter.RETURNED, at_least=2),
         CountStep(level=2, counter=Counter.REOPENED, at_least=2),
+        CountStep(level=3, counter=Counter.REOPENED, at_least=3),
+        CountStep(level=2, counter=Counter.DISSATISFIED, at_least=2),
         CountStep(level=1, counter=Counter.REPEAT_CALLER, at_least=3),
     ],
 )

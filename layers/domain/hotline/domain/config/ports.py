@@ -3,14 +3,16 @@
 from typing import Literal, Protocol
 
 from hotline.domain.base.calendar import WorkingCalendar
+from hotline.domain.config.causes import CauseCatalog
 from hotline.domain.config.ladder import Ladder
+from hotline.domain.config.messages import MessageTemplates
 from hotline.domain.config.policies import PolicyBook
 from hotline.domain.config.routing import RoutingTable
 from hotline.domain.config.units import Unit
 
 
 class HandlingConfigRepository(Protocol):
-    """Handling configuration stored as data (defaults until an admin stores its own)."""
+    """Handling configuration stored as data (defaults until an admin stores its own), the texts' templates too."""
 
     def policies(self) -> PolicyBook: ...
 
@@ -18,8 +20,14 @@ class HandlingConfigRepository(Protocol):
 
     def routing(self) -> RoutingTable: ...
 
+    def messages(self) -> MessageTemplates: ...
+
+    def causes(self) -> CauseCatalog: ...
+
     def save(
-        self, name: Literal["policies", "ladder", "routing"], document: PolicyBook | Ladder | RoutingTable
+        self,
+        name: Literal["policies", "ladder", "routing", "messages", "causes"],
+        document: PolicyBook | Ladder | RoutingTable | MessageTemplates | CauseCatalog,
     ) -> None:
         """Store `document` as the configuration called `name`, replacing the one in force."""
         ...

@@ -5,16 +5,12 @@ from zoneinfo import ZoneInfo
 
 from hotline.domain.changes.change import Change
 from hotline.domain.tickets.customer_message import CustomerMessage, MessageKind
+from hotline.domain.tickets.ticket import Ticket
 
 QUIET_ENDS, QUIET_STARTS = time(8, 0), time(21, 0)
 """Texts go out between 08:00 and 21:00 in the calendar's zone (DESIGN.md §5)."""
 
-TEMPLATES: dict[MessageKind, str] = {
-    MessageKind.RECEIPT: "【12345热线】您的诉求已受理，工单号{number}，查询码{code}，请妥善保存。查询进度：{link}",
-    MessageKind.QUESTION: "【12345热线】工单{number}：承办单位需要您补充信息：{question}。请回复：{link}",
-    MessageKind.REPLY: "【12345热线】工单{number}已办理：{result}。请评价办理结果：{link}",
-    MessageKind.SURVEY: "【12345热线】请评价工单{number}的办理结果：{link}",
-}
+MASK = "***"
 
 
 def e164(phone: str) -> str | None:
@@ -38,14 +34,21 @@ def sending_opens(now: datetime, zone: str) -> datetime:
     return datetime.combine(day, QUIET_ENDS, tzinfo=ZoneInfo(zone)).astimezone(now.tzinfo)
 
 
+def track_link(site: str, number: str) -> str:
+    """The customer's page of the ticket (it asks for the access code)."""
+    return f"{site.rstrip('/')}/track/{number}"
+
+
 def tell(change: Change, kind: MessageKind, **fields: str) -> CustomerMessage | None:
-    """Text the ticket's customer (None when there is no mobile number to text). Sent with this change, or held on
-    the ticket until quiet hours end; `release_held` hands it on then."""
+    """Text the ticket's customer from the kind's template (None when there is no mobile number to text). Sent with
+    this change, or held on the ticket until quiet hours end; `release_held` hands it on then."""
     contact = change.ticket.contact
     to = e164(contact.phone) if contact and contact.phone else None
     if to is None:
         return None
-    text = TEMPLATES[kind].format(number=change.ticket.number, **fields)
+    private = _private_words(change.ticket)
+    filled = {name: _masked(value, private) for name, value in fields.items()}
+    text = change.rules.template(kind).format(number=change.ticket.number, **filled)
     not_before = sending_opens(change.now, change.rules.calendar(change.ticket).time_zone)
     message = CustomerMessage(
         id=change.new_id(change.now),
@@ -61,6 +64,18 @@ def tell(change: Change, kind: MessageKind, **fields: str) -> CustomerMessage | 
     else:
         change.handling.held_messages.append(message)
     return message
+
+
+def _private_words(ticket: Ticket) -> list[str]:
+    """The customer's name and address as given, longest first: a unit's words filled into a text never repeat them."""
+    words = [ticket.contact.name if ticket.contact else None, ticket.location.address if ticket.location else None]
+    return sorted((w for w in words if w and len(w) > 1), key=len, reverse=True)
+
+
+def _masked(value: str, private: list[str]) -> str:
+    for word in private:
+        value = value.replace(word, MASK)
+    return value
 
 
 def release_held(change: Change) -> None:

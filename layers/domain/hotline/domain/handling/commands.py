@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hotline.domain.base.calendar import Duration
 from hotline.domain.tickets.catalog import Priority
+from hotline.domain.tickets.disposition import Agency, Answer, Articles
 from hotline.domain.tickets.ticket import Resolution, Text
 
 Note = Annotated[Text, Field(max_length=2000)]
@@ -36,8 +37,10 @@ class InfoReceived(Command):
 
 class Reply(Command):
     result: Note = Field(description="The result given to the customer.")
-    cause_code: Annotated[str, Field(pattern=r"^[a-z0-9_.-]{1,64}$")] = Field(
-        description="Why the problem arose, for the cause analysis (e.g. `construction.permit`)."
+    cause_code: Annotated[Text, Field(max_length=64)] = Field(
+        description="Why the problem arose, for the cause analysis: a code of the cause catalogue "
+        "(`GET /v1/staff/config/causes`, e.g. `construction.permit`) or its Chinese name (`违规施工（超时、无证）`); "
+        "the code is stored. Anything else is 422."
     )
 
 
@@ -67,6 +70,9 @@ class Close(Command):
     resolution: Resolution
     note: Note | None = None
     duplicate_of: Annotated[str, Field(pattern=r"^\d{4}-\d{6}$")] | None = None
+    answer: Answer | None = Field(default=None, description="Required for `direct_answer`.")
+    agency: Agency | None = Field(default=None, description="Required for `referred`.")
+    articles: Articles = Field(default_factory=list)
 
 
 class Reopen(Command):

@@ -1,23 +1,29 @@
 """Staff actions on a ticket (办理): each is role-checked, allowed only from certain statuses, optimistic-locked,
 recorded on the timeline, and restarts the ticket clock when it moves the next due point."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from hotline.domain.base.clock import to_iso_z
 from hotline.domain.base.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from hotline.domain.changes.after_reply import close, reopen
 from hotline.domain.changes.change import Change, Workshop
+from hotline.domain.changes.direct import close_directly
 from hotline.domain.changes.due_points import CLOCKED, reschedule
 from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.config.ladder import Counter
+from hotline.domain.customers.messages import tell, track_link
+from hotline.domain.customers.surveying import SurveyLinks, open_survey
 from hotline.domain.handling import commands as c
 from hotline.domain.handling.wake_up import dispatch
 from hotline.domain.staff.roles import CENTRE_ROLES, SUPERVISION_ROLES, UNIT_WORK_ROLES, Role, StaffMember
 from hotline.domain.tickets.clock_run import restart_clock
+from hotline.domain.tickets.customer_message import MessageKind
+from hotline.domain.tickets.disposition import DIRECT, Disposition
 from hotline.domain.tickets.numbering import UNKNOWN, is_number
 from hotline.domain.tickets.ports import ClockRunner
-from hotline.domain.tickets.ticket import ExtensionRequest, Resolution, Status, Ticket
+from hotline.domain.tickets.ticket import CustomerWait, ExtensionRequest, Resolution, Status, Ticket
 from hotline.domain.tickets.timers import TimerName
 
 S = Status
@@ -29,6 +35,8 @@ class Permission:
     action: str
     roles: frozenset[Role]
     statuses: frozenset[Status]
+    only: Mapping[Status, frozenset[Role]] = field(default_factory=dict)
+    """Narrower roles from some statuses; `roles` is everyone who may act from any."""
 
 
 PERMISSIONS: dict[type[c.Command], Permission] = {
@@ -38,7 +46,7 @@ PERMISSIONS: dict[type[c.Command], Permission] = {
     c.InfoReceived: Permission(
         "record the customer's info", UNIT_WORK_ROLES | {Role.AGENT}, frozenset({S.AWAITING_CUSTOMER})
     ),
-    c.Reply: Permission("reply", UNIT_WORK_ROLES, frozenset({S.IN_PROGRESS})),
+    c.Reply: Permission("reply", UNIT_WORK_ROLES, frozenset({S.IN_PROGRESS, S.AWAITING_CUSTOMER})),
     c.Return: Permission("return", UNIT_WORK_ROLES, frozenset({S.DISPATCHED, S.IN_PROGRESS})),
     c.RequestExtension: Permission(
         "request an extension", UNIT_WORK_ROLES, frozenset({S.DISPATCHED, S.IN_PROGRESS, S.AWAITING_CUSTOMER})
@@ -48,7 +56,13 @@ PERMISSIONS: dict[type[c.Command], Permission] = {
     ),
     c.Urge: Permission("urge", CENTRE_ROLES, ALL_OPEN),
     c.Supervise: Permission("supervise", SUPERVISION_ROLES, ALL_OPEN),
-    c.Close: Permission("close", CENTRE_ROLES, frozenset({S.RECEIVED, S.REPLIED})),
+    c.Close: Permission(
+        "close",
+        CENTRE_ROLES | UNIT_WORK_ROLES,
+        frozenset({S.RECEIVED, S.REPLIED, S.AWAITING_CUSTOMER}),
+        # A question the customer leaves unanswered is the unit's to close (no_response, once the wait is over).
+        only={S.RECEIVED: CENTRE_ROLES, S.REPLIED: CENTRE_ROLES, S.AWAITING_CUSTOMER: UNIT_WORK_ROLES},
+    ),
     c.Reopen: Permission("reopen", SUPERVISION_ROLES | {Role.AGENT}, frozenset({S.REPLIED, S.CLOSED})),
     c.ChangePriority: Permission("change the priority", CENTRE_ROLES, ALL_OPEN - {S.REPLIED}),
     c.Publish: Permission("publish", SUPERVISION_ROLES | {Role.AGENT}, frozenset(S)),
@@ -57,12 +71,15 @@ PERMISSIONS: dict[type[c.Command], Permission] = {
 CLOSE_FROM: dict[Status, frozenset[Resolution]] = {
     S.RECEIVED: frozenset({Resolution.DIRECT_ANSWER, Resolution.REFERRED, Resolution.DUPLICATE}),
     S.REPLIED: frozenset({Resolution.RESOLVED, Resolution.NO_RESPONSE}),
+    S.AWAITING_CUSTOMER: frozenset({Resolution.NO_RESPONSE}),
 }
 
 
 @dataclass
 class Lifecycle(Workshop):
     runner: ClockRunner = field(kw_only=True)
+    links: SurveyLinks = field(kw_only=True)
+    """Makes the one-time link a reply's survey text carries."""
 
     def act(self, number: str, staff: StaffMember, command: c.Command) -> Ticket:
         if command.version is not None:
@@ -85,6 +102,7 @@ class Lifecycle(Workshop):
                 "invalid_transition",
                 ticket.status.value,
             )
+        staff.require_any(permission.only.get(ticket.status, permission.roles), permission.action)
         change = self.begin(ticket, staff.actor, rules)
         APPLY[type(command)](self, change, command)
         restart = reschedule(change)
@@ -105,32 +123,34 @@ class Lifecycle(Workshop):
         change.record("ticket.accepted", note=command.note)
 
     def _request_info(self, change: Change, command: c.RequestInfo) -> None:
-        timer = change.handling.timers.get(TimerName.RESOLVE)
+        ticket, handling = change.ticket, change.handling
+        timer = handling.timers.get(TimerName.RESOLVE)
         if timer is not None and timer.open:
             timer.paused_at = change.now
-        change.ticket.status = S.AWAITING_CUSTOMER
-        change.handling.public_note = command.question
+        limit = change.rules.policy(ticket).awaiting_customer_limit
+        handling.customer_wait = CustomerWait(
+            since=change.now, limit_at=change.rules.calendar(ticket).deadline(change.now, limit)
+        )
+        ticket.status = S.AWAITING_CUSTOMER
+        handling.public_note = command.question
         change.record("ticket.info_requested", question=command.question)
+        tell(change, MessageKind.QUESTION, question=command.question, link=track_link(self.links.site, ticket.number))
 
     def _info_received(self, change: Change, command: c.InfoReceived) -> None:
-        timer = change.handling.timers.get(TimerName.RESOLVE)
-        paused = 0.0
-        if timer is not None and timer.paused_at is not None:
-            paused = (change.now - timer.paused_at).total_seconds()
-            timer.due = change.rules.calendar(change.ticket).shift(timer.due, timer.paused_at, change.now, timer.unit)
-            timer.paused_at = None
-        change.ticket.status = S.IN_PROGRESS
-        due = to_iso_z(timer.due) if timer else None
-        change.record("ticket.info_received", note=command.note, paused_seconds=paused, resolve_due=due)
+        resume(change, note=command.note)
 
     def _reply(self, change: Change, command: c.Reply) -> None:
+        cause = change.rules.cause(command.cause_code).code
+        if change.ticket.status is S.AWAITING_CUSTOMER:
+            _end_wait(change)  # replied without the answer: the time waited still does not count
         change.meet(TimerName.RESOLVE)
         handling = change.handling
         handling.timers[TimerName.CALLBACK] = change.rules.start_timer(change.ticket, TimerName.CALLBACK, change.now)
-        handling.result, handling.cause_code, handling.public_note = command.result, command.cause_code, command.result
+        handling.result, handling.cause_code, handling.public_note = command.result, cause, command.result
         handling.extension = None
         change.ticket.status = S.REPLIED
-        change.record("ticket.replied", result=command.result, cause_code=command.cause_code)
+        change.record("ticket.replied", result=command.result, cause_code=cause)
+        open_survey(change, self.links)
 
     def _return(self, change: Change, command: c.Return) -> None:
         ticket, handling = change.ticket, change.handling
@@ -204,33 +224,22 @@ class Lifecycle(Workshop):
                 "resolution does not fit",
                 [FieldProblem("resolution", f"a {ticket.status.value} ticket closes as one of: {allowed}")],
             )
+        if command.resolution in DIRECT:
+            fields = command.model_dump(include=set(Disposition.model_fields))
+            close_directly(change, Disposition.model_validate(fields).checked())
+            return
+        if ticket.status is S.AWAITING_CUSTOMER:
+            _end_unanswered_wait(change)
         if command.resolution is Resolution.DUPLICATE:
             original = self.tickets.get(command.duplicate_of) if command.duplicate_of else None
             if original is None or original.number == ticket.number:
                 raise InvalidInput(
                     "duplicate of what?", [FieldProblem("duplicate_of", "name the existing ticket this one duplicates")]
                 )
-        if command.resolution is Resolution.RESOLVED:
-            change.meet(TimerName.CALLBACK)
-        change.cancel(*TimerName)
-        ticket.status, change.handling.resolution = S.CLOSED, command.resolution
-        change.record(
-            "ticket.closed", resolution=command.resolution.value, note=command.note, duplicate_of=command.duplicate_of
-        )
+        close(change, command.resolution, note=command.note, duplicate_of=command.duplicate_of)
 
     def _reopen(self, change: Change, command: c.Reopen) -> None:
-        ticket, handling = change.ticket, change.handling
-        change.cancel(TimerName.CALLBACK)
-        handling.resolution = None
-        handling.counts.reopened += 1
-        if ticket.unit_id:
-            ticket.status = S.IN_PROGRESS
-            handling.timers[TimerName.RESOLVE] = change.rules.start_timer(ticket, TimerName.RESOLVE, change.now)
-        else:
-            ticket.status = S.RECEIVED
-            handling.timers[TimerName.DISPATCH] = change.rules.start_timer(ticket, TimerName.DISPATCH, change.now)
-        change.record("ticket.reopened", reason=command.reason, rework=handling.counts.reopened)
-        change.escalate_on_count(Counter.REOPENED, handling.counts.reopened)
+        reopen(change, command.reason)
 
     def _change_priority(self, change: Change, command: c.ChangePriority) -> None:
         ticket = change.ticket
@@ -249,6 +258,41 @@ class Lifecycle(Workshop):
     def _publish(self, change: Change, command: c.Publish) -> None:
         change.ticket.public = command.public
         change.record("ticket.published" if command.public else "ticket.unpublished", reason=command.reason)
+
+
+def resume(change: Change, **data: Any) -> None:
+    """The customer's answer is in (told by them, or by staff who heard it): back to in_progress, the resolve due moved
+    by the time waited (working time for working units)."""
+    paused = _end_wait(change)
+    timer = change.handling.timers.get(TimerName.RESOLVE)
+    change.ticket.status = S.IN_PROGRESS
+    due = to_iso_z(timer.due) if timer else None
+    change.record("ticket.info_received", **data, paused_seconds=paused, resolve_due=due)
+
+
+def _end_wait(change: Change) -> float:
+    """Resume the paused resolve timer (its due moves by the time waited) and end the wait; the seconds waited."""
+    change.handling.customer_wait = None
+    timer = change.handling.timers.get(TimerName.RESOLVE)
+    if timer is None or timer.paused_at is None:
+        return 0.0
+    paused = (change.now - timer.paused_at).total_seconds()
+    timer.due = change.rules.calendar(change.ticket).shift(timer.due, timer.paused_at, change.now, timer.unit)
+    timer.paused_at = None
+    return paused
+
+
+def _end_unanswered_wait(change: Change) -> None:
+    """A question left unanswered closes `no_response` only once the customer's time to answer is over."""
+    wait = change.handling.customer_wait
+    if wait is not None and change.now < wait.limit_at:
+        local = change.rules.calendar(change.ticket).local(wait.limit_at)
+        raise Conflict(
+            f"the customer has until {local.isoformat()} to answer; close it as no_response after that",
+            "customer_may_still_answer",
+            change.ticket.status.value,
+        )
+    change.handling.customer_wait = None
 
 
 APPLY: dict[type[c.Command], Callable[[Lifecycle, Change, Any], None]] = {

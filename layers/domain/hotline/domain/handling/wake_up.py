@@ -12,12 +12,18 @@ from hotline.domain.base.clock import to_iso_z
 from hotline.domain.base.errors import Conflict
 from hotline.domain.base.paging import PageRequest
 from hotline.domain.changes.change import Change, Workshop
+from hotline.domain.changes.direct import close_directly
 from hotline.domain.changes.due_points import DuePoint, PointKind, due_points, next_wake
 from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.config.ladder import Counter
+from hotline.domain.tickets.catalog import TicketType
+from hotline.domain.tickets.disposition import Disposition
 from hotline.domain.tickets.ports import TicketFilter
-from hotline.domain.tickets.ticket import SYSTEM, Status
+from hotline.domain.tickets.ticket import SYSTEM, Resolution, Status
 from hotline.domain.tickets.timers import TimerName
+
+PRAISE = "感谢您的表扬，已转达承办单位。"
+"""The result a praise closes with, once its unit has it."""
 
 
 @dataclass(frozen=True)
@@ -75,11 +81,17 @@ class ClockWakeUp(Workshop):
 
 
 def dispatch(change: Change, unit_id: str, auto: bool = False, note: str | None = None) -> None:
-    """Hand the ticket to a unit: the dispatch timer is met, accept and resolve start (again, after a return)."""
+    """Hand the ticket to a unit: the dispatch timer is met, accept and resolve start (again, after a return).
+    A praise (表扬) asks nothing of the unit: it is delivered to it and closed, with no timer to accept or resolve."""
     ticket, timers = change.ticket, change.handling.timers
     ticket.unit_id = unit_id
     ticket.status = Status.DISPATCHED
     change.meet(TimerName.DISPATCH)
+    if ticket.type is TicketType.PRAISE:
+        to = change.notify("praise", 1, f"Ticket {ticket.number}: praise for your unit (表扬): {ticket.subject}")
+        change.record("ticket.dispatched", unit_id=unit_id, auto=auto, note=note, to=to)
+        close_directly(change, Disposition(resolution=Resolution.DIRECT_ANSWER, answer=PRAISE, note="praise recorded"))
+        return
     for name in (TimerName.ACCEPT, TimerName.RESOLVE):
         timers[name] = change.rules.start_timer(ticket, name, change.now)
     change.record("ticket.dispatched", unit_id=unit_id, auto=auto, note=note)
@@ -97,7 +109,9 @@ def _handle_due(change: Change) -> None:
 def _handle(change: Change, point: DuePoint) -> None:
     timer = change.handling.timers[point.timer]
     name = point.timer
-    if point.kind is PointKind.REMINDER:
+    if point.kind is PointKind.WAIT_LIMIT:
+        _remind_of_the_wait(change)
+    elif point.kind is PointKind.REMINDER:
         timer.reminded.append(point.fraction)
         percent = round(point.fraction * 100)
         message = f"Ticket {change.ticket.number}: {percent}% of the {name} time used; due {timer.due.isoformat()}"
@@ -111,6 +125,23 @@ def _handle(change: Change, point: DuePoint) -> None:
     else:
         timer.level = point.level
         change.escalate(point.level, f"{name} overdue since {_iso(timer.breached_at)}", name)
+
+
+AWAITING_CUSTOMER = "awaiting_customer"
+"""The `timer` a reminder of an unanswered question names: the wait, not one of the ticket's timers."""
+
+
+def _remind_of_the_wait(change: Change) -> None:
+    """The customer has not answered within the policy's limit: the unit may now reply or close `no_response`."""
+    wait = change.handling.customer_wait
+    assert wait is not None
+    wait.reminded_at = change.now
+    message = (
+        f"Ticket {change.ticket.number}: the customer has not answered your question since {wait.since.isoformat()}; "
+        "reply with a result, or close it as no_response"
+    )
+    to = change.notify("reminder", 1, message)
+    change.record("ticket.reminded", timer=AWAITING_CUSTOMER, since=_iso(wait.since), limit=_iso(wait.limit_at), to=to)
 
 
 def _iso(moment: datetime | None) -> str | None:

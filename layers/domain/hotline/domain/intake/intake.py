@@ -1,20 +1,25 @@
 """Unified intake (统一受理): every channel registers tickets through here."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from hotline.domain.base.clock import Clock
 from hotline.domain.base.errors import FieldProblem, InvalidInput
 from hotline.domain.base.privacy import Pepper
+from hotline.domain.changes.change import Change
+from hotline.domain.changes.direct import close_directly
 from hotline.domain.config.handling import HandlingConfig
+from hotline.domain.customers.messages import tell, track_link
 from hotline.domain.staff.roles import CENTRE_ROLES, StaffMember
 from hotline.domain.tickets.catalog import Channel
 from hotline.domain.tickets.clock_run import restart_clock
+from hotline.domain.tickets.customer_message import CustomerMessage, MessageKind
+from hotline.domain.tickets.disposition import Disposition
 from hotline.domain.tickets.numbering import month_of, new_access_code
 from hotline.domain.tickets.ports import CatalogRepository, ClockRunner, TicketRepository
-from hotline.domain.tickets.ticket import Actor, ClockState, Handling, Ticket, TicketDraft, TicketEvent, new_event_id
+from hotline.domain.tickets.ticket import Actor, ClockState, Handling, Ticket, TicketDraft, new_event_id
 from hotline.domain.tickets.timers import TimerName
 
 
@@ -36,6 +41,8 @@ class Intake:
     pepper: Pepper
     new_id: Callable[[], str] = lambda: uuid4().hex
     new_code: Callable[[], str] = new_access_code
+    site: str = field(kw_only=True)
+    """The public site the receipt text links to."""
 
     def register(
         self,
@@ -45,7 +52,11 @@ class Intake:
         partner_id: str | None = None,
         external_ref: str | None = None,
         public: bool = False,
+        disposition: Disposition | None = None,
+        open311: bool = False,
     ) -> Registration:
+        """A new ticket: routed and clocked from its receipt, or — with a disposition, the matter settled while the
+        caller was on the line (直办) — stored closed with it, never routed and never clocked."""
         self._check_category(draft)
         now = self.clock.now()
         ticket_id = self.new_id()
@@ -59,31 +70,43 @@ class Intake:
             partner_id=partner_id,
             external_ref=external_ref,
             public=public,
+            open311=open311,
             phone_hash=self.pepper.phone_hash(draft.contact.phone) if draft.contact and draft.contact.phone else None,
             received_at=now,
             updated_at=now,
         )
-        created = TicketEvent(
-            id=new_event_id(now),
-            type="ticket.created",
-            number="",
-            actor=actor,
-            at=now,
-            data={"channel": channel.value, "type": draft.type.value, "category": draft.category},
-        )
-        # The dispatch timer runs from receipt; the clock's first wake-up, right away, routes the ticket.
-        ticket.handling = Handling(
-            timers={TimerName.DISPATCH: self.rules().start_timer(ticket, TimerName.DISPATCH, now)},
-            clock=ClockState(generation=1, wake_at=now),
-        )
-        stored = self.tickets.create(ticket, created, month_of(now, self.zone))
-        restart_clock(self.runner, stored)
+        change = Change(ticket, actor, now, self.rules(), new_event_id)
+        change.record("ticket.created", channel=channel.value, type=draft.type.value, category=draft.category)
+        if disposition is None:
+            # The dispatch timer runs from receipt; the clock's first wake-up, right away, routes the ticket.
+            ticket.handling = Handling(
+                timers={TimerName.DISPATCH: change.rules.start_timer(ticket, TimerName.DISPATCH, now)},
+                clock=ClockState(generation=1, wake_at=now),
+            )
+        else:
+            ticket.handling.clock.routed = True
+            close_directly(change, disposition)
+
+        def receipt(numbered: Ticket) -> tuple[Ticket, Sequence[CustomerMessage]]:
+            # The text quotes the number, which the store allocates in the very write that stores the ticket.
+            told = Change.of(numbered, actor, now, change.rules, new_event_id)
+            tell(told, MessageKind.RECEIPT, code=code, link=track_link(self.site, numbered.number))
+            return told.ticket, told.messages
+
+        stored = self.tickets.create(change.ticket, change.events, month_of(now, self.zone), receipt)
+        if stored.handling.clock.generation:
+            restart_clock(self.runner, stored)
         return Registration(ticket=stored, access_code=code)
 
-    def register_for_customer(self, by: StaffMember, draft: TicketDraft, channel: Channel) -> Registration:
-        """A ticket centre staff register on a customer's behalf: a call, a letter, a visit …"""
+    def register_for_customer(
+        self, by: StaffMember, draft: TicketDraft, channel: Channel, disposition: Disposition | None = None
+    ) -> Registration:
+        """A ticket centre staff register on a customer's behalf: a call, a letter, a visit … With a disposition the
+        agent settled it on the call: answered (its `answer` is required) or referred (its `agency`)."""
         by.require_any(CENTRE_ROLES, "registering a ticket")
-        return self.register(draft, channel, by.actor)
+        if disposition is not None:
+            disposition.checked("disposition.")
+        return self.register(draft, channel, by.actor, disposition=disposition)
 
     def _check_category(self, draft: TicketDraft) -> None:
         allowed = self.catalog.get().allows(draft.category, draft.type)

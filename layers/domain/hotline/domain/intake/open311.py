@@ -262,7 +262,7 @@ class Open311:
         """Register the form's request as the partner's ticket, public (Open311 is a public map by nature)."""
         ticket = draft(form, self.catalog.get())
         return self.intake.register(
-            ticket, Channel.PARTNER, partner_actor(partner.id), partner_id=partner.id, public=True
+            ticket, Channel.PARTNER, partner_actor(partner.id), partner_id=partner.id, public=True, open311=True
         )
 
     def request(self, number: str, reader: Partner | None) -> RequestRow:

@@ -1,6 +1,6 @@
-"""Ports: public reads and access-code attempts. Adapters implement these; unit tests use fakes."""
+"""Ports: public reads. Adapters implement these; unit tests use fakes."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from hotline.domain.base.paging import Page, PageRequest
@@ -21,16 +21,4 @@ class PublicReportStore(Protocol):
 
     def report_page(self, received_from: datetime, received_until: datetime, page: PageRequest) -> Page[PublicReport]:
         """Public tickets received in the window, newest first, without reading any other ticket."""
-        ...
-
-
-class CodeAttempts(Protocol):
-    """Wrong access codes per ticket, counted in a window that the first wrong one opens."""
-
-    def failures(self, number: str, at: datetime) -> int:
-        """Wrong codes in the ticket's window open at `at`; 0 when none is open."""
-        ...
-
-    def fail(self, number: str, at: datetime, window: timedelta) -> None:
-        """Count a wrong code; without an open window, this one opens a window of `window` from `at`."""
         ...

@@ -1,28 +1,25 @@
 """Reading tickets: each audience sees only what is theirs, and "not yours" looks like "unknown".
 
-A customer reads a ticket with its access code. After MAX_WRONG_CODES wrong codes within WRONG_CODE_WINDOW
-(counted from the first) the ticket answers "too many attempts" until that window ends, whatever code is
-sent: guessing gets at most MAX_WRONG_CODES tries per window, and the answer then says nothing about a code.
+A customer reads a ticket with its access code, within the limit on wrong codes (hotline.domain.customers.access).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from hotline.domain.base.clock import Clock
-from hotline.domain.base.errors import FieldProblem, InvalidInput, NotFound, TooManyAttempts
+from hotline.domain.base.errors import FieldProblem, InvalidInput, NotFound
 from hotline.domain.base.paging import MAX_LIMIT, Page, PageRequest
 from hotline.domain.base.privacy import Pepper
-from hotline.domain.intake.ports import CodeAttempts, PublicReportStore
+from hotline.domain.customers.access import admit
+from hotline.domain.customers.ports import CodeAttempts
+from hotline.domain.intake.ports import PublicReportStore
 from hotline.domain.intake.public_reports import PublicReport
 from hotline.domain.partners.partner import Partner
 from hotline.domain.staff.roles import StaffMember
 from hotline.domain.tickets.numbering import UNKNOWN, is_number
 from hotline.domain.tickets.ports import TicketFilter, TicketRepository
 from hotline.domain.tickets.ticket import Ticket, TicketEvent
-
-MAX_WRONG_CODES = 10
-WRONG_CODE_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -39,15 +36,7 @@ class TicketQueries:
     clock: Clock
 
     def for_customer(self, number: str, code: str) -> TicketRecord:
-        ticket = self._get(number)
-        if ticket is None:
-            raise NotFound(UNKNOWN)
-        now = self.clock.now()
-        if self.attempts.failures(number, now) >= MAX_WRONG_CODES:
-            raise TooManyAttempts("too many wrong access codes for this ticket; try again later")
-        if not self.pepper.access_code_matches(ticket.id, code, ticket.access_code_hash):
-            self.attempts.fail(number, now, WRONG_CODE_WINDOW)
-            raise NotFound(UNKNOWN)
+        ticket = admit(self._get(number), code, self.pepper, self.attempts, self.clock.now())
         return TicketRecord(ticket, self.tickets.timeline(number))
 
     def for_partner(self, number: str, partner: Partner) -> Ticket:

@@ -1,6 +1,6 @@
 """Ports: storing tickets and running their clocks. Adapters implement these; unit tests use fakes."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -22,13 +22,23 @@ class TicketFilter(BaseModel):
     phone_hash: str | None = None
     updated_since: datetime | None = None
     overdue: bool | None = None
+    problem: bool | None = None
+
+
+Numbered = Callable[[Ticket], tuple[Ticket, Sequence[CustomerMessage]]]
+"""Completes a new ticket that has just been given its number: see `TicketRepository.create`."""
 
 
 class TicketRepository(Protocol):
-    def create(self, ticket: Ticket, event: TicketEvent, month: str) -> Ticket:
-        """Allocate the month's next serial and store ticket and event in one transaction.
+    def create(
+        self, ticket: Ticket, events: Sequence[TicketEvent], month: str, finish: Numbered | None = None
+    ) -> Ticket:
+        """Allocate the month's next serial and store the ticket and its first events in one transaction.
 
-        Returns the ticket carrying its number; serials are unique and gap-free per month.
+        `finish` completes the ticket once it has its number, for this same write: it returns the ticket as it is to
+        be stored and the texts to the customer the write sends (the receipt quotes the number). It runs again for
+        each serial tried, so it must keep no state. Returns the ticket carrying its number; serials are unique and
+        gap-free per month.
         """
         ...
 
@@ -54,6 +64,11 @@ class TicketRepository(Protocol):
 
     def list(self, where: TicketFilter, page: PageRequest) -> Page[Ticket]:
         """Newest receipt first; a partner's listing (`partner_id`) runs oldest change first, for syncing."""
+        ...
+
+    def customer_due(self, until: datetime, page: PageRequest) -> Page[str]:
+        """The numbers of the tickets whose `Ticket.customer_due` is at or before `until`, soonest first, without
+        reading any other ticket (the survey sweep's work list)."""
         ...
 
 

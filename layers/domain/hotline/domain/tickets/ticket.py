@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from hotline.domain.base.clock import UtcDatetime
 from hotline.domain.tickets.catalog import Channel, Priority, TicketType
 from hotline.domain.tickets.customer_message import CustomerMessage
-from hotline.domain.tickets.survey import Survey
+from hotline.domain.tickets.survey import Survey, SurveyChannel
 from hotline.domain.tickets.timers import Timer, TimerName
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -96,6 +96,8 @@ class Actor(BaseModel):
 
 
 SYSTEM = Actor(role="system")
+CUSTOMER = Actor(role="customer")
+"""The ticket's customer, acting with its number and access code."""
 
 
 def new_event_id(at: datetime) -> str:
@@ -128,6 +130,17 @@ class ExtensionRequest(BaseModel):
     reason: str
 
 
+class CustomerWait(BaseModel):
+    """The unit asked the customer something and waits for the answer (awaiting_customer)."""
+
+    since: UtcDatetime
+    limit_at: UtcDatetime = Field(
+        description="The policy's awaiting_customer_limit from `since`: the unit is reminded then, and may then close "
+        "the ticket `no_response`."
+    )
+    reminded_at: UtcDatetime | None = None
+
+
 class ClockState(BaseModel):
     """Where the ticket clock (one Step Functions execution at a time) stands."""
 
@@ -143,10 +156,16 @@ class Handling(BaseModel):
     escalation_level: int = Field(default=0, ge=0, le=4)
     counts: Counts = Field(default_factory=Counts)
     extension: ExtensionRequest | None = None
+    customer_wait: CustomerWait | None = Field(default=None, description="While awaiting the customer's answer.")
     supervised: bool = False
+    problem: bool = Field(
+        default=False, description="A problem ticket (问题工单): reworked as often as the ladder's `problem_reworks`."
+    )
     result: str | None = None
     cause_code: str | None = None
     resolution: Resolution | None = None
+    referred_to: str | None = Field(default=None, description="The agency a referral sent the caller to (12348 …).")
+    articles: list[str] = Field(default_factory=list, description="Knowledge articles a direct answer cites (ids).")
     public_note: str | None = Field(default=None, description="The latest note the customer may read.")
     clock: ClockState = Field(default_factory=ClockState)
     survey: Survey | None = Field(default=None, description="The callback survey of the latest reply round.")
@@ -168,6 +187,7 @@ class Ticket(TicketDraft):
     unit_id: str | None = None
     phone_hash: str | None = None
     public: bool = Field(default=False, description="Shown on the public map (Open311), coarsened.")
+    open311: bool = Field(default=False, description="Submitted through Open311: its customer is surveyed by text.")
     received_at: UtcDatetime
     updated_at: UtcDatetime
     handling: Handling = Field(default_factory=Handling)
@@ -177,10 +197,25 @@ class Ticket(TicketDraft):
     def customer_due(self) -> datetime | None:
         """When the survey sweep must next look at the ticket: a held text to send, a survey to send or to expire."""
         moments = [message.not_before for message in self.handling.held_messages]
-        survey = self.handling.survey
-        if survey is not None and survey.open:
+        survey = self.pending_survey
+        if survey is not None:
             moments += [m for m in (survey.send_at if survey.sent_at is None else None, survey.expires_at) if m]
         return min(moments, default=None)
+
+    @property
+    def callback_due(self) -> datetime | None:
+        """When the pending survey's callback call is due (its place in the callback queue); None unless one waits."""
+        survey = self.pending_survey
+        if survey is None or survey.channel is not SurveyChannel.CALL:
+            return None
+        timer = self.handling.timers.get(TimerName.CALLBACK)
+        return timer.due if timer else survey.opened_at
+
+    @property
+    def pending_survey(self) -> Survey | None:
+        """The survey waiting for the customer's answer: its round's reply stands (a staff close or reopen ends it)."""
+        survey = self.handling.survey
+        return survey if survey is not None and survey.open and self.status is Status.REPLIED else None
 
     @property
     def overdue(self) -> bool:

@@ -1,0 +1,55 @@
+"""The reports' files in S3 (a private, encrypted bucket) and their short-lived download links."""
+
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from hotline.domain.reports.record import FileFormat, FileLink, ReportFile
+
+LINK_LIFETIME = timedelta(minutes=15)
+"""A download link works this long (and never past the signing credentials' own expiry)."""
+
+
+class S3ReportFiles:
+    def __init__(self, bucket: str, region: str) -> None:
+        self._bucket = bucket
+        self._region = region
+
+    @cached_property
+    def _client(self) -> Any:
+        # Signature version 4: required by every region opened since 2014 and by SSE-KMS objects.
+        return boto3.client("s3", region_name=self._region, config=Config(signature_version="s3v4"))
+
+    def put(self, file: ReportFile, body: bytes) -> None:
+        self._client.put_object(
+            Bucket=self._bucket,
+            Key=file.key,
+            Body=body,
+            ContentType=file.content_type,
+            ServerSideEncryption="AES256",
+        )
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            answer = self._client.get_object(Bucket=self._bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise
+        body: bytes = answer["Body"].read()
+        return body
+
+    def link(self, file: ReportFile) -> FileLink:
+        params = {"Bucket": self._bucket, "Key": file.key}
+        if file.format is not FileFormat.HTML:  # the page opens in the browser; the others are saved as files
+            params["ResponseContentDisposition"] = f"attachment; filename*=UTF-8''{quote(file.name)}"
+        url = self._client.generate_presigned_url(
+            "get_object", Params=params, ExpiresIn=int(LINK_LIFETIME.total_seconds())
+        )
+        expires = datetime.now(UTC) + LINK_LIFETIME
+        return FileLink(format=file.format, name=file.name, bytes=file.bytes, url=url, expires_at=expires)

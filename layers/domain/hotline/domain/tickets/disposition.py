@@ -1,0 +1,54 @@
+"""Direct handling (直办): the agent who takes a call answers it, or refers the caller to another agency."""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hotline.domain.base.errors import FieldProblem, InvalidInput
+from hotline.domain.tickets.ticket import Resolution, Text
+
+Answer = Annotated[Text, Field(max_length=2000, description="What the caller was told; the customer reads it.")]
+Agency = Annotated[
+    Text, Field(max_length=100, description="Where the caller was referred: 12348 (legal aid), 110 (police) …")
+]
+ArticleId = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")]
+Articles = Annotated[
+    list[ArticleId],
+    Field(max_length=20, description="Ids of the knowledge articles the answer came from (counted per article)."),
+]
+
+DIRECT = frozenset({Resolution.DIRECT_ANSWER, Resolution.REFERRED})
+"""The resolutions of a ticket closed where it was received, never routed to a unit."""
+
+
+class Disposition(BaseModel):
+    """How the agent settled the matter: `direct_answer` needs the `answer`, `referred` the `agency`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    resolution: Literal[Resolution.DIRECT_ANSWER, Resolution.REFERRED]
+    answer: Answer | None = None
+    agency: Agency | None = None
+    articles: Articles = Field(default_factory=list)
+    note: Annotated[Text, Field(max_length=2000, description="For the centre's record.")] | None = None
+
+    def checked(self, prefix: str = "") -> "Disposition":
+        """This disposition, or 422 naming the field it lacks (`prefix` is where the request holds it)."""
+        needed = "answer" if self.resolution is Resolution.DIRECT_ANSWER else "agency"
+        if getattr(self, needed) is None:
+            problem = (
+                "a direct answer records the answer given to the caller"
+                if needed == "answer"
+                else "a referral names the agency the caller was sent to, e.g. 12348"
+            )
+            raise InvalidInput(f"{self.resolution.value} needs the {needed}", [FieldProblem(prefix + needed, problem)])
+        return self
+
+    @property
+    def public_text(self) -> str:
+        """What the customer reads: the answer, or where to turn."""
+        return self.answer if self.answer is not None else referral_text(self.agency or "")
+
+
+def referral_text(agency: str) -> str:
+    return f"您的诉求由{agency}受理，已告知您向{agency}反映。"
