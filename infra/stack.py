@@ -8,6 +8,7 @@ from infra.constructs.api import STAGE, TicketApi
 from infra.constructs.firewall import Firewall
 from infra.constructs.identity import StaffDirectory
 from infra.constructs.layers import SharedLayers
+from infra.constructs.reports import Reports
 from infra.constructs.storage import TicketStore
 from infra.constructs.surveys import Surveys
 from infra.constructs.ticket_clock import TicketClock
@@ -52,6 +53,19 @@ class HotlineStack(Stack):
             hash_key=api.hash_key,
         )
         clock.let_restart(surveys.function)  # an expired survey closes the ticket: its callback clock stops
+        reports = Reports(
+            self,
+            "Reports",
+            table=store.table,
+            bus=events.bus,
+            layers=layers,
+            environment=environment,
+            time_zone=CENTRE_TIME_ZONE,
+            # `-c report_monthly_day=5 -c report_emails=a@example.gov.cn,b@example.gov.cn`
+            monthly_day=int(self.node.try_get_context("report_monthly_day") or 5),
+            emails=tuple(filter(None, str(self.node.try_get_context("report_emails") or "").split(","))),
+        )
+        reports.let_order(api.function)
         ops = OpsTopic(self, "Ops")
         ops.notify_on_every_alarm(self)  # the alarms above and any added later
         CfnOutput(self, "ApiUrl", value=api.rest_api.url)
@@ -68,6 +82,10 @@ class HotlineStack(Stack):
         CfnOutput(self, "WebhookQueueUrl", value=webhooks.queue.queue_url)
         CfnOutput(self, "WebhookDeadLetterQueueUrl", value=webhooks.dead_letters.queue_url)
         CfnOutput(self, "SurveySweepDeadLetterQueueUrl", value=surveys.dead_letters.queue_url)
+        CfnOutput(self, "ReportsBucketName", value=reports.bucket.bucket_name)
+        CfnOutput(self, "ReportQueueUrl", value=reports.requests.queue_url)
+        CfnOutput(self, "ReportDeadLetterQueueUrl", value=reports.dead_letters.queue_url)
+        CfnOutput(self, "ReportMailTopicArn", value=reports.mail.topic_arn)
         acknowledge(
             self,
             "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
@@ -77,6 +95,12 @@ class HotlineStack(Stack):
             self,
             "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
             "The account-level role API Gateway needs to write execution and access logs.",
+        )
+        acknowledge(
+            self,
+            "AwsSolutions::AwsSolutions-IAM5[Resource::<ReportsFiles32854003.Arn>/reports/*]",
+            "The reports function writes, and the API reads, the files of any report: each report's keys are made when"
+            " it is generated.",
         )
         acknowledge(
             self,

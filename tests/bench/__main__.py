@@ -1,6 +1,7 @@
 """`make bench`: numbers, not pass/fail — cold import, handler latency, DynamoDB calls per request, the cost
 of 50 concurrent submissions competing for one month's serial, and the ticket clock's state transitions per
-ticket path on moto in-process; then the local cloud's memory after 2,000 tickets (tests/bench/local_cloud.py).
+ticket path on moto in-process; knowledge search over 10,000 articles (tests/bench/knowledge.py); then the local
+cloud's memory after 2,000 tickets (tests/bench/local_cloud.py).
 The local cloud's figures also go to `.hotline/bench.json`."""
 
 import os
@@ -62,7 +63,7 @@ def main() -> None:
     from moto import mock_aws
 
     from infra.local import atomic
-    from tests.bench import clock, local_cloud
+    from tests.bench import clock, knowledge, local_cloud
     from tests.conftest import create_api_resources, create_hash_key, create_table
     from tests.integration.conftest import Api, staff_claims
     from tests.support.forms import FORM
@@ -104,6 +105,7 @@ def main() -> None:
             f"{used['TransactWriteItems']} TransactWriteItems for 50 tickets (lost races retry)"
         )
     clock.report()
+    knowledge.run()
     local_cloud.run()
 
 

@@ -35,11 +35,33 @@ WORDS_TEXT = (
     "路灯 井盖 道路 破损 老年 优待 证件 殡葬 婚姻 收养 残疾 救助 低保 申请 审核 发放 标准 条件 "
     "期限 费用 渠道 "
 )
-WORDS = WORDS_TEXT.split()
+CHARACTERS = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种"
+    "面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本"
+    "去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比"
+    "或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总"
+    "次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做"
+    "必战先回则任取据处理府研"
+)
+"""Common characters, paired into the knowledge base's long tail of words (the named WORDS are its frequent ones)."""
+
+
+def _vocabulary(size: int = 3000, seed: int = 7) -> tuple[list[str], list[float]]:
+    """Words and their Zipf weights (the n-th most frequent word is used 1/n as often as the first), as in real text."""
+    rng = random.Random(seed)
+    words = list(
+        dict.fromkeys(
+            WORDS_TEXT.split() + ["".join(rng.sample(CHARACTERS, rng.choice((2, 2, 3)))) for _ in range(size)]
+        )
+    )
+    return words, [1 / rank for rank in range(1, len(words) + 1)]
+
+
+WORDS, WEIGHTS = _vocabulary()
 
 
 def _sentence(rng: random.Random) -> str:
-    return "".join(rng.choice(WORDS) for _ in range(rng.randint(5, 12))) + rng.choice("。，；")
+    return "".join(rng.choices(WORDS, WEIGHTS, k=rng.randint(5, 12))) + rng.choice("。，；")
 
 
 def drafts(count: int, seed: int = 12345) -> list[ArticleDraft]:
@@ -47,10 +69,10 @@ def drafts(count: int, seed: int = 12345) -> list[ArticleDraft]:
     rng = random.Random(seed)
     return [
         ArticleDraft(
-            title="".join(rng.sample(WORDS, 3)) + "怎么办理",
+            title="".join(rng.choices(WORDS, WEIGHTS, k=3)) + "怎么办理",
             body="".join(_sentence(rng) for _ in range(rng.randint(12, 30))),
             category=rng.choice(CATEGORIES),
-            keywords=rng.sample(WORDS, 3),
+            keywords=rng.choices(WORDS, WEIGHTS, k=3),
             public=rng.random() < 0.7,
         )
         for _ in range(count)
@@ -58,13 +80,17 @@ def drafts(count: int, seed: int = 12345) -> list[ArticleDraft]:
 
 
 def queries(count: int, seed: int = 54321) -> list[str]:
-    """What agents type: a few words, in either script, sometimes split by punctuation, sometimes one short word."""
+    """What agents type: a phrase, in either script, sometimes split by punctuation, sometimes one short word."""
     rng = random.Random(seed)
+
+    def words(count: int) -> str:
+        return "".join(rng.choices(WORDS, WEIGHTS, k=count))
+
     shapes = [
-        lambda: "".join(rng.sample(WORDS, 2)) + "怎么办",
-        lambda: "，".join(rng.sample(WORDS, 3)),
-        lambda: rng.choice(WORDS),
-        lambda: "".join(rng.sample(WORDS, 4)).replace("办", "辦").replace("证", "證"),
+        lambda: words(2) + "怎么办",
+        lambda: words(2) + "，" + words(2),
+        lambda: words(1),
+        lambda: words(4).replace("办", "辦").replace("证", "證"),
     ]
     return [rng.choice(shapes)() for _ in range(count)]
 

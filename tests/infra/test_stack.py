@@ -81,6 +81,7 @@ def test_table_indexes_are_the_ones_the_store_queries(synthesized: Synthesized) 
     }
     assert cdk["public"][2] == ["public_doc"]  # the public map's index holds nothing personal
     assert cdk["customer_due"][1] == "KEYS_ONLY"  # the survey sweep reads numbers from it, nothing personal
+    assert cdk["callbacks"][1] == "KEYS_ONLY"  # the callback queue reads a page of numbers, then those tickets
 
     # The PynamoDB model is what actually queries the table: its own schema must match the CDK table too.
     schema = bind("hotline", "us-east-1").ticket._get_schema()
@@ -298,7 +299,7 @@ def test_every_route_reaches_the_api_function_as_a_proxy(synthesized: Synthesize
 
 def test_every_role_is_a_cognito_group(synthesized: Synthesized) -> None:
     groups = {g["Properties"]["GroupName"] for g in synthesized.of_type("AWS::Cognito::UserPoolGroup").values()}
-    assert groups == {"agent", "dispatcher", "unit", "supervisor", "admin"}
+    assert groups == {"agent", "dispatcher", "unit", "supervisor", "admin", "knowledge"}
     assert groups == {role.value for role in Role}
 
 
@@ -444,7 +445,7 @@ def test_api_function_starts_and_stops_only_the_clock_executions(synthesized: Sy
     assert "NOTIFICATIONS_TOPIC_ARN" not in env
 
 
-@pytest.mark.parametrize("output", ["NotificationsTopicArn", "OpsTopicArn"])
+@pytest.mark.parametrize("output", ["NotificationsTopicArn", "OpsTopicArn", "ReportMailTopicArn"])
 def test_topics_are_kms_encrypted_and_ssl_only(synthesized: Synthesized, output: str) -> None:
     topic, props = _topic(synthesized, output)
     assert props["Properties"].get("KmsMasterKeyId"), props
@@ -515,6 +516,8 @@ def test_asl_sleeps_wakes_with_retries_and_stops_when_done(synthesized: Synthesi
 EVENTS_HANDLER = "functions.events.handler.handler"
 WEBHOOKS_HANDLER = "functions.webhooks.handler.handler"
 SURVEYS_HANDLER = "functions.surveys.handler.handler"
+AGGREGATES_HANDLER = "functions.aggregates.handler.handler"
+REPORTS_HANDLER = "functions.reports.handler.handler"
 STREAM_READ = {"dynamodb:ListStreams", "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
 
 
@@ -555,7 +558,20 @@ def test_the_events_function_reads_the_stream_puts_on_the_bus_notifies_units_tex
     assert env["NOTIFICATIONS_TOPIC_ARN"] == {"Ref": topic}  # it sends the notifications each write stored
     statements = _statements_of(synthesized, _ref(props["Properties"]["Role"]))
     actions = {a for s in statements for a in _as_list(s["Action"])}
-    assert not {a for a in actions if a.startswith("dynamodb:") and a not in STREAM_READ}, sorted(actions)
+    citing = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}
+    assert not {a for a in actions if a.startswith("dynamodb:") and a not in {*STREAM_READ, *citing}}, sorted(actions)
+    # In the table only knowledge citations (hotline/store/knowledge.py): writes under ARTICLE#, a check in KNOWLEDGE.
+    leading = {
+        action: statement["Condition"]
+        for statement in statements
+        for action in _as_list(statement["Action"])
+        if action in citing
+    }
+    assert leading == {
+        "dynamodb:PutItem": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ARTICLE#*"]}},
+        "dynamodb:UpdateItem": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ARTICLE#*"]}},
+        "dynamodb:ConditionCheckItem": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["KNOWLEDGE"]}},
+    }
     assert _allowed(statements, "events:PutEvents") == [{"Fn::GetAtt": [bus, "Arn"]}]
     assert {a for a in actions if a.startswith("states:")} == {"states:StartExecution", "states:StopExecution"}
     assert _allowed(statements, "states:StartExecution") == [{"Ref": machine}]
@@ -616,12 +632,14 @@ def test_the_sender_reads_its_queue_and_only_gets_and_puts_items(synthesized: Sy
     assert not [a for s in statements for a in _as_list(s["Action"]) if a.startswith(("events:", "sns:", "states:"))]
 
 
-def test_the_api_may_queue_redeliveries_but_not_consume_them(synthesized: Synthesized) -> None:
+def test_the_api_may_queue_redeliveries_and_report_orders_but_not_consume_them(synthesized: Synthesized) -> None:
     _, function = _function(synthesized, API_HANDLER)
     deliveries, _ = _queue_named(synthesized, "Deliveries")
+    orders, _ = _queue_named(synthesized, "ReportsRequests")
     assert function["Properties"]["Environment"]["Variables"]["WEBHOOK_QUEUE_URL"] == {"Ref": deliveries}
+    assert function["Properties"]["Environment"]["Variables"]["REPORT_QUEUE_URL"] == {"Ref": orders}
     statements = _statements_of(synthesized, _ref(function["Properties"]["Role"]))
-    assert _allowed(statements, "sqs:SendMessage") == [{"Fn::GetAtt": [deliveries, "Arn"]}]
+    assert sorted(map(_ref, _allowed(statements, "sqs:SendMessage"))) == sorted([deliveries, orders])
     assert not _allowed(statements, "sqs:ReceiveMessage")
 
 
@@ -629,7 +647,9 @@ def test_the_api_may_queue_redeliveries_but_not_consume_them(synthesized: Synthe
 
 
 def _sweep_schedule(synthesized: Synthesized) -> dict[str, Any]:
-    _, schedule = _only(synthesized.of_type("AWS::Scheduler::Schedule"))
+    function, _ = _function(synthesized, SURVEYS_HANDLER)
+    schedules = synthesized.of_type("AWS::Scheduler::Schedule")
+    _, schedule = _only({n: s for n, s in schedules.items() if _ref(s["Properties"]["Target"]["Arn"]) == function})
     return dict(schedule["Properties"])
 
 
@@ -648,8 +668,11 @@ def test_a_schedule_runs_the_survey_sweep_every_five_minutes_with_retries_and_a_
     assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [dead, "Arn"]}}
     assert queue["Properties"]["SqsManagedSseEnabled"] is True
     # A run that fails in the function (Lambda's asynchronous retries spent) lands in the same queue.
-    (invoke_config,) = synthesized.of_type("AWS::Lambda::EventInvokeConfig").values()
-    assert invoke_config["Properties"]["FunctionName"] == {"Ref": function}
+    (invoke_config,) = [
+        c
+        for c in synthesized.of_type("AWS::Lambda::EventInvokeConfig").values()
+        if c["Properties"]["FunctionName"] == {"Ref": function}
+    ]
     assert invoke_config["Properties"]["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": [dead, "Arn"]}
 
 
@@ -818,3 +841,93 @@ def test_the_hash_key_is_a_generated_retained_secret_only_the_api_and_the_survey
         policies = synthesized.of_type("AWS::IAM::Policy").values()
         role = {"Ref": _ref(other["Properties"]["Role"])}
         assert name not in json.dumps([p for p in policies if role in p["Properties"]["Roles"]]), handler
+
+
+# -- reports --------------------------------------------------------------------------------------------
+
+
+def test_the_aggregates_count_ticket_writes_from_the_stream_with_their_own_retries_and_dead_letters(
+    synthesized: Synthesized,
+) -> None:
+    (table, _) = _only(synthesized.of_type("AWS::DynamoDB::Table"))
+    function, props = _function(synthesized, AGGREGATES_HANDLER)
+    uncounted, _ = _queue_named(synthesized, "Uncounted")
+    mapping = _mapping_of(synthesized, function)
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": [table, "StreamArn"]}
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"] and mapping["MaximumRetryAttempts"] == 10
+    assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": [uncounted, "Arn"]}
+    [pattern] = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    assert pattern == {"dynamodb": {"Keys": {"sk": {"S": ["TICKET"]}}}}
+    assert _alarmed(synthesized, "QueueName", {"Fn::GetAtt": [uncounted, "QueueName"]})
+    statements = _statements_of(synthesized, _ref(props["Properties"]["Role"]))
+    writes = [s for s in statements if {"dynamodb:PutItem", "dynamodb:UpdateItem"} & set(_as_list(s["Action"]))]
+    assert [(sorted(_as_list(s["Action"])), s["Condition"]) for s in writes] == [
+        (
+            ["dynamodb:PutItem", "dynamodb:UpdateItem"],
+            {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["AGG#*", "AGG-SEEN#*"]}},
+        )
+    ]
+
+
+def _report_schedules(synthesized: Synthesized) -> dict[str, dict[str, Any]]:
+    orders, _ = _queue_named(synthesized, "ReportsRequests")
+    schedules = synthesized.of_type("AWS::Scheduler::Schedule").values()
+    targeted = [
+        s["Properties"] for s in schedules if s["Properties"]["Target"]["Arn"] == {"Fn::GetAtt": [orders, "Arn"]}
+    ]
+    return {json.loads(s["Target"]["Input"])["kind"]: s for s in targeted}
+
+
+def test_the_bulletins_are_scheduled_at_eight_in_the_centres_zone_with_retries_and_dead_letters(
+    synthesized: Synthesized,
+) -> None:
+    dead, _ = _queue_named(synthesized, "ReportsDeadLetters")
+    schedules = _report_schedules(synthesized)
+    assert {kind: s["ScheduleExpression"] for kind, s in schedules.items()} == {
+        "daily": "cron(0 8 * * ? *)",
+        "weekly": "cron(0 8 ? * MON *)",
+        "monthly": "cron(0 8 5 * ? *)",
+        "annual": "cron(0 8 5 1 ? *)",
+    }
+    for schedule in schedules.values():
+        assert schedule["ScheduleExpressionTimezone"] == "Asia/Shanghai"
+        target = schedule["Target"]
+        assert json.loads(target["Input"])["scheduled_time"] == "<aws.scheduler.scheduled-time>"
+        assert target["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+        assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [dead, "Arn"]}}
+    assert _alarmed(synthesized, "QueueName", {"Fn::GetAtt": [dead, "QueueName"]})
+
+
+def test_the_generator_reads_its_queue_and_writes_only_report_files_and_items(synthesized: Synthesized) -> None:
+    function, props = _function(synthesized, REPORTS_HANDLER)
+    orders, queue = _queue_named(synthesized, "ReportsRequests")
+    dead, _ = _queue_named(synthesized, "ReportsDeadLetters")
+    assert queue["Properties"]["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": [dead, "Arn"]}
+    mapping = _mapping_of(synthesized, function)
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": [orders, "Arn"]} and mapping["BatchSize"] == 1
+    statements = _statements_of(synthesized, _ref(props["Properties"]["Role"]))
+    (bucket, _) = _only(synthesized.of_type("AWS::S3::Bucket"))
+    assert _allowed(statements, "s3:PutObject") == [{"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/reports/*"]]}]
+    assert not _allowed(statements, "dynamodb:UpdateItem") and not _allowed(statements, "dynamodb:Scan")
+    assert props["Properties"]["Environment"]["Variables"]["REPORTS_BUCKET"] == {"Ref": bucket}
+
+
+def test_the_reports_bucket_is_private_encrypted_and_ssl_only(synthesized: Synthesized) -> None:
+    (bucket, props) = _only(synthesized.of_type("AWS::S3::Bucket"))
+    properties = props["Properties"]
+    assert properties["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert props["DeletionPolicy"] == "Retain"
+    (policy,) = synthesized.of_type("AWS::S3::BucketPolicy").values()
+    assert any(
+        s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+    )
+    _, api = _function(synthesized, API_HANDLER)
+    reads = _allowed(_statements_of(synthesized, _ref(api["Properties"]["Role"])), "s3:GetObject")
+    assert reads == [{"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/reports/*"]]}]

@@ -89,6 +89,7 @@ def test_editors_are_the_knowledge_role_supervisors_and_admins(kb: Api) -> None:
         ("GET", "/v1/staff/knowledge", None, "", "q"),
         ("GET", "/v1/staff/knowledge", None, "q=垃圾&limit=0", "limit"),
         ("GET", "/v1/faq", None, "q=", "q"),
+        ("GET", "/v1/staff/knowledge/" + "x" * 65, None, "", "article_id"),
     ],
 )
 def test_invalid_input_is_a_422_naming_the_field(

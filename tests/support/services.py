@@ -2,9 +2,11 @@
 
 from hotline.services import (
     ApiServices,
+    aggregates_services,
     api_services,
     clock_services,
     events_services,
+    reports_services,
     surveys_services,
     webhook_services,
 )
@@ -16,7 +18,16 @@ from infra.local.units import DEMO_UNITS
 
 def reset_caches() -> None:
     """Settings and services built again from the environment on next use, as in a new Lambda instance."""
-    for cache in (api_services, clock_services, events_services, webhook_services, surveys_services, once):
+    for cache in (
+        api_services,
+        clock_services,
+        events_services,
+        webhook_services,
+        surveys_services,
+        aggregates_services,
+        reports_services,
+        once,
+    ):
         cache.cache_clear()
     containers.discard()
 

@@ -1,8 +1,9 @@
 """In-memory stand-ins for the storage ports (unit tests only; the real store is tested against moto)."""
 
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import count
 from typing import Any, TypeVar
 
@@ -22,11 +23,13 @@ from hotline.domain.intake.public_reports import PublicReport
 from hotline.domain.knowledge.article import Article, Entry, StoredArticle
 from hotline.domain.knowledge.ports import Change, StaleWrite
 from hotline.domain.partners.partner import Partner
+from hotline.domain.reports.figures import DayCount
+from hotline.domain.reports.tally import Tally
 from hotline.domain.tickets.catalog import DEFAULT_CATALOG, Catalog
 from hotline.domain.tickets.customer_message import CustomerMessage
 from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.numbering import format_number
-from hotline.domain.tickets.ports import ClockNotStarted, Numbered, TicketFilter
+from hotline.domain.tickets.ports import ClockNotStarted, Numbered, TicketFilter, TicketWrite
 from hotline.domain.tickets.publication import PublishedEvent
 from hotline.domain.tickets.ticket import Ticket, TicketEvent
 
@@ -92,6 +95,13 @@ class FakeTicketRepository:
         self.stream.append(Write(saved.model_copy(deep=True), [e.model_copy(deep=True) for e in events], copies, texts))
         return saved.model_copy(deep=True)
 
+    def save_all(self, writes: Sequence[TicketWrite]) -> list[Ticket]:
+        for write in writes:  # all or none, as one transaction
+            stored = self.tickets[write.ticket.number]
+            if stored.version != write.ticket.version:
+                raise Conflict("changed meanwhile", "version_mismatch", stored.status.value)
+        return [self.save(*write) for write in writes]
+
     def get(self, number: str, *, consistent: bool = False) -> Ticket | None:
         self.gets.append(number)
         ticket = self.tickets.get(number)
@@ -142,10 +152,13 @@ def _matches(ticket: Ticket, where: TicketFilter) -> bool:
         "unit_id": ticket.unit_id,
         "partner_id": ticket.partner_id,
         "phone_hash": ticket.phone_hash,
+        "category": ticket.category,
         "overdue": ticket.overdue,
         "problem": ticket.handling.problem,
     }
     if any(getattr(where, name) is not None and getattr(where, name) != value for name, value in wanted.items()):
+        return False
+    if where.received_since is not None and ticket.received_at < where.received_since:
         return False
     return where.updated_since is None or ticket.updated_at > where.updated_since
 
@@ -412,3 +425,26 @@ class FakeArticleStore:
             return False
         self.cited.setdefault(article_id, set()).add(number)
         return True
+
+
+@dataclass
+class FakeAggregates:
+    """The reports' counters by (day, dimension, value), each event counted once, as the DynamoDB store keeps them."""
+
+    counters: dict[tuple[date, str, str], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    seen: set[str] = field(default_factory=set)
+
+    def add(self, tally: Tally) -> bool:
+        if tally.event_id in self.seen:
+            return False
+        self.seen.add(tally.event_id)
+        for (dimension, value), counts in tally.counts.items():
+            self.counters[(tally.at, dimension, value)].update(counts)
+        return True
+
+    def days(self, first: date, last: date) -> list[DayCount]:
+        return [
+            DayCount(day, dimension, value, dict(counts))
+            for (day, dimension, value), counts in sorted(self.counters.items())
+            if first <= day <= last
+        ]

@@ -4,7 +4,7 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.knowledge.article import ArticleDraft, UnitId
 from hotline.domain.staff.roles import KNOWLEDGE_EDITORS, StaffMember
@@ -29,6 +29,7 @@ router = APIGatewayRouter()
 EDITORS = staff_roles(KNOWLEDGE_EDITORS)
 TAGS = ["staff: knowledge"]
 Q = Annotated[str, Query(min_length=1, max_length=100, description="Words, in simplified or traditional Chinese.")]
+ArticleId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$", description="The article's id.")]
 Results = Annotated[int, Query(ge=1, le=50, description="At most this many results.")]
 CONFLICT = errors.error(
     HTTPStatus.CONFLICT, "`article_retired`, or `version_mismatch`: the article moved on since the version you sent"
@@ -82,7 +83,7 @@ def review_due(
     tags=TAGS,
     security=STAFF,
 )
-def read(article_id: str) -> ArticleView:
+def read(article_id: ArticleId) -> ArticleView:
     return ArticleView.of_stored(api_services().knowledge.get(article_id))
 
 
@@ -96,7 +97,7 @@ def read(article_id: str) -> ArticleView:
         **CONFLICT,
     },
 )
-def revise(article_id: str, article: Annotated[ArticleRevision, Body()]) -> ArticleView:
+def revise(article_id: ArticleId, article: Annotated[ArticleRevision, Body()]) -> ArticleView:
     draft = ArticleDraft.model_validate(article.model_dump(exclude={"version"}))
     return ArticleView.of_stored(api_services().knowledge.revise(_staff(), article_id, draft, article.version))
 
@@ -107,7 +108,7 @@ def revise(article_id: str, article: Annotated[ArticleRevision, Body()]) -> Arti
     tags=TAGS,
     security=STAFF,
 )
-def versions(article_id: str, limit: Limit = 50, next_token: NextToken = None) -> ArticleVersions:
+def versions(article_id: ArticleId, limit: Limit = 50, next_token: NextToken = None) -> ArticleVersions:
     page = api_services().knowledge.versions(article_id, page_request(limit, next_token))
     return ArticleVersions(items=page.items, next=page.next)
 
@@ -122,7 +123,7 @@ def versions(article_id: str, limit: Limit = 50, next_token: NextToken = None) -
         **CONFLICT,
     },
 )
-def retire(article_id: str) -> ArticleView:
+def retire(article_id: ArticleId) -> ArticleView:
     return ArticleView.of_stored(api_services().knowledge.retire(_staff(), article_id))
 
 
@@ -132,5 +133,5 @@ def faq(q: Q, limit: Results = 10) -> FaqResults:
 
 
 @router.get("/v1/faq/<article_id>", summary="A public article", tags=["public"])
-def faq_article(article_id: str) -> FaqArticle:
+def faq_article(article_id: ArticleId) -> FaqArticle:
     return FaqArticle.of(api_services().knowledge.public(article_id))

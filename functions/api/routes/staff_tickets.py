@@ -25,7 +25,7 @@ def _staff() -> StaffMember:
 
 @router.post(
     "/v1/staff/tickets",
-    summary="Register a phone, letter or visit ticket",
+    summary="Register a phone, letter or visit ticket, or settle it on the call (直办: `disposition`)",
     tags=["staff"],
     security=staff_roles(CENTRE_ROLES),
     responses=CREATED,

@@ -110,3 +110,20 @@ def test_a_praise_no_rule_routes_is_delivered_and_closed_when_a_dispatcher_dispa
     assert TimerName.ACCEPT not in ticket.handling.timers and TimerName.RESOLVE not in ticket.handling.timers
     assert [(n.kind, n.recipients) for n in world.notified] == [("praise", [URBAN])]
     assert world.next_wake(number) is None
+
+
+def test_a_direct_answer_naming_an_agency_is_refused(world: World) -> None:
+    with pytest.raises(InvalidInput) as error:
+        call(world, {"resolution": "direct_answer", "answer": ANSWER, "agency": "110"})
+
+    assert [f.field for f in error.value.fields] == ["disposition.agency"]
+
+
+def test_an_answer_sent_with_another_resolution_is_refused_not_dropped(world: World) -> None:
+    number = world.replied()
+
+    with pytest.raises(InvalidInput) as error:
+        world.act(number, AGENT, c.Close(resolution=Resolution.RESOLVED, answer=ANSWER, articles=["kb-1"]))
+
+    assert [f.field for f in error.value.fields] == ["answer", "articles"]
+    assert world.ticket(number).status is Status.REPLIED

@@ -32,6 +32,8 @@ def test_the_public_timeline_shows_what_the_customer_is_told_and_hides_the_centr
         event("ticket.urged", note="请抓紧", to=["district-urban-management"]),
         event("ticket.accepted", note="内部备注"),
         event("ticket.info_requested", question="请提供具体门牌号"),
+        event("ticket.info_received", Actor(role="customer"), text="幸福路8号", paused_seconds=60.0),
+        event("ticket.info_received", Actor(role="agent", id="agent1"), note="坐席记录：内部备注", paused_seconds=0.0),
         event("ticket.extension_decided", approved=False, note="不同意"),
         event("ticket.replied", result="已责令施工方夜间停工", cause_code="construction.permit"),
         event("survey.answered", grade="basically_satisfied", solved=True),
@@ -45,12 +47,22 @@ def test_the_public_timeline_shows_what_the_customer_is_told_and_hides_the_centr
         ("ticket.dispatched", "已派单至承办单位", None),
         ("ticket.accepted", "承办单位已接单，正在办理", None),
         ("ticket.info_requested", "请您补充材料", "请提供具体门牌号"),
+        ("ticket.info_received", "已收到补充材料，继续办理", "幸福路8号"),
+        ("ticket.info_received", "已收到补充材料，继续办理", None),
         ("ticket.replied", "已答复", "已责令施工方夜间停工"),
         ("survey.answered", "您已评价", "基本满意"),
         ("ticket.closed", "已办结（已解决）", None),
     ]
     shown = str([e.model_dump() for e in timeline])
-    for internal in ("sub-sun-urban", "district-urban-management", "hotline-office", "construction.permit", "内部备注"):
+    internals = (
+        "sub-sun-urban",
+        "agent1",
+        "district-urban-management",
+        "hotline-office",
+        "construction.permit",
+        "内部备注",
+    )
+    for internal in internals:
         assert internal not in shown
 
 

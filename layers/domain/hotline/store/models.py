@@ -36,6 +36,7 @@ TICKET_INDEXES: dict[str, tuple[str, str]] = {
     "by_unit": ("unit_id", "updated_key"),
     "by_partner": ("partner_id", "updated_key"),
     "by_phone": ("phone_hash", "received_key"),
+    "by_category": ("category", "received_key"),  # similar tickets, incidents: one category's recent tickets
     "feed": ("feed", "received_key"),
     "overdue": ("overdue", "received_key"),  # sparse: only tickets with a breached open timer
     "public": ("public", "received_key"),  # sparse: only public tickets, for the public map (Open311)
@@ -94,6 +95,7 @@ def bind(table_name: str, region: str) -> TableModels:
         "unit_id": UnicodeAttribute(null=True),
         "partner_id": UnicodeAttribute(null=True),
         "phone_hash": UnicodeAttribute(null=True),
+        "category": UnicodeAttribute(null=True),
         "feed": UnicodeAttribute(),
         "overdue": UnicodeAttribute(null=True),
         "public": UnicodeAttribute(null=True),

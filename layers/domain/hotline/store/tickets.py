@@ -19,7 +19,7 @@ from hotline.domain.intake.public_reports import PublicReport
 from hotline.domain.tickets.customer_message import CustomerMessage
 from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.numbering import format_number
-from hotline.domain.tickets.ports import Numbered, TicketFilter
+from hotline.domain.tickets.ports import Numbered, TicketFilter, TicketWrite
 from hotline.domain.tickets.ticket import Ticket, TicketEvent
 from hotline.store import paging
 from hotline.store.models import FEED, TableModels
@@ -118,20 +118,24 @@ class DynamoTicketRepository:
         notifications: Sequence[Notification] = (),
         messages: Sequence[CustomerMessage] = (),
     ) -> Ticket:
-        item = self._ticket_item(ticket, events, notifications, messages)
-        item.version = ticket.version  # the transaction then requires the stored version to be this one
+        return self.save_all([TicketWrite(ticket, events, notifications, messages)])[0]
+
+    def save_all(self, writes: Sequence[TicketWrite]) -> list[Ticket]:
         try:
             with TransactWrite(connection=self._connection) as tx:
-                tx.save(item)
-                for index, event in enumerate(events):
-                    tx.save(self._event_item(event, index))
+                for ticket, events, notifications, messages in writes:
+                    item = self._ticket_item(ticket, events, notifications, messages)
+                    item.version = ticket.version  # the transaction then requires the stored version to be this one
+                    tx.save(item)
+                    for index, event in enumerate(events):
+                        tx.save(self._event_item(event, index))
         except TransactWriteError as error:
             if _lost_race(error):
-                stored = self.get(ticket.number)
+                stored = self.get(writes[0].ticket.number)
                 status = stored.status.value if stored else None
                 raise Conflict("the ticket changed meanwhile; read it again", "version_mismatch", status) from error
             raise
-        return ticket.model_copy(update={"version": ticket.version + 1})
+        return [write.ticket.model_copy(update={"version": write.ticket.version + 1}) for write in writes]
 
     def _current_serial(self, month: str) -> int:
         try:
@@ -166,6 +170,7 @@ class DynamoTicketRepository:
             unit_id=ticket.unit_id,
             partner_id=ticket.partner_id,
             phone_hash=ticket.phone_hash,
+            category=ticket.category,
             feed=FEED,
             overdue=FEED if ticket.overdue else None,
             public=FEED if ticket.public else None,
@@ -294,8 +299,11 @@ class DynamoTicketRepository:
             return "problem", FEED, None, False, {"problem"}
         if where.overdue:
             return "overdue", FEED, None, False, {"overdue"}
+        received = ticket.received_key >= to_iso_z(where.received_since) if where.received_since else None
+        if where.category is not None:
+            return "by_category", where.category, received, False, {"category", "received_since"}
         if where.phone_hash is not None:
-            return "by_phone", where.phone_hash, None, False, {"phone_hash"}
+            return "by_phone", where.phone_hash, received, False, {"phone_hash", "received_since"}
         if where.status is not None:
             return "by_status", where.status.value, None, False, {"status"}
         if where.channel is not None:
@@ -314,6 +322,7 @@ class DynamoTicketRepository:
             "type": ticket.ticket_type,
             "unit_id": ticket.unit_id,
             "phone_hash": ticket.phone_hash,
+            "category": ticket.category,
         }
         for name, attribute in attributes.items():
             value = getattr(where, name)
@@ -325,6 +334,8 @@ class DynamoTicketRepository:
             conditions.append(ticket.problem_key.exists() if where.problem else ticket.problem_key.does_not_exist())
         if where.updated_since is not None and "updated_since" not in used:
             conditions.append(ticket.updated_key > to_iso_z(where.updated_since))
+        if where.received_since is not None and "received_since" not in used:
+            conditions.append(ticket.received_key >= to_iso_z(where.received_since))
         combined: Condition | None = None
         for condition in conditions:
             combined = condition if combined is None else combined & condition

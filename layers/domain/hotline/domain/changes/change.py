@@ -14,7 +14,7 @@ from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.config.ladder import LEVEL_NAMES, Counter
 from hotline.domain.tickets.customer_message import CustomerMessage
 from hotline.domain.tickets.notification import Notification
-from hotline.domain.tickets.ports import TicketRepository
+from hotline.domain.tickets.ports import TicketRepository, TicketWrite
 from hotline.domain.tickets.ticket import Actor, Handling, Ticket, TicketEvent, new_event_id
 from hotline.domain.tickets.timers import TimerName
 
@@ -160,3 +160,7 @@ class Workshop:
         sent from here: the table stream's consumer sends what the stored write carries, so a change that is
         stored is never lost to a failed send, nor answered with an error."""
         return self.tickets.save(change.finish(), change.events, change.notifications, change.messages)
+
+    def commit_all(self, *changes: Change) -> list[Ticket]:
+        """Store changes to several tickets in one transaction (a binding changes two): all or none."""
+        return self.tickets.save_all([TicketWrite(c.finish(), c.events, c.notifications, c.messages) for c in changes])

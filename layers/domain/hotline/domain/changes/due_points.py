@@ -33,7 +33,10 @@ class DuePoint:
 
 
 def due_points(ticket: Ticket, rules: HandlingConfig) -> list[DuePoint]:
-    """Every pending point of the ticket's running timers, earliest first."""
+    """Every pending point of the ticket's running timers, earliest first; none while it waits for the primary it is
+    bound to (changes/binding.py)."""
+    if ticket.handling.waits_for_primary:
+        return []
     policy = rules.policy(ticket)
     calendar = rules.calendar(ticket)
     points: list[DuePoint] = []

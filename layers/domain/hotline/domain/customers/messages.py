@@ -66,6 +66,12 @@ def tell(change: Change, kind: MessageKind, **fields: str) -> CustomerMessage | 
     return message
 
 
+def without_private(text: str, ticket: Ticket) -> str:
+    """`text` with the name and address the ticket's customer gave replaced by ***: a unit's words written for one
+    customer and passed on to others (the primary's reply reaching its bound tickets)."""
+    return _masked(text, _private_words(ticket))
+
+
 def _private_words(ticket: Ticket) -> list[str]:
     """The customer's name and address as given, longest first: a unit's words filled into a text never repeat them."""
     words = [ticket.contact.name if ticket.contact else None, ticket.location.address if ticket.location else None]

@@ -11,6 +11,7 @@ An `sms` or `partner` survey expires `survey_window` (policy data) after it was 
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from hotline.domain.base.clock import to_iso_z
 from hotline.domain.base.privacy import Pepper
@@ -19,7 +20,8 @@ from hotline.domain.customers.messages import e164, sending_opens, tell
 from hotline.domain.tickets.catalog import Channel
 from hotline.domain.tickets.customer_message import MessageKind
 from hotline.domain.tickets.survey import Survey, SurveyChannel
-from hotline.domain.tickets.ticket import Ticket
+from hotline.domain.tickets.ticket import Status, Ticket
+from hotline.domain.tickets.timers import TimerName
 
 TEXTED = frozenset({Channel.WEB, Channel.MOBILE})
 """Channels whose customers are surveyed by text; Open311 tickets (partner channel) are too (`Ticket.open311`)."""
@@ -45,6 +47,18 @@ def survey_channel(ticket: Ticket) -> SurveyChannel:
     if ticket.partner_id is not None:
         return SurveyChannel.PARTNER
     return SurveyChannel.CALL
+
+
+def reply(change: Change, result: str, cause_code: str, links: SurveyLinks, **data: Any) -> None:
+    """The result reaches the customer: the ticket is replied, its callback timer starts and the round's survey opens
+    (a unit's reply, or its primary's reaching a bound ticket)."""
+    ticket, handling = change.ticket, change.handling
+    handling.timers[TimerName.CALLBACK] = change.rules.start_timer(ticket, TimerName.CALLBACK, change.now)
+    handling.result, handling.cause_code, handling.public_note = result, cause_code, result
+    handling.extension = None
+    ticket.status = Status.REPLIED
+    change.record("ticket.replied", result=result, cause_code=cause_code, **data)
+    open_survey(change, links)
 
 
 def open_survey(change: Change, links: SurveyLinks) -> Survey:

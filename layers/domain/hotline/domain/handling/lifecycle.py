@@ -14,7 +14,7 @@ from hotline.domain.changes.due_points import CLOCKED, reschedule
 from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.config.ladder import Counter
 from hotline.domain.customers.messages import tell, track_link
-from hotline.domain.customers.surveying import SurveyLinks, open_survey
+from hotline.domain.customers.surveying import SurveyLinks, reply
 from hotline.domain.handling import commands as c
 from hotline.domain.handling.wake_up import dispatch
 from hotline.domain.staff.roles import CENTRE_ROLES, SUPERVISION_ROLES, UNIT_WORK_ROLES, Role, StaffMember
@@ -67,6 +67,9 @@ PERMISSIONS: dict[type[c.Command], Permission] = {
     c.ChangePriority: Permission("change the priority", CENTRE_ROLES, ALL_OPEN - {S.REPLIED}),
     c.Publish: Permission("publish", SUPERVISION_ROLES | {Role.AGENT}, frozenset(S)),
 }
+
+DIRECT_ONLY = ("answer", "agency", "articles")
+"""What only a direct close (direct_answer, referred) records: refused with any other resolution, never dropped."""
 
 CLOSE_FROM: dict[Status, frozenset[Resolution]] = {
     S.RECEIVED: frozenset({Resolution.DIRECT_ANSWER, Resolution.REFERRED, Resolution.DUPLICATE}),
@@ -144,13 +147,7 @@ class Lifecycle(Workshop):
         if change.ticket.status is S.AWAITING_CUSTOMER:
             _end_wait(change)  # replied without the answer: the time waited still does not count
         change.meet(TimerName.RESOLVE)
-        handling = change.handling
-        handling.timers[TimerName.CALLBACK] = change.rules.start_timer(change.ticket, TimerName.CALLBACK, change.now)
-        handling.result, handling.cause_code, handling.public_note = command.result, cause, command.result
-        handling.extension = None
-        change.ticket.status = S.REPLIED
-        change.record("ticket.replied", result=command.result, cause_code=cause)
-        open_survey(change, self.links)
+        reply(change, command.result, cause, self.links)
 
     def _return(self, change: Change, command: c.Return) -> None:
         ticket, handling = change.ticket, change.handling
@@ -228,6 +225,9 @@ class Lifecycle(Workshop):
             fields = command.model_dump(include=set(Disposition.model_fields))
             close_directly(change, Disposition.model_validate(fields).checked())
             return
+        stray = [FieldProblem(name, "only a direct close records it") for name in DIRECT_ONLY if getattr(command, name)]
+        if stray:
+            raise InvalidInput(f"a {command.resolution.value} close records no answer", stray)
         if ticket.status is S.AWAITING_CUSTOMER:
             _end_unanswered_wait(change)
         if command.resolution is Resolution.DUPLICATE:

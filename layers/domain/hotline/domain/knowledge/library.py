@@ -109,7 +109,7 @@ class KnowledgeBase:
     # -- readers ------------------------------------------------------------------------------------------
 
     def get(self, article_id: str) -> StoredArticle:
-        return _found(self.articles.get(article_id), article_id)
+        return _found(self.articles.get(article_id, consistent=True), article_id)  # an editor reads what they wrote
 
     def public(self, article_id: str) -> Article:
         """An article anyone may read: public and valid today (any other is unknown)."""

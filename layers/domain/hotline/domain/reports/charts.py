@@ -31,11 +31,16 @@ def _legend(names: Sequence[str], y: float) -> str:
 
 
 def _nice_top(value: float) -> float:
-    """A round axis maximum at or above `value`."""
-    if value <= 0:
-        return 1
-    step = 10 ** (len(str(int(value))) - 1)
-    return float(((int(value) // step) + 1) * step)
+    """An axis maximum at or above `value` whose four ticks are round numbers (1, 2, 2.5 or 5 times a power of ten,
+    never below 1: counts are whole)."""
+    tick = 1.0
+    while tick * 4 < value:
+        for factor in (2, 2.5, 5, 10):
+            if tick * factor * 4 >= value or factor == 10:
+                candidate = tick * factor
+                break
+        tick = candidate
+    return tick * 4
 
 
 def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]]) -> str:
@@ -50,9 +55,11 @@ def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Se
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#eee"/>')
         parts.append(_text(left - 6, y + 4, f"{peak * tick / 4:g}", "end"))
     every = max(1, len(labels) // 12)
-    for index, label in enumerate(labels):
-        if index % every == 0 or index == len(labels) - 1:
-            parts.append(_text(left + index * step, top + plot_h + 16, label, "middle"))
+    shown = list(range(0, len(labels), every))
+    if shown and shown[-1] != len(labels) - 1 and len(labels) - 1 - shown[-1] > every / 2:
+        shown.append(len(labels) - 1)  # the last day too, unless it would crowd the one before
+    for index in shown:
+        parts.append(_text(left + index * step, top + plot_h + 16, labels[index], "middle"))
     for index, (name, values) in enumerate(series):
         colour = PALETTE[index % len(PALETTE)]
         points = " ".join(f"{left + i * step:.1f},{top + plot_h - plot_h * v / peak:.1f}" for i, v in enumerate(values))
@@ -99,7 +106,7 @@ def pareto_chart(title: str, rows: Sequence[tuple[str, int, float]]) -> str:
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#999"/>',
         f'<line x1="{left}" y1="{top + plot_h * 0.2:.1f}" x2="{left + plot_w}" y2="{top + plot_h * 0.2:.1f}" '
         'stroke="#c23b3b" stroke-dasharray="4 3"/>',
-        _text(left + plot_w + 4, top + plot_h * 0.2 + 4, "80%"),
+        _text(left + 4, top + plot_h * 0.2 - 4, "80%", extra='fill="#c23b3b"'),
     ]
     for tick in range(5):
         y = top + plot_h - plot_h * tick / 4

@@ -44,7 +44,7 @@ class CallRecord(BaseModel):
         if missing:
             problems = [FieldProblem(name, "a call that reached the customer records it") for name in missing]
             raise InvalidInput("the customer's answer is incomplete", problems)
-        return Answer(grade=self.grade, solved=self.solved, comment=self.comment)  # type: ignore[arg-type]
+        return Answer.model_validate(self.model_dump(include=set(Answer.model_fields)))
 
 
 def pending(change: Change, channel: SurveyChannel | None = None) -> Survey:

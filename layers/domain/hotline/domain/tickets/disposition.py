@@ -33,7 +33,11 @@ class Disposition(BaseModel):
     note: Annotated[Text, Field(max_length=2000, description="For the centre's record.")] | None = None
 
     def checked(self, prefix: str = "") -> "Disposition":
-        """This disposition, or 422 naming the field it lacks (`prefix` is where the request holds it)."""
+        """This disposition, or 422 naming the field it lacks or should not have (`prefix`: where the request holds
+        it). A referral may say what the caller was told (`answer`); a direct answer refers nowhere."""
+        if self.resolution is Resolution.DIRECT_ANSWER and self.agency is not None:
+            problem = FieldProblem(prefix + "agency", "only a referral names an agency")
+            raise InvalidInput("a direct answer refers nowhere", [problem])
         needed = "answer" if self.resolution is Resolution.DIRECT_ANSWER else "agency"
         if getattr(self, needed) is None:
             problem = (

@@ -2,9 +2,9 @@
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.tickets.catalog import Catalog, Channel, TicketType
@@ -20,9 +20,20 @@ class TicketFilter(BaseModel):
     unit_id: str | None = None
     partner_id: str | None = None
     phone_hash: str | None = None
+    category: str | None = Field(default=None, description="Exactly this category code (not its children).")
     updated_since: datetime | None = None
+    received_since: datetime | None = Field(default=None, description="Received at or after this instant.")
     overdue: bool | None = None
     problem: bool | None = None
+
+
+class TicketWrite(NamedTuple):
+    """A changed ticket with what its write carries: new events, notifications to units, texts to the customer."""
+
+    ticket: Ticket
+    events: list[TicketEvent]
+    notifications: Sequence[Notification] = ()
+    messages: Sequence[CustomerMessage] = ()
 
 
 Numbered = Callable[[Ticket], tuple[Ticket, Sequence[CustomerMessage]]]
@@ -54,6 +65,11 @@ class TicketRepository(Protocol):
 
         Raises Conflict when the stored ticket's version is no longer `ticket.version` (someone else changed it).
         """
+        ...
+
+    def save_all(self, writes: Sequence[TicketWrite]) -> list[Ticket]:
+        """Store several changed tickets in one transaction, all or none (binding changes the bound ticket and its
+        primary together); Conflict `version_mismatch` when any of them changed meanwhile."""
         ...
 
     def get(self, number: str, *, consistent: bool = False) -> Ticket | None:

@@ -67,7 +67,8 @@ SHOWN: dict[str, Callable[[dict[str, Any]], tuple[str, str | None]]] = {
     "ticket.dispatched": _fixed("已派单至承办单位"),
     "ticket.accepted": _fixed("承办单位已接单，正在办理"),
     "ticket.info_requested": _fixed("请您补充材料", "question"),
-    "ticket.info_received": _fixed("已收到补充材料，继续办理"),
+    # The customer's own words (`text`) are theirs to read; a staff member's `note` is not.
+    "ticket.info_received": _fixed("已收到补充材料，继续办理", "text"),
     "ticket.extension_decided": _fixed("办理时限已延长"),
     "ticket.replied": _fixed("已答复", "result"),
     "ticket.closed": _closed,

@@ -172,6 +172,24 @@ class Handling(BaseModel):
     held_messages: list[CustomerMessage] = Field(
         default_factory=list, description="Texts to the customer that quiet hours hold back until `not_before`."
     )
+    primary: str | None = Field(
+        default=None,
+        description="The primary ticket this one is bound to (参阅工单): handled together with it, its clock stopped "
+        "until the primary's reply reaches it.",
+    )
+    bound: list[str] = Field(default_factory=list, description="On a primary: the tickets bound to it, oldest first.")
+    primary_round: int | None = Field(
+        default=None, description="The primary's reply round that last reached this bound ticket (None: none yet)."
+    )
+    repeat_of: list[str] = Field(
+        default_factory=list,
+        description="A repeat complaint (重复投诉): the same caller's earlier tickets about the same matter.",
+    )
+
+    @property
+    def waits_for_primary(self) -> bool:
+        """Bound, and the primary's reply has not reached it yet: its clock sleeps."""
+        return self.primary is not None and self.primary_round is None
 
 
 class Ticket(TicketDraft):
