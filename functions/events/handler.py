@@ -26,6 +26,9 @@ def handle_write(record: DynamoDBRecord) -> None:
     services = events_services()
     # Counted first: a failure retries the write before anything went out, and counting again counts nothing twice.
     services.citations.count(write.ticket, before.ticket if before else None)
+    # Also before: a primary's reply reaches its bound tickets (each in its own write, once), repeat complaints are
+    # flagged; a failure retries the write before this one's texts went out.
+    services.follow_up.follow(write.ticket, write.events)
     services.relay.hand_on(write, before.ticket if before else None)
     logger.debug(
         "handed on",

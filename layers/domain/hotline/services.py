@@ -21,6 +21,11 @@ from hotline.domain.config.admin import ConfigAdmin
 from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.config.ports import CalendarRepository, HandlingConfigRepository, UnitRepository
 from hotline.domain.customers.surveying import SurveyLinks
+from hotline.domain.duplicates.admin import DuplicateRulesAdmin
+from hotline.domain.duplicates.callers import CustomerFiles
+from hotline.domain.duplicates.follow_up import FollowUp
+from hotline.domain.duplicates.linking import Linking
+from hotline.domain.duplicates.similar import SimilarTickets
 from hotline.domain.handling.customer_info import CustomerInfo
 from hotline.domain.handling.lifecycle import Lifecycle
 from hotline.domain.handling.relay import Relay
@@ -56,6 +61,7 @@ from hotline.store.aggregates import DynamoAggregates
 from hotline.store.calendars import DynamoCalendarRepository
 from hotline.store.code_attempts import DynamoCodeAttempts
 from hotline.store.config import DynamoCatalogRepository, DynamoPartnerRepository, DynamoUnitRepository
+from hotline.store.duplicate_rules import DynamoDuplicateRules
 from hotline.store.handling_config import DynamoHandlingConfigRepository
 from hotline.store.knowledge import DynamoKnowledgeStore
 from hotline.store.models import TableModels, bind
@@ -90,6 +96,10 @@ class ApiServices:
     reports: ReportDesk
     knowledge: KnowledgeBase
     """Keeps this container's search index (built on first use)."""
+    linking: Linking
+    similar: SimilarTickets
+    customer_files: CustomerFiles
+    duplicate_rules: DuplicateRulesAdmin
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,7 @@ class EventsServices:
     settings: EventsSettings
     relay: Relay
     citations: Citations
+    follow_up: FollowUp
 
 
 @dataclass(frozen=True)
@@ -202,6 +213,7 @@ def build_api(config: ApiSettings) -> ApiServices:
     )
     attempts = DynamoCodeAttempts(models)
     public_reads = PublicReads(tickets)
+    duplicate_rules = DynamoDuplicateRules(models)
     return ApiServices(
         settings=config,
         intake=intake,
@@ -219,6 +231,10 @@ def build_api(config: ApiSettings) -> ApiServices:
         config_admin=ConfigAdmin(calendars, stored, units),
         open311=Open311(catalog, partners, public_reads, intake, clock, config.zone),
         lifecycle=Lifecycle(tickets, rules, clock, runner=runner, links=SurveyLinks(config.site_url, pepper)),
+        linking=Linking(tickets, rules, clock, runner=runner),
+        similar=SimilarTickets(tickets, duplicate_rules.get, clock),
+        customer_files=CustomerFiles(tickets, clock),
+        duplicate_rules=DuplicateRulesAdmin(duplicate_rules),
         customer_info=CustomerInfo(tickets, rules, clock, runner=runner, pepper=pepper, attempts=attempts),
         surveys=Surveys(tickets, rules, clock, runner=runner, pepper=pepper, attempts=attempts, queue=tickets),
         partner_webhooks=PartnerWebhooks(
@@ -258,15 +274,30 @@ def build_clock(config: ClockSettings) -> ClockServices:
 
 
 def build_events(config: EventsSettings) -> EventsServices:
+    models = _models(config)
+    clock = _clock()
+    runner = StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock)
+    rules = _handling_config(
+        DynamoHandlingConfigRepository(models), DynamoCalendarRepository(models), DynamoUnitRepository(models)
+    )
+    pepper = Pepper(secret_key(config.pepper_secret_arn, config.aws_region))
     return EventsServices(
         settings=config,
         relay=Relay(
-            runner=StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, _clock()),
+            runner=runner,
             bus=EventBridgeBus(config.event_bus_name, config.aws_region),
             notifier=SnsNotifier(config.notifications_topic_arn, config.aws_region),
             texter=SnsTexter(config.aws_region),
         ),
-        citations=Citations(DynamoKnowledgeStore(_models(config))),
+        citations=Citations(DynamoKnowledgeStore(models)),
+        follow_up=FollowUp(
+            DynamoTicketRepository(models),
+            rules,
+            clock,
+            runner=runner,
+            links=SurveyLinks(config.site_url, pepper),
+            duplicate_rules=DynamoDuplicateRules(models).get,
+        ),
     )
 
 

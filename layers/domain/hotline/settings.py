@@ -92,8 +92,9 @@ class ClockSettings(Table):
     """functions/clock: a wake-up reads and writes the ticket only."""
 
 
-class EventsSettings(Table, ClockStarter, Bus, Notifications):
-    """functions/events: restarts clocks, publishes events, sends notifications."""
+class EventsSettings(Table, HashKey, ClockStarter, Bus, Notifications, Site):
+    """functions/events: restarts clocks, publishes events, sends notifications; passes a primary's reply on to its
+    bound tickets, whose surveys it opens (links are keyed hashes)."""
 
 
 class WebhooksSettings(Table, DeliveryQueue):

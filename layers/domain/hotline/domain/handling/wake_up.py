@@ -107,11 +107,12 @@ def _handle_due(change: Change) -> None:
 
 
 def _handle(change: Change, point: DuePoint) -> None:
-    timer = change.handling.timers[point.timer]
-    name = point.timer
     if point.kind is PointKind.WAIT_LIMIT:
         _remind_of_the_wait(change)
-    elif point.kind is PointKind.REMINDER:
+        return
+    timer = change.handling.timers[point.timer]
+    name = point.timer
+    if point.kind is PointKind.REMINDER:
         timer.reminded.append(point.fraction)
         percent = round(point.fraction * 100)
         message = f"Ticket {change.ticket.number}: {percent}% of the {name} time used; due {timer.due.isoformat()}"
