@@ -44,6 +44,10 @@ class HotlineStack(Stack):
             or f"https://{api.rest_api.rest_api_id}.execute-api.{self.region}.{self.url_suffix}/{STAGE}"
         )
         api.function.add_environment("SITE_URL", site_url)
+        # A primary's reply reaching its bound tickets opens their surveys: links to the site, tokens as keyed hashes.
+        events.function.add_environment("SITE_URL", site_url)
+        api.hash_key.grant_read(events.function)
+        events.function.add_environment("PEPPER_SECRET_ARN", api.hash_key.secret_arn)
         surveys = Surveys(
             self,
             "Surveys",

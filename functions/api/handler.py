@@ -21,6 +21,7 @@ from functions.api.limits import check_json_body, oversize_body
 from functions.api.routes import (
     calendars,
     config_admin,
+    duplicates,
     handling,
     knowledge,
     open311,
@@ -69,6 +70,7 @@ app.include_router(staff_tickets.router)
 app.include_router(partners_admin.router)
 app.include_router(calendars.router)
 app.include_router(handling.router)
+app.include_router(duplicates.router)
 app.include_router(config_admin.router)
 app.include_router(open311.router)
 app.include_router(webhooks.router)

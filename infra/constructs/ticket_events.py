@@ -16,6 +16,8 @@ from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
 from infra.nag import acknowledge
 
+FOLLOW_UP_READS = ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable")
+
 
 class TicketEvents(Construct):
     def __init__(
@@ -33,6 +35,16 @@ class TicketEvents(Construct):
             environment={**environment, "EVENT_BUS_NAME": self.bus.event_bus_name},
         )
         self.bus.grant_put_events_to(self.function)
+        # A primary's reply reaches its bound tickets and repeat complaints are flagged (hotline/domain/duplicates):
+        # it reads tickets (by number, a caller's by phone hash) and the configuration, and writes only tickets.
+        table.grant(self.function, *FOLLOW_UP_READS)
+        self.function.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:PutItem"],
+                resources=[table.table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TICKET#*"]}},
+            )
+        )
         # Citations of knowledge articles by direct answers (hotline/store/knowledge.py): a marker per ticket and a
         # counter under the article, once the article is known; nothing else in the table.
         self.function.add_to_role_policy(

@@ -14,6 +14,7 @@ from hotline.services import api_services
 from functions.api.identity import STAFF, staff_of, staff_roles
 from functions.api.routes.common import CREATED, Limit, NextToken, created, page_request
 from functions.api.schemas.common import TicketCreated
+from functions.api.schemas.duplicates import CustomerSummary
 from functions.api.schemas.staff import StaffTicketIn, StaffTicketList, StaffTicketSummary, StaffTicketView
 
 router = APIGatewayRouter()
@@ -62,4 +63,7 @@ def listing(
 
 @router.get("/v1/staff/tickets/<number>", summary="A ticket with its timeline", tags=["staff"], security=STAFF)
 def read(number: str) -> StaffTicketView:
-    return StaffTicketView.of_record(api_services().queries.for_staff(number, _staff()))
+    services, staff = api_services(), _staff()
+    record = services.queries.for_staff(number, staff)
+    file = services.customer_files.shown_to(staff, record.ticket)
+    return StaffTicketView.of_record(record, CustomerSummary.of(file) if file else None)

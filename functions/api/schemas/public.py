@@ -38,6 +38,9 @@ class CustomerTicketView(BaseModel):
     updated_at: UtcDatetime
     reply_by: UtcDatetime | None = Field(description="When the unit must reply by, while it is handling the ticket.")
     note: str | None = Field(description="The latest note for the customer (a question, or the result).")
+    handled_with: str | None = Field(
+        description="Handled together with this ticket about the same matter (合并办理): its reply is this one's too."
+    )
     timeline: list[PublicEntry] = Field(description="What happened that concerns the customer, oldest first.")
 
     @classmethod
@@ -55,8 +58,9 @@ class CustomerTicketView(BaseModel):
             subject=t.subject,
             received_at=t.received_at,
             updated_at=t.updated_at,
-            reply_by=resolve.due if resolve is not None and resolve.open else None,
+            reply_by=resolve.due if resolve is not None and resolve.open and not handling.waits_for_primary else None,
             note=handling.public_note,
+            handled_with=handling.primary,
             timeline=public_timeline(record.timeline),
         )
 

@@ -25,6 +25,7 @@ from hotline.domain.tickets.view import TicketView
 from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 from functions.api.schemas.common import TimerView
+from functions.api.schemas.duplicates import CustomerSummary
 
 
 class StaffTicketIn(TicketDraft):
@@ -87,6 +88,14 @@ class HandlingView(BaseModel):
     cause_code: str | None
     resolution: Resolution | None
     next_wake: UtcDatetime | None = Field(description="When the ticket clock next checks this ticket.")
+    primary: str | None = Field(
+        description="Bound to this primary (参阅工单): handled together with it, its clock stopped until the primary's "
+        "reply reaches it."
+    )
+    bound: list[str] = Field(description="A primary's bound tickets, which its reply reaches, oldest first.")
+    repeat_of: list[str] = Field(
+        description="A repeat complaint (重复投诉): the same caller's earlier tickets about the same matter."
+    )
 
     @classmethod
     def of(cls, ticket: Ticket) -> "HandlingView":
@@ -105,6 +114,9 @@ class HandlingView(BaseModel):
             cause_code=h.cause_code,
             resolution=h.resolution,
             next_wake=h.clock.wake_at,
+            primary=h.primary,
+            bound=h.bound,
+            repeat_of=h.repeat_of,
         )
 
 
@@ -129,9 +141,14 @@ class StaffTicketView(StaffTicketSummary):
     version: int = Field(description="Send it back as `version` with an action to guard against concurrent changes.")
     handling: HandlingView
     timeline: list[TimelineEntry]
+    customer: CustomerSummary | None = Field(
+        default=None,
+        description="The caller's file in figures (`GET …/customer` lists it), on reading the ticket: null for a unit "
+        "handler and in the answers to actions.",
+    )
 
     @classmethod
-    def of_record(cls, record: TicketRecord) -> "StaffTicketView":
+    def of_record(cls, record: TicketRecord, customer: CustomerSummary | None = None) -> "StaffTicketView":
         ticket = record.ticket
         return cls(
             **StaffTicketSummary.of(ticket).model_dump(),
@@ -140,6 +157,7 @@ class StaffTicketView(StaffTicketSummary):
             version=ticket.version,
             handling=HandlingView.of(ticket),
             timeline=[TimelineEntry.of(e) for e in record.timeline],
+            customer=customer,
         )
 
 

@@ -13,7 +13,9 @@ from hotline.domain.config.messages import DEFAULT_TEMPLATES, PLACEHOLDERS, Mess
 from hotline.domain.customers.messages import sending_opens
 from hotline.domain.handling import commands as c
 from hotline.domain.staff.roles import Role
+from hotline.domain.tickets.catalog import Channel
 from hotline.domain.tickets.customer_message import CustomerMessage, MessageKind
+from hotline.domain.tickets.ticket import Actor
 from pydantic import ValidationError
 
 from tests.unit.fakes import FakeCalendarRepository, FakeHandlingConfigRepository, FakeUnitRepository, demo_rules
@@ -57,6 +59,17 @@ def test_a_ticket_without_a_mobile_number_gets_no_text() -> None:
     world.receive(draft(contact={"name": "张三", "phone": "010-6512 3456"}))  # a landline
     world.receive()
     assert world.store.messages == []
+
+
+def test_a_partners_customer_hears_from_the_partner_and_an_open311_customer_by_text() -> None:
+    world = World()
+    partner = Actor(role="partner", id="city-app")
+
+    world.intake.register(draft(contact=CUSTOMER), Channel.PARTNER, partner, partner_id="city-app")
+    assert world.store.messages == []  # the partner has the number and code, and every event by webhook
+
+    world.intake.register(draft(contact=CUSTOMER), Channel.PARTNER, partner, partner_id="city-app", open311=True)
+    assert [m.kind for m in world.store.messages] == [MessageKind.RECEIPT]
 
 
 def test_a_receipt_at_23_00_waits_on_the_ticket_for_08_00_the_next_day() -> None:

@@ -40,9 +40,13 @@ def track_link(site: str, number: str) -> str:
 
 
 def tell(change: Change, kind: MessageKind, **fields: str) -> CustomerMessage | None:
-    """Text the ticket's customer from the kind's template (None when there is no mobile number to text). Sent with
-    this change, or held on the ticket until quiet hours end; `release_held` hands it on then."""
-    contact = change.ticket.contact
+    """Text the ticket's customer from the kind's template (None when there is no mobile number to text, or the
+    customer came through a partner's own app). Sent with this change, or held on the ticket until quiet hours end;
+    `release_held` hands it on then."""
+    ticket = change.ticket
+    if ticket.partner_id is not None and not ticket.open311:
+        return None  # the partner tells its customers, from the webhooks (its survey goes through it too)
+    contact = ticket.contact
     to = e164(contact.phone) if contact and contact.phone else None
     if to is None:
         return None

@@ -56,6 +56,10 @@ class CustomerFiles:
             raise NotFound(UNKNOWN)
         return self.of(ticket)
 
+    def shown_to(self, staff: StaffMember, ticket: Ticket) -> CustomerFile | None:
+        """The file beside the ticket's record, for the centre's staff (a unit handler sees only its unit's work)."""
+        return self.of(ticket) if staff.roles & CENTRE_ROLES else None
+
     def of(self, ticket: Ticket) -> CustomerFile:
         if ticket.phone_hash is None:
             return NO_FILE

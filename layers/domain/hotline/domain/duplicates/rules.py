@@ -31,4 +31,3 @@ class DuplicateRules(BaseModel):
 
 
 DEFAULT_DUPLICATE_RULES = DuplicateRules()
-

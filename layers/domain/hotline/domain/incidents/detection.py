@@ -1,6 +1,6 @@
 """Whether a new ticket makes, or belongs to, a major incident: pure rules over tickets already read."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from hotline.domain.incidents.area import Area, Place
 from hotline.domain.incidents.incident import Incident
@@ -62,15 +62,11 @@ def busiest_window(ticket: Ticket, others: list[Ticket], window: timedelta) -> l
 
 
 def joins(incident: Incident, ticket: Ticket, window: timedelta) -> bool:
-    """An open incident takes a later ticket of its category from any of its areas while the burst goes on: received
-    within `window` of the incident's first and last tickets."""
+    """An open incident takes a later ticket from any of its scopes while the burst goes on: received within `window`
+    of the incident's first and last tickets."""
+    place = Place.of(ticket)
     return (
         incident.open
-        and ticket.category == incident.category
-        and any(area.holds(Place.of(ticket)) for area in incident.areas)
-        and _within(ticket.received_at, incident.first_seen - window, incident.last_seen + window)
+        and any(s.category == ticket.category and s.area.holds(place) for s in incident.scopes)
+        and incident.first_seen - window <= ticket.received_at <= incident.last_seen + window
     )
-
-
-def _within(moment: datetime, start: datetime, end: datetime) -> bool:
-    return start <= moment <= end

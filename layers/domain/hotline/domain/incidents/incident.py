@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from hotline.domain.base.clock import UtcDatetime
 from hotline.domain.incidents.area import Area
@@ -46,12 +46,21 @@ class IncidentEvent(BaseModel):
     data: dict[str, Any] = Field(default_factory=dict)
 
 
+class Scope(BaseModel):
+    """A category in an area: an open incident takes the later tickets of each scope it holds."""
+
+    model_config = ConfigDict(frozen=True)
+
+    category: str
+    area: Area
+
+
 class Incident(BaseModel):
     id: str
     title: str
-    category: str
+    category: str = Field(description="The primary's category.")
     area: Area | None = Field(description="Where it was declared; None when its tickets give no place.")
-    merged_areas: list[Area] = Field(default_factory=list, description="The areas of incidents merged into it.")
+    merged: list[Scope] = Field(default_factory=list, description="The scopes of the incidents merged into it.")
     status: IncidentStatus = IncidentStatus.OPEN
     trigger: Trigger
     primary: str = Field(description="The ticket the others are bound to (参阅工单): the earliest.")
@@ -71,8 +80,9 @@ class Incident(BaseModel):
     version: int = 0
 
     @property
-    def areas(self) -> list[Area]:
-        return ([self.area] if self.area else []) + self.merged_areas
+    def scopes(self) -> list[Scope]:
+        """Where it takes later tickets from."""
+        return ([Scope(category=self.category, area=self.area)] if self.area else []) + self.merged
 
     @property
     def open(self) -> bool:

@@ -5,18 +5,16 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple, Protocol
 
 from hotline.domain.base.paging import Page, PageRequest
-from hotline.domain.incidents.area import Area
-from hotline.domain.incidents.incident import Incident, IncidentEvent, IncidentStatus
+from hotline.domain.incidents.incident import Incident, IncidentEvent, IncidentStatus, Scope
 from hotline.domain.incidents.rules import IncidentRules
 from hotline.domain.tickets.notification import Notification
 
 
 class Hold(NamedTuple):
-    """An area an open incident of `category` covers; while it holds it, no other incident there is declared and
-    later tickets from it join this one."""
+    """A scope an open incident holds: while it does, no other incident there is declared, and later tickets from it
+    join this one."""
 
-    category: str
-    area: Area
+    scope: Scope
     incident: str
 
 
@@ -28,12 +26,12 @@ class IncidentWrite(NamedTuple):
     notifications: Sequence[Notification] = ()
     claim: Mapping[str, str | None] = {}
     """Ticket number -> the incident that claims it now (None: none may): each ticket is in one incident at a time."""
-    hold: Mapping[Area, str | None] = {}
-    """Areas of the incident's category it holds from now on -> the incident holding each now (None: none may)."""
-    free: Sequence[str] = ()
-    """Area keys that must be held by nobody (the cells around a new circle)."""
-    release: Sequence[Area] = ()
-    """Areas it holds no longer."""
+    hold: Mapping[Scope, str | None] = {}
+    """Scopes it holds from now on -> the incident holding each now (None: none may)."""
+    free: Sequence[tuple[str, str]] = ()
+    """(category, area key) that nobody may hold: the cells around a new circle."""
+    release: Sequence[Scope] = ()
+    """Scopes it holds no longer."""
 
 
 class Taken(Exception):
@@ -58,7 +56,7 @@ class IncidentStore(Protocol):
         ...
 
     def holds(self, category: str) -> list[Hold]:
-        """The areas open incidents of the category hold, read consistently."""
+        """The scopes of the category that open incidents hold, read consistently."""
         ...
 
     def write(self, writes: Sequence[IncidentWrite]) -> list[Incident]:

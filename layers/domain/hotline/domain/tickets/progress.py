@@ -73,6 +73,8 @@ SHOWN: dict[str, Callable[[dict[str, Any]], tuple[str, str | None]]] = {
     "ticket.replied": _fixed("已答复", "result"),
     "ticket.closed": _closed,
     "ticket.reopened": _fixed("重新办理"),
+    "ticket.linked": lambda data: ("与同一事项的工单合并办理", f"将与工单{data['primary']}一并办理并答复"),
+    "ticket.unlinked": _fixed("恢复单独办理"),
     "ticket.published": _fixed("已在公开地图公布"),
     "ticket.unpublished": _fixed("已从公开地图撤下"),
     "survey.sent": _fixed("已邀请您评价办理结果"),
@@ -85,6 +87,8 @@ SHOWN: dict[str, Callable[[dict[str, Any]], tuple[str, str | None]]] = {
 def _shown(event: TicketEvent) -> bool:
     if event.type == "ticket.extension_decided":
         return bool(event.data.get("approved"))  # a refused request changed nothing the customer sees
+    if event.type in ("ticket.linked", "ticket.unlinked"):
+        return "primary" in event.data  # the bound ticket's own; a primary's customer reads nothing of others'
     return event.type in SHOWN
 
 
