@@ -37,11 +37,12 @@ class _Copy:
 class _PipForLambda:
     """pip-installs a requirements file as manylinux wheels for the Lambda architecture, cached by hash."""
 
-    def __init__(self, requirements: Path, python_version: str, platform: str) -> None:
+    def __init__(self, requirements: Path, python_version: str, platforms: tuple[str, ...]) -> None:
         self._requirements = requirements
         self._python_version = python_version
-        self._platform = platform
-        self.key = hashlib.sha256(requirements.read_bytes() + f"{python_version}/{platform}".encode()).hexdigest()[:16]
+        self._platforms = platforms
+        target = f"{python_version}/{','.join(platforms)}"
+        self.key = hashlib.sha256(requirements.read_bytes() + target.encode()).hexdigest()[:16]
 
     def try_bundle(self, output_dir: str, *_: object, **__: object) -> bool:
         cached = CACHE / f"deps-{self.key}"
@@ -60,8 +61,7 @@ class _PipForLambda:
                     str(self._requirements),
                     "--target",
                     str(staging / "python"),
-                    "--platform",
-                    self._platform,
+                    *(option for platform in self._platforms for option in ("--platform", platform)),
                     "--implementation",
                     "cp",
                     "--python-version",
@@ -95,8 +95,11 @@ def domain_layer_code() -> lambda_.Code:
 
 def deps_layer_code(runtime: lambda_.Runtime, architecture: lambda_.Architecture) -> lambda_.Code:
     requirements = ROOT / "layers" / "deps" / "requirements.txt"
-    platform = "manylinux2014_aarch64" if architecture.name == "arm64" else "manylinux2014_x86_64"
-    pip = _PipForLambda(requirements, runtime.name.removeprefix("python"), platform)
+    # glibc 2.17 wheels, or 2.28 ones (rapidfuzz publishes only these): the Python 3.12+ runtimes run on Amazon Linux
+    # 2023 (glibc 2.34).
+    machine = "aarch64" if architecture.name == "arm64" else "x86_64"
+    platforms = (f"manylinux2014_{machine}", f"manylinux_2_28_{machine}")
+    pip = _PipForLambda(requirements, runtime.name.removeprefix("python"), platforms)
     # The hash names what is installed, so a new runtime or architecture rebuilds the layer.
     return lambda_.Code.from_asset(
         str(requirements.parent), bundling=_options(pip), asset_hash_type=AssetHashType.CUSTOM, asset_hash=pip.key

@@ -7,6 +7,8 @@ from infra.constructs.alarms import OpsTopic
 from infra.constructs.api import STAGE, TicketApi
 from infra.constructs.firewall import Firewall
 from infra.constructs.identity import StaffDirectory
+from infra.constructs.knowledge import KnowledgeIndex
+from infra.constructs.incidents import Incidents
 from infra.constructs.layers import SharedLayers
 from infra.constructs.reports import Reports
 from infra.constructs.storage import TicketStore
@@ -70,6 +72,12 @@ class HotlineStack(Stack):
             emails=tuple(filter(None, str(self.node.try_get_context("report_emails") or "").split(","))),
         )
         reports.let_order(api.function)
+        knowledge = KnowledgeIndex(self, "Knowledge", table=store.table, layers=layers, environment=environment)
+        knowledge.let_read(api.function)  # a new container starts searching from the index's image
+        incidents = Incidents(
+            self, "Incidents", table=store.table, bus=events.bus, layers=layers, environment=environment
+        )
+        clock.let_restart(incidents.function)  # binding an incident's tickets stops their clocks
         ops = OpsTopic(self, "Ops")
         ops.notify_on_every_alarm(self)  # the alarms above and any added later
         CfnOutput(self, "ApiUrl", value=api.rest_api.url)
@@ -90,6 +98,8 @@ class HotlineStack(Stack):
         CfnOutput(self, "ReportQueueUrl", value=reports.requests.queue_url)
         CfnOutput(self, "ReportDeadLetterQueueUrl", value=reports.dead_letters.queue_url)
         CfnOutput(self, "ReportMailTopicArn", value=reports.mail.topic_arn)
+        CfnOutput(self, "KnowledgeIndexBucketName", value=knowledge.bucket.bucket_name)
+        CfnOutput(self, "IncidentDeadLetterQueueUrl", value=incidents.dead_letters.queue_url)
         acknowledge(
             self,
             "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",

@@ -53,8 +53,8 @@ def create_hash_key() -> str:
 
 def create_api_resources() -> dict[str, str]:
     """What the API function's settings name besides the table and hash key, created in moto: a ticket clock that
-    records executions without running them, the webhook delivery queue, the REST API partners' plans bind to, and
-    the reports' bucket and queue."""
+    records executions without running them, the webhook delivery queue, the REST API partners' plans bind to, the
+    reports' bucket and queue, and the bucket of the knowledge index's image."""
     stepfunctions = boto3.client("stepfunctions", region_name="us-east-1")
     machine = stepfunctions.create_state_machine(
         name=f"clock-{uuid4().hex[:8]}",
@@ -66,6 +66,8 @@ def create_api_resources() -> dict[str, str]:
     bucket = f"reports-{uuid4().hex[:8]}"
     boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=bucket)
     reports = boto3.client("sqs", region_name="us-east-1").create_queue(QueueName=f"reports-{uuid4().hex[:8]}")
+    knowledge = f"knowledge-{uuid4().hex[:8]}"
+    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=knowledge)
     return {
         "CLOCK_STATE_MACHINE_ARN": str(machine),
         "WEBHOOK_QUEUE_URL": str(queue["QueueUrl"]),
@@ -74,6 +76,7 @@ def create_api_resources() -> dict[str, str]:
         "SITE_URL": "https://12345.example.gov.cn",
         "REPORTS_BUCKET": bucket,
         "REPORT_QUEUE_URL": str(reports["QueueUrl"]),
+        "KNOWLEDGE_INDEX_BUCKET": knowledge,
     }
 
 

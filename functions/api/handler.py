@@ -23,6 +23,7 @@ from functions.api.routes import (
     config_admin,
     duplicates,
     handling,
+    incidents,
     knowledge,
     open311,
     partner,
@@ -71,6 +72,7 @@ app.include_router(partners_admin.router)
 app.include_router(calendars.router)
 app.include_router(handling.router)
 app.include_router(duplicates.router)
+app.include_router(incidents.router)
 app.include_router(config_admin.router)
 app.include_router(open311.router)
 app.include_router(webhooks.router)

@@ -1,7 +1,7 @@
 """The table stream's consumer: each ticket write's events go onto the event bus and its notifications to the units'
 topic (the outbox), and a write that moved the ticket clock to a new generation makes sure that generation runs
-(hotline/domain/handling/relay.py). A write that fails is retried, then kept in the `Unpublished` queue: at least
-once."""
+(hotline/domain/handling/relay.py); each major incident's write is handed on likewise (incidents/relay.py). A write
+that fails is retried, then kept in the `Unpublished` queue: at least once."""
 
 from typing import Any
 
@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from hotline.services import events_services
+from hotline.store.incidents import incident_written
 from hotline.store.outbox import written
 
 logger = Logger(service="hotline-events")
@@ -19,6 +20,10 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 def handle_write(record: DynamoDBRecord) -> None:
     change = record.dynamodb
+    incident = incident_written(change.new_image if change else None)
+    if incident is not None:
+        events_services().incident_relay.hand_on(incident)  # a major incident's events, notice and metric
+        return
     write = written(change.new_image if change else None)
     if write is None:
         return  # not a ticket (its timeline, a partner, a serial …)

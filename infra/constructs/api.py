@@ -27,9 +27,9 @@ TABLE_ACTIONS = (
     "dynamodb:DescribeTable",
 )
 # DeleteItem only for the partition keys the API deletes: a replaced key's KEYHASH# pointer, a partner's
-# webhook and key lease (PARTNER#), Powertools' record of a failed idempotent request. Tickets, their timelines
-# and the configuration cannot be deleted.
-DELETED_KEYS = ("KEYHASH#*", "PARTNER#*", "idempotency#*")
+# webhook and key lease (PARTNER#), Powertools' record of a failed idempotent request, an ended major incident's hold
+# on its area (INCIDENTAREA#). Tickets, their timelines and the configuration cannot be deleted.
+DELETED_KEYS = ("KEYHASH#*", "PARTNER#*", "idempotency#*", "INCIDENTAREA#*")
 
 # Requests per second and burst for each audience's routes (`*` covers their ANY method): each draws on its
 # own bucket, so a flood on public routes cannot starve partners or staff. Partners are also throttled per key

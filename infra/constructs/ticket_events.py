@@ -84,8 +84,12 @@ class TicketEvents(Construct):
                 retry_attempts=10,
                 report_batch_item_failures=True,
                 on_failure=sources.SqsDlq(self.unpublished),
-                # Only ticket items carry an outbox; their timeline items would wake the function for nothing.
-                filters=[lambda_.FilterCriteria.filter({"dynamodb": {"Keys": {"sk": {"S": ["TICKET"]}}}})],
+                # Only tickets and major incidents carry an outbox; timelines, claims … would wake it for nothing.
+                filters=[
+                    lambda_.FilterCriteria.filter(
+                        {"dynamodb": {"Keys": {"sk": {"S": ["TICKET", {"prefix": "INCIDENT#"}]}}}}
+                    )
+                ],
             )
         )
         acknowledge(

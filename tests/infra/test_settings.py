@@ -91,6 +91,7 @@ def _invoke(package: str) -> Callable[[], Any]:
     from functions.api.handler import handler as api
     from functions.clock.handler import handler as clock
     from functions.events.handler import handler as events
+    from functions.knowledge.handler import handler as knowledge
     from functions.surveys.handler import handler as surveys
     from functions.webhooks.handler import handler as webhooks
 
@@ -100,6 +101,7 @@ def _invoke(package: str) -> Callable[[], Any]:
         "events": lambda: events({"Records": []}, LambdaContext()),
         "webhooks": lambda: webhooks({"Records": []}, LambdaContext()),
         "surveys": lambda: surveys({}, LambdaContext()),
+        "knowledge": lambda: knowledge({}, LambdaContext()),
     }
     return calls[package]
 
@@ -114,6 +116,8 @@ def _invoke(package: str) -> Callable[[], Any]:
         ("events", "NOTIFICATIONS_TOPIC_ARN", "NOTIFICATION_TOPIC_ARN"),
         ("webhooks", "WEBHOOK_QUEUE_URL", None),
         ("surveys", "PEPPER_SECRET_ARN", None),
+        ("knowledge", "KNOWLEDGE_INDEX_BUCKET", "KNOWLEDGE_BUCKET"),
+        ("api", "KNOWLEDGE_INDEX_BUCKET", None),
     ],
 )
 def test_a_missing_or_misspelt_variable_stops_the_function_naming_it(

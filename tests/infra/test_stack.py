@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match
 from hotline.aws.api_gateway import OWNER_TAG
+from hotline.aws.s3 import INDEX_KEY
 from hotline.domain.staff.roles import Role
 from hotline.domain.tickets.publication import SOURCE
 from hotline.domain.webhooks.delivery import MAX_ATTEMPTS
@@ -532,7 +533,13 @@ def _queue_named(synthesized: Synthesized, part: str) -> tuple[str, dict[str, An
     return _only({n: q for n, q in synthesized.of_type("AWS::SQS::Queue").items() if part in n})
 
 
-def test_the_table_stream_feeds_only_ticket_writes_to_the_events_function(synthesized: Synthesized) -> None:
+def _rule(synthesized: Synthesized, part: str) -> tuple[str, dict[str, Any]]:
+    return _only({n: r for n, r in synthesized.of_type("AWS::Events::Rule").items() if part in n})
+
+
+def test_the_table_stream_feeds_only_ticket_and_incident_writes_to_the_events_function(
+    synthesized: Synthesized,
+) -> None:
     (table, _) = _only(synthesized.of_type("AWS::DynamoDB::Table"))
     function, _ = _function(synthesized, EVENTS_HANDLER)
     mapping = _mapping_of(synthesized, function)
@@ -540,7 +547,8 @@ def test_the_table_stream_feeds_only_ticket_writes_to_the_events_function(synthe
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mapping["BisectBatchOnFunctionError"] is True and mapping["MaximumRetryAttempts"] == 10
     [pattern] = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
-    assert pattern == {"dynamodb": {"Keys": {"sk": {"S": ["TICKET"]}}}}  # the item that carries the outbox
+    # The items that carry an outbox: tickets, and major incidents (hotline/store/incidents.py).
+    assert pattern == {"dynamodb": {"Keys": {"sk": {"S": ["TICKET", {"prefix": "INCIDENT#"}]}}}}
     unpublished, _ = _queue_named(synthesized, "Unpublished")
     assert mapping["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": [unpublished, "Arn"]}
 
@@ -584,7 +592,7 @@ def test_the_events_function_reads_the_stream_puts_on_the_bus_notifies_units_tex
 
 def test_partner_events_go_to_a_queue_that_dead_letters_after_the_last_attempt(synthesized: Synthesized) -> None:
     (bus, _) = _only(synthesized.of_type("AWS::Events::EventBus"))
-    (_, rule) = _only(synthesized.of_type("AWS::Events::Rule"))
+    (_, rule) = _rule(synthesized, "PartnerTicketEvents")
     deliveries, queue = _queue_named(synthesized, "Deliveries")
     dead, _ = _queue_named(synthesized, "WebhooksDeadLetters")
     assert rule["Properties"]["EventBusName"] == {"Ref": bus}
@@ -601,7 +609,7 @@ def test_partner_events_go_to_a_queue_that_dead_letters_after_the_last_attempt(s
 def test_the_rule_retries_putting_on_the_queue_for_a_day_then_dead_letters_with_an_alarm(
     synthesized: Synthesized,
 ) -> None:
-    (_, rule) = _only(synthesized.of_type("AWS::Events::Rule"))
+    (_, rule) = _rule(synthesized, "PartnerTicketEvents")
     (target,) = rule["Properties"]["Targets"]
     assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185}
     unqueued, queue = _queue_named(synthesized, "Unqueued")
@@ -808,7 +816,9 @@ def test_the_api_deletes_only_key_pointers_partner_items_and_failed_idempotency_
     assert len(deleting) == 1 and _as_list(deleting[0]["Action"]) == ["dynamodb:DeleteItem"]
     (delete,) = deleting
     assert delete["Condition"] == {
-        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["KEYHASH#*", "PARTNER#*", "idempotency#*"]}
+        "ForAllValues:StringLike": {
+            "dynamodb:LeadingKeys": ["KEYHASH#*", "PARTNER#*", "idempotency#*", "INCIDENTAREA#*"]
+        }
     }
     assert not [r for r in _as_list(delete["Resource"]) if "/index/" in json.dumps(r)]
 
@@ -906,14 +916,19 @@ def test_the_generator_reads_its_queue_and_writes_only_report_files_and_items(sy
     mapping = _mapping_of(synthesized, function)
     assert mapping["EventSourceArn"] == {"Fn::GetAtt": [orders, "Arn"]} and mapping["BatchSize"] == 1
     statements = _statements_of(synthesized, _ref(props["Properties"]["Role"]))
-    (bucket, _) = _only(synthesized.of_type("AWS::S3::Bucket"))
+    (bucket, _) = _bucket_named(synthesized, "ReportsFiles")
     assert _allowed(statements, "s3:PutObject") == [{"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/reports/*"]]}]
     assert not _allowed(statements, "dynamodb:UpdateItem") and not _allowed(statements, "dynamodb:Scan")
     assert props["Properties"]["Environment"]["Variables"]["REPORTS_BUCKET"] == {"Ref": bucket}
 
 
-def test_the_reports_bucket_is_private_encrypted_and_ssl_only(synthesized: Synthesized) -> None:
-    (bucket, props) = _only(synthesized.of_type("AWS::S3::Bucket"))
+def _bucket_named(synthesized: Synthesized, part: str) -> tuple[str, dict[str, Any]]:
+    return _only({n: b for n, b in synthesized.of_type("AWS::S3::Bucket").items() if part in n})
+
+
+def _private_bucket(synthesized: Synthesized, part: str) -> tuple[str, dict[str, Any]]:
+    """The bucket whose logical id contains `part`, asserted private, encrypted, SSL-only and retained."""
+    (bucket, props) = _bucket_named(synthesized, part)
     properties = props["Properties"]
     assert properties["PublicAccessBlockConfiguration"] == {
         "BlockPublicAcls": True,
@@ -923,11 +938,134 @@ def test_the_reports_bucket_is_private_encrypted_and_ssl_only(synthesized: Synth
     }
     assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
     assert props["DeletionPolicy"] == "Retain"
-    (policy,) = synthesized.of_type("AWS::S3::BucketPolicy").values()
+    (policy,) = [
+        p for p in synthesized.of_type("AWS::S3::BucketPolicy").values() if p["Properties"]["Bucket"] == {"Ref": bucket}
+    ]
     assert any(
         s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
         for s in policy["Properties"]["PolicyDocument"]["Statement"]
     )
+    return bucket, props
+
+
+def test_the_reports_bucket_is_private_encrypted_and_ssl_only(synthesized: Synthesized) -> None:
+    (bucket, _) = _private_bucket(synthesized, "ReportsFiles")
     _, api = _function(synthesized, API_HANDLER)
     reads = _allowed(_statements_of(synthesized, _ref(api["Properties"]["Role"])), "s3:GetObject")
-    assert reads == [{"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/reports/*"]]}]
+    assert [r for r in reads if bucket in json.dumps(r)] == [
+        {"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/reports/*"]]}
+    ]
+
+
+# -- major incidents ------------------------------------------------------------------------------------
+
+INCIDENTS_HANDLER = "functions.incidents.handler.handler"
+
+
+def test_every_new_ticket_reaches_the_detection_queue_with_retries_and_an_alarmed_dead_letter_queue(
+    synthesized: Synthesized,
+) -> None:
+    (bus, _) = _only(synthesized.of_type("AWS::Events::EventBus"))
+    (_, rule) = _rule(synthesized, "NewTickets")
+    detections, queue = _queue_named(synthesized, "IncidentsDetections")
+    dead, _ = _queue_named(synthesized, "IncidentsDeadLetters")
+    assert rule["Properties"]["EventBusName"] == {"Ref": bus}
+    assert rule["Properties"]["EventPattern"] == {"source": [SOURCE], "detail-type": ["ticket.created"]}
+    (target,) = rule["Properties"]["Targets"]
+    assert target["Arn"] == {"Fn::GetAtt": [detections, "Arn"]}
+    assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185}
+    assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [dead, "Arn"]}}
+    assert queue["Properties"]["RedrivePolicy"] == {
+        "deadLetterTargetArn": {"Fn::GetAtt": [dead, "Arn"]},
+        "maxReceiveCount": 5,
+    }
+    assert _alarmed(synthesized, "QueueName", {"Fn::GetAtt": [dead, "QueueName"]})
+
+
+def test_the_detector_reads_its_queue_writes_only_tickets_incidents_and_holds_and_restarts_only_clocks(
+    synthesized: Synthesized,
+) -> None:
+    function, props = _function(synthesized, INCIDENTS_HANDLER)
+    detections, _ = _queue_named(synthesized, "IncidentsDetections")
+    machine, _ = _state_machine(synthesized)
+    mapping = _mapping_of(synthesized, function)
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": [detections, "Arn"]}
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert props["Properties"]["Environment"]["Variables"]["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machine}
+    statements = _statements_of(synthesized, _ref(props["Properties"]["Role"]))
+    actions = {a for s in statements for a in _as_list(s["Action"])}
+    assert not {a for a in actions if a.startswith("dynamodb:") and a.endswith(("Scan", "DeleteItem"))}
+    writes = [s for s in statements if "dynamodb:PutItem" in _as_list(s["Action"])]
+    assert [s["Condition"] for s in writes] == [
+        {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TICKET#*", "INCIDENTS", "INCIDENTAREA#*"]}}
+    ]
+    assert _allowed(statements, "states:StartExecution") == [{"Ref": machine}]
+    assert _alarmed(synthesized, "FunctionName", {"Ref": function})
+
+
+def test_a_declared_incident_pages_ops_through_an_alarm_on_its_metric(synthesized: Synthesized) -> None:
+    ops, _ = _topic(synthesized, "OpsTopicArn")
+    (alarm,) = [a for a in _alarms(synthesized) if a.get("MetricName") == "IncidentsDeclared"]
+    assert alarm["Namespace"] == "Hotline" and alarm["Dimensions"] == [{"Name": "service", "Value": "hotline"}]
+    assert alarm["Statistic"] == "Sum" and alarm["Period"] == 60
+    assert alarm["Threshold"] == 1 and alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+    assert alarm["TreatMissingData"] == "notBreaching" and alarm["AlarmActions"] == [{"Ref": ops}]
+
+
+# -- the knowledge search index's image ------------------------------------------------------------------
+
+KNOWLEDGE_HANDLER = "functions.knowledge.handler.handler"
+
+
+def _image_key(bucket: str) -> dict[str, Any]:
+    return {"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, f"/{INDEX_KEY}"]]}
+
+
+def test_a_schedule_keeps_the_knowledge_index_image_current_with_retries_dead_letters_and_alarms(
+    synthesized: Synthesized,
+) -> None:
+    function, props = _function(synthesized, KNOWLEDGE_HANDLER)
+    dead, queue = _queue_named(synthesized, "KnowledgeDeadLetters")
+    schedules = synthesized.of_type("AWS::Scheduler::Schedule")
+    _, schedule = _only({n: s for n, s in schedules.items() if _ref(s["Properties"]["Target"]["Arn"]) == function})
+    assert schedule["Properties"]["ScheduleExpression"] == "rate(5 minutes)"
+    target = schedule["Properties"]["Target"]
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+    assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [dead, "Arn"]}}
+    assert queue["Properties"]["SqsManagedSseEnabled"] is True
+    (invoke_config,) = [
+        c
+        for c in synthesized.of_type("AWS::Lambda::EventInvokeConfig").values()
+        if c["Properties"]["FunctionName"] == {"Ref": function}
+    ]
+    assert invoke_config["Properties"]["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": [dead, "Arn"]}
+    assert _alarmed(synthesized, "QueueName", {"Fn::GetAtt": [dead, "QueueName"]})
+    (errors,) = _alarmed(synthesized, "FunctionName", {"Ref": function})
+    assert errors["MetricName"] == "Errors"
+    # Indexing every article, when there is no usable image, needs a whole vCPU; a run ends before the next.
+    assert props["Properties"]["MemorySize"] >= 1769 and props["Properties"]["Timeout"] < 300
+
+
+def test_only_the_knowledge_function_writes_the_image_the_api_reads_in_a_private_bucket(
+    synthesized: Synthesized,
+) -> None:
+    (table, _) = _only(synthesized.of_type("AWS::DynamoDB::Table"))
+    bucket, _ = _private_bucket(synthesized, "KnowledgeImages")
+    _, keeper = _function(synthesized, KNOWLEDGE_HANDLER)
+    _, api = _function(synthesized, API_HANDLER)
+    for function in (keeper, api):
+        assert function["Properties"]["Environment"]["Variables"]["KNOWLEDGE_INDEX_BUCKET"] == {"Ref": bucket}
+    writer = _statements_of(synthesized, _ref(keeper["Properties"]["Role"]))
+    reader = _statements_of(synthesized, _ref(api["Properties"]["Role"]))
+    assert _allowed(writer, "s3:PutObject") == [_image_key(bucket)]
+    assert _image_key(bucket) in _allowed(writer, "s3:GetObject") and _image_key(bucket) in _allowed(reader, "s3:GetObject")
+    assert not [r for r in _allowed(reader, "s3:PutObject") if bucket in json.dumps(r)]
+    # Listing the bucket (it holds the image only) makes a missing image a 404 rather than a 403.
+    assert {"Fn::GetAtt": [bucket, "Arn"]} in _allowed(reader, "s3:ListBucket")
+    # It reads the articles' partitions and nothing else, and writes nothing in the table.
+    (statement,) = [s for s in writer if any(a.startswith("dynamodb:") for a in _as_list(s["Action"]))]
+    assert set(statement["Action"]) == {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable"}
+    assert statement["Resource"] == {"Fn::GetAtt": [table, "Arn"]}
+    assert statement["Condition"] == {
+        "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["KNOWLEDGE", "KNOWLEDGE#CHANGES"]}
+    }

@@ -19,6 +19,9 @@ from hotline.domain.config.policies import DEFAULT_POLICIES, PolicyBook
 from hotline.domain.config.routing import DEFAULT_ROUTING, RoutingTable
 from hotline.domain.config.units import Unit
 from hotline.domain.handling.relay import Write
+from hotline.domain.incidents.incident import Incident, IncidentEvent, IncidentStatus
+from hotline.domain.incidents.ports import Hold, IncidentWrite, Taken
+from hotline.domain.incidents.rules import DEFAULT_RULES, IncidentRules
 from hotline.domain.intake.public_reports import PublicReport
 from hotline.domain.knowledge.article import Article, Entry, StoredArticle
 from hotline.domain.knowledge.ports import Change, StaleWrite
@@ -365,9 +368,7 @@ class FakeHandlingConfigRepository:
     def causes(self) -> CauseCatalog:
         return CauseCatalog.model_validate(self.documents.get("causes", DEFAULT_CAUSES))
 
-    def save(
-        self, name: str, document: PolicyBook | Ladder | RoutingTable | MessageTemplates | CauseCatalog
-    ) -> None:
+    def save(self, name: str, document: PolicyBook | Ladder | RoutingTable | MessageTemplates | CauseCatalog) -> None:
         self.documents[name] = document
 
 
@@ -390,6 +391,8 @@ class FakeArticleStore:
     entries: dict[str, Entry] = field(default_factory=dict)
     log: list[Change] = field(default_factory=list)
     cited: dict[str, set[str]] = field(default_factory=dict)
+    head: int = 0
+    """The latest write's revision (the log may have lost its older part)."""
     snapshots: int = 0
     """How often the whole knowledge base was read (a container's index build)."""
 
@@ -403,15 +406,16 @@ class FakeArticleStore:
         return _paged(list(reversed(self.history.get(article_id, []))), page)
 
     def revision(self) -> int:
-        return self.log[-1].revision if self.log else 0
+        return self.head
 
     def commit(self, article: Article, entry: Entry, revision: int) -> None:
         versions = self.history.setdefault(article.id, [])
-        if revision != self.revision() or any(v.version == article.version for v in versions):
+        if revision != self.head or any(v.version == article.version for v in versions):
             raise StaleWrite
         versions.append(article)
         self.entries[article.id] = entry
-        self.log.append(Change(revision + 1, entry))
+        self.head += 1
+        self.log.append(Change(self.head, entry))
 
     def snapshot(self) -> tuple[int, list[Entry]]:
         self.snapshots += 1
@@ -425,6 +429,31 @@ class FakeArticleStore:
             return False
         self.cited.setdefault(article_id, set()).add(number)
         return True
+
+
+@dataclass
+class FakeArticleShelf:
+    """The knowledge articles direct answers may cite, by id: whether each is retired."""
+
+    articles: dict[str, bool] = field(default_factory=dict)
+
+    def retired(self, article_ids: Sequence[str]) -> dict[str, bool]:
+        return {i: self.articles[i] for i in article_ids if i in self.articles}
+
+
+@dataclass
+class FakeIndexImages:
+    """The stored image of the knowledge search index (an S3 object in AWS)."""
+
+    image: bytes | None = None
+    saves: int = 0
+
+    def load(self) -> bytes | None:
+        return self.image
+
+    def save(self, image: bytes) -> None:
+        self.image = image
+        self.saves += 1
 
 
 @dataclass
@@ -448,3 +477,88 @@ class FakeAggregates:
             for (day, dimension, value), counts in sorted(self.counters.items())
             if first <= day <= last
         ]
+
+
+@dataclass
+class FakeIncidentStore:
+    """Incidents, the tickets they claimed and the scopes they hold; each write all or none, checked as the DynamoDB
+    store's transaction is. `writes` is what the table stream hands on, in order."""
+
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    claimed: dict[str, str] = field(default_factory=dict)
+    held: dict[tuple[str, str], Hold] = field(default_factory=dict)
+    stored_rules: IncidentRules = field(default_factory=lambda: DEFAULT_RULES)
+    writes: list[IncidentWrite] = field(default_factory=list)
+
+    def rules(self) -> IncidentRules:
+        return self.stored_rules
+
+    def save_rules(self, rules: IncidentRules) -> None:
+        self.stored_rules = rules
+
+    def get(self, incident_id: str, *, consistent: bool = False) -> Incident | None:
+        incident = self.incidents.get(incident_id)
+        return incident.model_copy(deep=True) if incident else None
+
+    def listing(self, status: IncidentStatus | None, page: PageRequest) -> Page[Incident]:
+        found = sorted((i for i in self.incidents.values() if status in (None, i.status)), key=lambda i: i.id)
+        return _paged([i.model_copy(deep=True) for i in reversed(found)], page)
+
+    def claims(self, numbers: Sequence[str]) -> dict[str, str]:
+        return {number: self.claimed[number] for number in numbers if number in self.claimed}
+
+    def holds(self, category: str) -> list[Hold]:
+        return [hold for (held, _), hold in self.held.items() if held == category]
+
+    def write(self, writes: Sequence[IncidentWrite]) -> list[Incident]:
+        for write in writes:
+            self._check(write)
+        stored = []
+        for write in writes:
+            incident = write.incident.model_copy(update={"version": write.incident.version + 1}, deep=True)
+            self.incidents[incident.id] = incident
+            self.claimed.update(dict.fromkeys(write.claim, incident.id))
+            for scope in write.release:
+                del self.held[(scope.category, scope.area.key)]
+            for scope in write.hold:
+                self.held[(scope.category, scope.area.key)] = Hold(scope, incident.id)
+            self.writes.append(
+                IncidentWrite(incident.model_copy(deep=True), list(write.events), list(write.notifications))
+            )
+            stored.append(incident.model_copy(deep=True))
+        return stored
+
+    def _check(self, write: IncidentWrite) -> None:
+        incident, stored = write.incident, self.incidents.get(write.incident.id)
+        if incident.version == 0 and stored is not None:
+            raise Taken(f"incident {incident.id} exists")
+        if incident.version and (stored is None or stored.version != incident.version):
+            raise Conflict("the incident changed meanwhile", "version_mismatch")
+        if any(self.claimed.get(number) != before for number, before in write.claim.items()):
+            raise Taken("a ticket is claimed")
+        for scope, before in write.hold.items():
+            holder = self.held.get((scope.category, scope.area.key))
+            if holder is not None and holder.incident != before:
+                raise Taken("the scope is held")
+        if any(key in self.held for key in write.free):
+            raise Taken("a cell around is held")
+        for scope in write.release:
+            holder = self.held.get((scope.category, scope.area.key))
+            if holder is None or holder.incident != incident.id:
+                raise Taken("the scope is not held by this incident")
+
+
+@dataclass
+class FakeIncidentBus:
+    announced: list[tuple[Incident, IncidentEvent]] = field(default_factory=list)
+
+    def announce(self, incident: Incident, events: Sequence[IncidentEvent]) -> None:
+        self.announced.extend((incident, event) for event in events)
+
+
+@dataclass
+class FakeMeter:
+    declared_count: int = 0
+
+    def declared(self, count: int) -> None:
+        self.declared_count += count

@@ -22,6 +22,7 @@ from hotline.domain.tickets.ticket import Actor, Ticket, TicketDraft, TicketEven
 from tests.support.clock import FixedClock
 from tests.unit.fakes import (
     TEST_PEPPER,
+    FakeArticleShelf,
     FakeCatalogRepository,
     FakeCodeAttempts,
     FakeRunner,
@@ -73,6 +74,8 @@ class World:
     store: FakeTicketRepository = field(default_factory=FakeTicketRepository)
     clock: FixedClock = field(default_factory=lambda: FixedClock(local(2026, 9, 30, 10)))
     runner: FakeRunner = field(default_factory=FakeRunner)
+    shelf: FakeArticleShelf = field(default_factory=FakeArticleShelf)
+    """The knowledge articles direct answers may cite (none until a test shelves some)."""
 
     def __post_init__(self) -> None:
         ids = count(1)
@@ -93,9 +96,16 @@ class World:
             pepper=TEST_PEPPER,
             new_id=new_id,
             site=SITE,
+            articles=self.shelf,
         )
         self.lifecycle = Lifecycle(
-            self.store, rules, self.clock, runner=self.runner, links=SurveyLinks(SITE, TEST_PEPPER), new_id=new_id
+            self.store,
+            rules,
+            self.clock,
+            runner=self.runner,
+            links=SurveyLinks(SITE, TEST_PEPPER),
+            articles=self.shelf,
+            new_id=new_id,
         )
         self.wake_up = ClockWakeUp(self.store, rules, self.clock, new_id=new_id)
         self.code_attempts = FakeCodeAttempts()

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from hotline.aws.api_gateway import ApiGatewayKeys
+from hotline.aws.cloudwatch import EmfMeter
 from hotline.aws.eventbridge import EventBridgeBus, EventBridgeReportBus
-from hotline.aws.s3 import S3ReportFiles
+from hotline.aws.s3 import S3IndexImages, S3ReportFiles
 from hotline.aws.secrets_manager import secret_key
 from hotline.aws.sns import SnsNotifier, SnsReportMail, SnsTexter
 from hotline.aws.sqs import SqsReportRequests, SqsWebhookQueue
@@ -30,11 +31,14 @@ from hotline.domain.handling.customer_info import CustomerInfo
 from hotline.domain.handling.lifecycle import Lifecycle
 from hotline.domain.handling.relay import Relay
 from hotline.domain.handling.wake_up import ClockWakeUp
+from hotline.domain.incidents.desk import Detector, IncidentDesk
+from hotline.domain.incidents.relay import IncidentRelay
 from hotline.domain.intake.intake import Intake
 from hotline.domain.intake.open311 import Open311
 from hotline.domain.intake.reads import PublicReads, TicketQueries
 from hotline.domain.knowledge.citations import Citations
 from hotline.domain.knowledge.library import KnowledgeBase
+from hotline.domain.knowledge.search import LiveIndex
 from hotline.domain.partners.admin import PartnerAdmin
 from hotline.domain.partners.ports import PartnerDirectory
 from hotline.domain.reports.bulletin import Names
@@ -50,6 +54,8 @@ from hotline.settings import (
     ApiSettings,
     ClockSettings,
     EventsSettings,
+    IncidentsSettings,
+    KnowledgeSettings,
     LocalCloud,
     ReportsSettings,
     SurveysSettings,
@@ -63,6 +69,7 @@ from hotline.store.code_attempts import DynamoCodeAttempts
 from hotline.store.config import DynamoCatalogRepository, DynamoPartnerRepository, DynamoUnitRepository
 from hotline.store.duplicate_rules import DynamoDuplicateRules
 from hotline.store.handling_config import DynamoHandlingConfigRepository
+from hotline.store.incidents import DynamoIncidentStore
 from hotline.store.knowledge import DynamoKnowledgeStore
 from hotline.store.models import TableModels, bind
 from hotline.store.reports import DynamoReportRecords
@@ -95,11 +102,12 @@ class ApiServices:
     partner_webhooks: PartnerWebhooks
     reports: ReportDesk
     knowledge: KnowledgeBase
-    """Keeps this container's search index (built on first use)."""
+    """Keeps this container's search index (from the stored image, on first use)."""
     linking: Linking
     similar: SimilarTickets
     customer_files: CustomerFiles
     duplicate_rules: DuplicateRulesAdmin
+    incidents: IncidentDesk
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,13 @@ class EventsServices:
     relay: Relay
     citations: Citations
     follow_up: FollowUp
+    incident_relay: IncidentRelay
+
+
+@dataclass(frozen=True)
+class IncidentsServices:
+    settings: IncidentsSettings
+    detector: Detector
 
 
 @dataclass(frozen=True)
@@ -136,6 +151,13 @@ class AggregatesServices:
 class ReportsServices:
     settings: ReportsSettings
     publisher: Publisher
+
+
+@dataclass(frozen=True)
+class KnowledgeServices:
+    settings: KnowledgeSettings
+    index: LiveIndex
+    """Kept between runs in a warm container: a run then reads only the change log."""
 
 
 @dataclass(frozen=True)
@@ -201,6 +223,7 @@ def build_api(config: ApiSettings) -> ApiServices:
         DynamoUnitRepository(models),
     )
     rules = _handling_config(stored, calendars, units)
+    knowledge = DynamoKnowledgeStore(models)
     intake = Intake(
         tickets=tickets,
         catalog=catalog,
@@ -210,6 +233,7 @@ def build_api(config: ApiSettings) -> ApiServices:
         runner=runner,
         pepper=pepper,
         site=config.site_url,
+        articles=knowledge,
     )
     attempts = DynamoCodeAttempts(models)
     public_reads = PublicReads(tickets)
@@ -230,11 +254,22 @@ def build_api(config: ApiSettings) -> ApiServices:
         rules=stored,
         config_admin=ConfigAdmin(calendars, stored, units),
         open311=Open311(catalog, partners, public_reads, intake, clock, config.zone),
-        lifecycle=Lifecycle(tickets, rules, clock, runner=runner, links=SurveyLinks(config.site_url, pepper)),
+        lifecycle=Lifecycle(
+            tickets, rules, clock, runner=runner, links=SurveyLinks(config.site_url, pepper), articles=knowledge
+        ),
         linking=Linking(tickets, rules, clock, runner=runner),
         similar=SimilarTickets(tickets, duplicate_rules.get, clock),
         customer_files=CustomerFiles(tickets, clock),
         duplicate_rules=DuplicateRulesAdmin(duplicate_rules),
+        incidents=IncidentDesk(
+            tickets,
+            rules,
+            clock,
+            store=DynamoIncidentStore(models),
+            runner=runner,
+            catalog=catalog,
+            links=SurveyLinks(config.site_url, pepper),
+        ),
         customer_info=CustomerInfo(tickets, rules, clock, runner=runner, pepper=pepper, attempts=attempts),
         surveys=Surveys(tickets, rules, clock, runner=runner, pepper=pepper, attempts=attempts, queue=tickets),
         partner_webhooks=PartnerWebhooks(
@@ -244,7 +279,14 @@ def build_api(config: ApiSettings) -> ApiServices:
             clock,
             _endpoints(),
         ),
-        knowledge=KnowledgeBase(DynamoKnowledgeStore(models), catalog, units, clock, config.zone),
+        knowledge=KnowledgeBase(
+            knowledge,
+            catalog,
+            units,
+            clock,
+            config.zone,
+            images=S3IndexImages(config.knowledge_index_bucket, config.aws_region),
+        ),
         reports=ReportDesk(
             aggregates=DynamoAggregates(models),
             records=DynamoReportRecords(models),
@@ -281,14 +323,12 @@ def build_events(config: EventsSettings) -> EventsServices:
         DynamoHandlingConfigRepository(models), DynamoCalendarRepository(models), DynamoUnitRepository(models)
     )
     pepper = Pepper(secret_key(config.pepper_secret_arn, config.aws_region))
+    bus = EventBridgeBus(config.event_bus_name, config.aws_region)
+    notifier = SnsNotifier(config.notifications_topic_arn, config.aws_region)
     return EventsServices(
         settings=config,
-        relay=Relay(
-            runner=runner,
-            bus=EventBridgeBus(config.event_bus_name, config.aws_region),
-            notifier=SnsNotifier(config.notifications_topic_arn, config.aws_region),
-            texter=SnsTexter(config.aws_region),
-        ),
+        relay=Relay(runner=runner, bus=bus, notifier=notifier, texter=SnsTexter(config.aws_region)),
+        incident_relay=IncidentRelay(bus=bus, notifier=notifier, meter=EmfMeter()),
         citations=Citations(DynamoKnowledgeStore(models)),
         follow_up=FollowUp(
             DynamoTicketRepository(models),
@@ -297,6 +337,24 @@ def build_events(config: EventsSettings) -> EventsServices:
             runner=runner,
             links=SurveyLinks(config.site_url, pepper),
             duplicate_rules=DynamoDuplicateRules(models).get,
+        ),
+    )
+
+
+def build_incidents(config: IncidentsSettings) -> IncidentsServices:
+    models = _models(config)
+    clock = _clock()
+    return IncidentsServices(
+        settings=config,
+        detector=Detector(
+            DynamoTicketRepository(models),
+            _handling_config(
+                DynamoHandlingConfigRepository(models), DynamoCalendarRepository(models), DynamoUnitRepository(models)
+            ),
+            clock,
+            store=DynamoIncidentStore(models),
+            runner=StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock),
+            catalog=DynamoCatalogRepository(models),
         ),
     )
 
@@ -341,6 +399,11 @@ def build_aggregates(config: AggregatesSettings) -> AggregatesServices:
     return AggregatesServices(settings=config, aggregator=Aggregator(DynamoAggregates(_models(config)), config.zone))
 
 
+def build_knowledge(config: KnowledgeSettings) -> KnowledgeServices:
+    images = S3IndexImages(config.knowledge_index_bucket, config.aws_region)
+    return KnowledgeServices(settings=config, index=LiveIndex(DynamoKnowledgeStore(_models(config)), images))
+
+
 def build_reports(config: ReportsSettings) -> ReportsServices:
     models = _models(config)
     return ReportsServices(
@@ -376,6 +439,11 @@ def events_services() -> EventsServices:
 
 
 @lru_cache(maxsize=1)
+def incidents_services() -> IncidentsServices:
+    return build_incidents(load(IncidentsSettings))
+
+
+@lru_cache(maxsize=1)
 def webhook_services() -> WebhookServices:
     return build_webhooks(load(WebhooksSettings))
 
@@ -393,3 +461,8 @@ def aggregates_services() -> AggregatesServices:
 @lru_cache(maxsize=1)
 def reports_services() -> ReportsServices:
     return build_reports(load(ReportsSettings))
+
+
+@lru_cache(maxsize=1)
+def knowledge_services() -> KnowledgeServices:
+    return build_knowledge(load(KnowledgeSettings))

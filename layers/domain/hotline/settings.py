@@ -83,9 +83,17 @@ class ReportMail(_Group):
     report_topic_arn: str = Field(min_length=1, description="The SNS topic report e-mails go to.")
 
 
-class ApiSettings(Table, HashKey, UsagePlans, ClockStarter, DeliveryQueue, Site, ReportFiles, ReportQueue):
+class KnowledgeIndex(_Group):
+    knowledge_index_bucket: str = Field(
+        min_length=3, description="The private bucket the knowledge search index's image is kept in."
+    )
+
+
+class ApiSettings(
+    Table, HashKey, UsagePlans, ClockStarter, DeliveryQueue, Site, ReportFiles, ReportQueue, KnowledgeIndex
+):
     """functions/api: hashes, partners' usage plans, starts clocks, queues redeliveries, links surveys, orders reports
-    and links their files."""
+    and links their files, starts the knowledge search index from its image."""
 
 
 class ClockSettings(Table):
@@ -95,6 +103,10 @@ class ClockSettings(Table):
 class EventsSettings(Table, HashKey, ClockStarter, Bus, Notifications, Site):
     """functions/events: restarts clocks, publishes events, sends notifications; passes a primary's reply on to its
     bound tickets, whose surveys it opens (links are keyed hashes)."""
+
+
+class IncidentsSettings(Table, ClockStarter):
+    """functions/incidents: detects major incidents in new tickets and binds their tickets (stopping their clocks)."""
 
 
 class WebhooksSettings(Table, DeliveryQueue):
@@ -110,6 +122,10 @@ class AggregatesSettings(Table):
     """functions/aggregates: counts each ticket write's events into the reports' aggregates (the table only)."""
 
 
+class KnowledgeSettings(Table, KnowledgeIndex):
+    """functions/knowledge: brings the knowledge search index's image up to date from the articles."""
+
+
 class ReportsSettings(Table, Bus, ReportFiles, ReportMail):
     """functions/reports: reads the aggregates, stores the files, announces each report on the bus and by e-mail."""
 
@@ -118,10 +134,12 @@ FUNCTION_SETTINGS: dict[str, type[Table]] = {
     "api": ApiSettings,
     "clock": ClockSettings,
     "events": EventsSettings,
+    "incidents": IncidentsSettings,
     "webhooks": WebhooksSettings,
     "surveys": SurveysSettings,
     "aggregates": AggregatesSettings,
     "reports": ReportsSettings,
+    "knowledge": KnowledgeSettings,
 }
 """Each function's model, by its package under functions/."""
 

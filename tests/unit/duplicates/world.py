@@ -12,7 +12,7 @@ from hotline.domain.duplicates.linking import Linking
 from hotline.domain.duplicates.rules import DuplicateRules
 from hotline.domain.duplicates.similar import SimilarTickets
 from hotline.domain.tickets.catalog import Channel
-from hotline.domain.tickets.ticket import Actor, TicketDraft
+from hotline.domain.tickets.ticket import Actor
 
 from tests.unit.fakes import TEST_PEPPER
 from tests.unit.ticket_world import SITE, World, draft
@@ -47,17 +47,11 @@ class DuplicatesWorld(World):
             duplicate_rules=duplicate_rules,
         )
 
-    def submit(
-        self, ticket_draft: TicketDraft | None = None, channel: Channel = Channel.WEB, phone: str | None = MOBILE
-    ) -> str:
-        """A ticket from a citizen (texted and surveyed by SMS when it has a mobile phone), received now."""
+    def submit(self, channel: Channel = Channel.WEB, phone: str | None = MOBILE, **fields: Any) -> str:
+        """A ticket from a citizen (texted and surveyed by SMS when it has a mobile number), received now; `fields` as
+        tests.unit.ticket_world.draft takes them."""
         contact = {"contact": {"name": "王先生", "phone": phone}} if phone else {}
-        base = ticket_draft or draft()
-        registration = self.intake.register(
-            base.model_copy(update={"contact": TicketDraft.model_validate({**_fields(base), **contact}).contact}),
-            channel,
-            Actor(role="citizen"),
-        )
+        registration = self.intake.register(draft(**fields, **contact), channel, Actor(role="citizen"))
         self.codes[registration.ticket.number] = registration.access_code
         return registration.ticket.number
 
@@ -76,7 +70,3 @@ class DuplicatesWorld(World):
         """The stream hands every write again (a retried batch)."""
         for write in list(self.store.stream):
             self.follow_up.follow(write.ticket, write.events)
-
-
-def _fields(ticket_draft: TicketDraft) -> dict[str, Any]:
-    return ticket_draft.model_dump(exclude_none=True)

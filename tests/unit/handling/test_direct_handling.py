@@ -16,7 +16,9 @@ ANSWER = "施工噪音夜间22点后禁止施工，可拨打12345或向城管执
 
 @pytest.fixture
 def world() -> World:
-    return World()
+    shelved = World()
+    shelved.shelf.articles.update({"kb-noise-1": False, "kb-12": False, "kb-old": True})
+    return shelved
 
 
 def call(world: World, disposition: dict[str, object], **extra: object) -> str:
@@ -117,6 +119,24 @@ def test_a_direct_answer_naming_an_agency_is_refused(world: World) -> None:
         call(world, {"resolution": "direct_answer", "answer": ANSWER, "agency": "110"})
 
     assert [f.field for f in error.value.fields] == ["disposition.agency"]
+
+
+def test_an_answer_citing_an_unknown_or_retired_article_is_refused_naming_each(world: World) -> None:
+    cited = ["kb-noise-1", "kb-nope", "kb-old"]
+    with pytest.raises(InvalidInput) as error:
+        call(world, {"resolution": "direct_answer", "answer": ANSWER, "articles": cited})
+
+    assert [(f.field, f.problem) for f in error.value.fields] == [
+        ("disposition.articles[1]", "no article 'kb-nope'"),
+        ("disposition.articles[2]", "article 'kb-old' is retired"),
+    ]
+    assert world.store.tickets == {}  # nothing stored
+
+    number = world.receive()
+    with pytest.raises(InvalidInput) as error:
+        world.act(number, AGENT, c.Close(resolution=Resolution.DIRECT_ANSWER, answer=ANSWER, articles=cited))
+    assert [f.field for f in error.value.fields] == ["articles[1]", "articles[2]"]
+    assert world.ticket(number).status is Status.RECEIVED
 
 
 def test_an_answer_sent_with_another_resolution_is_refused_not_dropped(world: World) -> None:

@@ -634,6 +634,7 @@ def test_a_received_ticket_closes_as_a_direct_answer_with_the_answer_and_its_art
     world.at(local(2026, 9, 30, 10, 5))
 
     answer = "88路末班车22:30从起点站发车。"
+    world.shelf.articles["kb-17"] = False
     close = c.Close(resolution=Resolution.DIRECT_ANSWER, answer=answer, articles=["kb-17"], note="已当场解答")
     ticket = world.act(number, AGENT, close)
 

@@ -4,9 +4,8 @@ write to the relay, which publishes its events, then sends its notifications, th
 import pytest
 from hotline.domain.handling import commands as c
 from hotline.domain.handling.relay import Relay, Write
-from hotline.domain.tickets.ticket import Ticket
-
 from hotline.domain.tickets.customer_message import CustomerMessage, MessageKind
+from hotline.domain.tickets.ticket import Ticket
 
 from tests.unit.fakes import FakeBus, FakeNotifier, FakeRunner, FakeTexter
 from tests.unit.ticket_world import AGENT, OFFICE, SUPERVISOR, URBAN, URBAN_HANDLER, World, draft, local

@@ -20,6 +20,7 @@ from hotline.domain.tickets.ticket import Actor, Contact, TicketDraft
 from tests.support.clock import FixedClock
 from tests.unit.fakes import (
     TEST_PEPPER,
+    FakeArticleShelf,
     FakeCatalogRepository,
     FakeCodeAttempts,
     FakeRunner,
@@ -57,6 +58,7 @@ def intake(store: FakeTicketRepository, clock: FixedClock) -> Intake:
         pepper=TEST_PEPPER,
         new_id=lambda: f"id-{next(ids)}",
         site="https://12345.example.gov.cn",
+        articles=FakeArticleShelf(),
     )
 
 

@@ -10,7 +10,7 @@ from hotline.domain.knowledge.library import KnowledgeBase
 from hotline.domain.staff.roles import Role, StaffMember
 
 from tests.support.clock import FixedClock
-from tests.unit.fakes import FakeArticleStore, FakeCatalogRepository, FakeUnitRepository
+from tests.unit.fakes import FakeArticleStore, FakeCatalogRepository, FakeIndexImages, FakeUnitRepository
 from tests.unit.knowledge.corpus import ARTICLES
 
 NOW = datetime(2026, 11, 21, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
@@ -40,6 +40,7 @@ def kb(store: FakeArticleStore, clock: FixedClock) -> KnowledgeBase:
         ZoneInfo("Asia/Shanghai"),
         new_id=lambda: next(ids),
         pause=lambda _: None,
+        images=FakeIndexImages(),
     )
 
 
@@ -200,6 +201,7 @@ def test_a_write_that_loses_a_race_is_made_again_on_the_newest_state(store: Fake
         FixedClock(NOW),
         ZoneInfo("Asia/Shanghai"),
         pause=lambda _: None,
+        images=FakeIndexImages(),
     )
     kb.create(EDITOR, ARTICLES["waste"])
     article_id = next(iter(store.history))

@@ -25,11 +25,20 @@ def article(article_id: str, draft: ArticleDraft, version: int = 1, **changes: o
     )
 
 
-@pytest.fixture
-def index() -> SearchIndex:
-    built = SearchIndex()
-    built.put(Entry.of(article(article_id, draft)) for article_id, draft in ARTICLES.items())
-    return built
+@pytest.fixture(params=["put", "built", "restored"])
+def index(request: pytest.FixtureRequest) -> SearchIndex:
+    """Articles put one by one as the change log brings them, all built at once, or restored from an image: alike."""
+    entries = [Entry.of(article(article_id, draft)) for article_id, draft in ARTICLES.items()]
+    if request.param == "put":
+        built = SearchIndex()
+        built.put(entries)
+        return built
+    built = SearchIndex.build(entries, revision=len(entries))
+    if request.param == "built":
+        return built
+    restored = SearchIndex.restore(built.image())
+    assert restored is not None and restored.revision == len(entries)
+    return restored
 
 
 def first(index: SearchIndex, query: str) -> str:

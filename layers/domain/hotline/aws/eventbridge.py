@@ -1,11 +1,14 @@
-"""Ticket events onto the EventBridge bus."""
+"""Ticket and incident events onto the EventBridge bus."""
 
 import json
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
 import boto3
 
+from hotline.domain.incidents.incident import SOURCE as INCIDENT_SOURCE
+from hotline.domain.incidents.incident import Incident, IncidentEvent
 from hotline.domain.reports.record import ReportRecord
 from hotline.domain.tickets.publication import SOURCE, PublishedEvent
 
@@ -23,15 +26,22 @@ class EventBridgeBus:
 
     def publish(self, events: list[PublishedEvent]) -> None:
         """Raises if any entry was refused: the stream then retries the write, and consumers drop repeats."""
+        self._put([(SOURCE, event.type, event.detail()) for event in events])
+
+    def announce(self, incident: Incident, events: Sequence[IncidentEvent]) -> None:
+        """A major incident's events (source `hotline.incidents`), each with the incident; raises like `publish`."""
+        self._put([(INCIDENT_SOURCE, event.type, event.detail(incident)) for event in events])
+
+    def _put(self, events: list[tuple[str, str, dict[str, Any]]]) -> None:
         entries = [
             {
                 "EventBusName": self._bus_name,
-                "Source": SOURCE,
-                "DetailType": event.type,
-                "Detail": json.dumps(event.detail(), ensure_ascii=False),
+                "Source": source,
+                "DetailType": detail_type,
+                "Detail": json.dumps(detail, ensure_ascii=False),
                 "Resources": [],
             }
-            for event in events
+            for source, detail_type, detail in events
         ]
         for start in range(0, len(entries), PUT_EVENTS_LIMIT):
             result = self._client.put_events(Entries=entries[start : start + PUT_EVENTS_LIMIT])

@@ -1,5 +1,7 @@
-"""The reports' files in S3 (a private, encrypted bucket) and their short-lived download links."""
+"""S3: the reports' files (a private, encrypted bucket) and their short-lived download links; the image of the
+knowledge search index new API containers start from (a bucket of its own)."""
 
+import io
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import Any
@@ -53,3 +55,44 @@ class S3ReportFiles:
         )
         expires = datetime.now(UTC) + LINK_LIFETIME
         return FileLink(format=file.format, name=file.name, bytes=file.bytes, url=url, expires_at=expires)
+
+
+INDEX_KEY = "knowledge/search-index.sqlite"
+LOAD_ATTEMPTS = 2
+
+
+class S3IndexImages:
+    """The knowledge search index's image (hotline/domain/knowledge/search.py): one object, replaced whole."""
+
+    def __init__(self, bucket: str, region: str) -> None:
+        self._bucket = bucket
+        self._region = region
+
+    @cached_property
+    def _client(self) -> Any:
+        return boto3.client("s3", region_name=self._region, config=Config(signature_version="s3v4"))
+
+    def load(self) -> bytes | None:
+        for attempt in range(1, LOAD_ATTEMPTS + 1):
+            image = io.BytesIO()
+            try:
+                # Ranged GETs in parallel (a cold container waits for them), each bound to the object's ETag.
+                self._client.download_fileobj(self._bucket, INDEX_KEY, image)
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code")
+                if code in ("404", "NoSuchKey"):
+                    return None
+                if code == "PreconditionFailed" and attempt < LOAD_ATTEMPTS:
+                    continue  # a newer image was stored while this one was read: read that one
+                raise
+            return image.getvalue()
+        raise AssertionError("unreachable")
+
+    def save(self, image: bytes) -> None:
+        self._client.put_object(
+            Bucket=self._bucket,
+            Key=INDEX_KEY,
+            Body=image,
+            ContentType="application/vnd.sqlite3",
+            ServerSideEncryption="AES256",
+        )

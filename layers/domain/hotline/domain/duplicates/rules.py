@@ -18,7 +18,13 @@ class DuplicateRules(BaseModel):
         le=20_000,
         description="Two places this far apart (both with lat/long) score half for place; twice as far, nothing.",
     )
-    min_score: float = Field(default=0.5, ge=0, le=1, description="Similar tickets score at least this (0 to 1).")
+    min_score: float = Field(
+        default=0.4,
+        ge=0,
+        le=1,
+        description="Similar tickets score at least this (0 to 1; the mean of place and words): with the place unknown "
+        "or `near_metres` away, words 0.3 alike.",
+    )
     repeat_window_days: int = Field(
         default=30,
         ge=1,

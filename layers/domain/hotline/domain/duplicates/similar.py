@@ -75,7 +75,7 @@ class SimilarTickets:
             for candidate in recent(self.tickets, TicketFilter(category=category, received_since=since), MAX_READ)
             if candidate.number not in skip and candidate.status is not Status.CLOSED and candidate.received_at <= until
         ]
-        kept = [similar for similar in found if similar.likeness.score >= rules.min_score]
+        kept = [s for s in found if s.likeness.place > 0 and s.likeness.score >= rules.min_score]
         kept.sort(key=lambda s: (-s.likeness.score, -s.ticket.received_at.timestamp(), s.ticket.number))
         return kept[:limit]
 

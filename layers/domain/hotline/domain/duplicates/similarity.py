@@ -6,8 +6,9 @@
   neither near nor far.
 - **Text**: rapidfuzz's normalised Indel similarity (an LCS over characters, which suits Chinese: no word
   boundaries needed) of the subjects and of subject + description, whichever is higher; normalised like addresses.
-- **Score**: the mean of the two. So the same category at the same spot within the window is similar whatever the
-  words (score ≥ ½), far apart it is not, however alike the words; in between, the words decide.
+- **Score**: the mean of the two. The same category at the same spot within the window is similar whatever the
+  words; far apart (place 0) it never is, however alike the words (two power cuts in two districts are two matters);
+  in between, the words decide against the rules' `min_score`.
 """
 
 import math

@@ -22,7 +22,7 @@ from hotline.domain.tickets.clock_run import restart_clock
 from hotline.domain.tickets.customer_message import MessageKind
 from hotline.domain.tickets.disposition import DIRECT, Disposition
 from hotline.domain.tickets.numbering import UNKNOWN, is_number
-from hotline.domain.tickets.ports import ClockRunner
+from hotline.domain.tickets.ports import ArticleShelf, ClockRunner
 from hotline.domain.tickets.ticket import CustomerWait, ExtensionRequest, Resolution, Status, Ticket
 from hotline.domain.tickets.timers import TimerName
 
@@ -83,6 +83,8 @@ class Lifecycle(Workshop):
     runner: ClockRunner = field(kw_only=True)
     links: SurveyLinks = field(kw_only=True)
     """Makes the one-time link a reply's survey text carries."""
+    articles: ArticleShelf = field(kw_only=True)
+    """The knowledge articles a direct answer may cite."""
 
     def act(self, number: str, staff: StaffMember, command: c.Command) -> Ticket:
         if command.version is not None:
@@ -223,7 +225,7 @@ class Lifecycle(Workshop):
             )
         if command.resolution in DIRECT:
             fields = command.model_dump(include=set(Disposition.model_fields))
-            close_directly(change, Disposition.model_validate(fields).checked())
+            close_directly(change, Disposition.model_validate(fields).checked().citing(self.articles))
             return
         stray = [FieldProblem(name, "only a direct close records it") for name in DIRECT_ONLY if getattr(command, name)]
         if stray:

@@ -67,6 +67,6 @@ def joins(incident: Incident, ticket: Ticket, window: timedelta) -> bool:
     place = Place.of(ticket)
     return (
         incident.open
-        and any(s.category == ticket.category and s.area.holds(place) for s in incident.scopes)
+        and any(s.category == ticket.category and s.area.holds(place) for s in incident.holds)
         and incident.first_seen - window <= ticket.received_at <= incident.last_seen + window
     )

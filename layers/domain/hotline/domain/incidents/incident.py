@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hotline.domain.base.clock import UtcDatetime
+from hotline.domain.base.clock import UtcDatetime, to_iso_z
 from hotline.domain.incidents.area import Area
 from hotline.domain.tickets.ticket import Actor
 
@@ -45,6 +45,12 @@ class IncidentEvent(BaseModel):
     at: UtcDatetime
     data: dict[str, Any] = Field(default_factory=dict)
 
+    def detail(self, incident: "Incident") -> dict[str, Any]:
+        """The bus event's detail: the event with the incident as the write left it."""
+        event = self.model_dump(mode="json", include={"id", "type", "actor", "data"})
+        view = incident.model_dump(mode="json", exclude={"version", "pending"})
+        return {**event, "time": to_iso_z(self.at), "incident": view}
+
 
 class Scope(BaseModel):
     """A category in an area: an open incident takes the later tickets of each scope it holds."""
@@ -60,7 +66,11 @@ class Incident(BaseModel):
     title: str
     category: str = Field(description="The primary's category.")
     area: Area | None = Field(description="Where it was declared; None when its tickets give no place.")
-    merged: list[Scope] = Field(default_factory=list, description="The scopes of the incidents merged into it.")
+    holds: list[Scope] = Field(
+        default_factory=list,
+        description="Where it takes later tickets from while open: its own category and area (unless another incident "
+        "held them when it was declared by hand) and those of the incidents merged into it.",
+    )
     status: IncidentStatus = IncidentStatus.OPEN
     trigger: Trigger
     primary: str = Field(description="The ticket the others are bound to (参阅工单): the earliest.")
@@ -78,11 +88,6 @@ class Incident(BaseModel):
     reason: str | None = Field(default=None, description="Why it was dismissed.")
     merged_into: str | None = None
     version: int = 0
-
-    @property
-    def scopes(self) -> list[Scope]:
-        """Where it takes later tickets from."""
-        return ([Scope(category=self.category, area=self.area)] if self.area else []) + self.merged
 
     @property
     def open(self) -> bool:

@@ -25,9 +25,10 @@ class IncidentWrite(NamedTuple):
     events: Sequence[IncidentEvent] = ()
     notifications: Sequence[Notification] = ()
     claim: Mapping[str, str | None] = {}
-    """Ticket number -> the incident that claims it now (None: none may): each ticket is in one incident at a time."""
+    """Ticket number -> the ended incident it takes the ticket over from (None: no incident may have claimed it): a
+    ticket is counted into one incident only."""
     hold: Mapping[Scope, str | None] = {}
-    """Scopes it holds from now on -> the incident holding each now (None: none may)."""
+    """Scopes it holds from now on -> the incident it takes each over from (None: nobody may hold it now)."""
     free: Sequence[tuple[str, str]] = ()
     """(category, area key) that nobody may hold: the cells around a new circle."""
     release: Sequence[Scope] = ()
@@ -47,7 +48,7 @@ class IncidentStore(Protocol):
 
     def get(self, incident_id: str, *, consistent: bool = False) -> Incident | None: ...
 
-    def list(self, status: IncidentStatus | None, page: PageRequest) -> Page[Incident]:
+    def listing(self, status: IncidentStatus | None, page: PageRequest) -> Page[Incident]:
         """Newest first (by the first ticket's time)."""
         ...
 
@@ -67,7 +68,7 @@ class IncidentStore(Protocol):
 
 
 class IncidentBus(Protocol):
-    def publish(self, incident: Incident, events: Sequence[IncidentEvent]) -> None:
+    def announce(self, incident: Incident, events: Sequence[IncidentEvent]) -> None:
         """Put the events on the bus with the incident as their write left it; raises if the bus refused any."""
         ...
 

@@ -18,7 +18,7 @@ from hotline.domain.tickets.clock_run import restart_clock
 from hotline.domain.tickets.customer_message import CustomerMessage, MessageKind
 from hotline.domain.tickets.disposition import Disposition
 from hotline.domain.tickets.numbering import month_of, new_access_code
-from hotline.domain.tickets.ports import CatalogRepository, ClockRunner, TicketRepository
+from hotline.domain.tickets.ports import ArticleShelf, CatalogRepository, ClockRunner, TicketRepository
 from hotline.domain.tickets.ticket import Actor, ClockState, Handling, Ticket, TicketDraft, new_event_id
 from hotline.domain.tickets.timers import TimerName
 
@@ -43,6 +43,8 @@ class Intake:
     new_code: Callable[[], str] = new_access_code
     site: str = field(kw_only=True)
     """The public site the receipt text links to."""
+    articles: ArticleShelf = field(kw_only=True)
+    """The knowledge articles a direct answer may cite."""
 
     def register(
         self,
@@ -102,10 +104,11 @@ class Intake:
         self, by: StaffMember, draft: TicketDraft, channel: Channel, disposition: Disposition | None = None
     ) -> Registration:
         """A ticket centre staff register on a customer's behalf: a call, a letter, a visit … With a disposition the
-        agent settled it on the call: answered (its `answer` is required) or referred (its `agency`)."""
+        agent settled it on the call: answered (its `answer` is required) or referred (its `agency`); the articles an
+        answer cites must be in force."""
         by.require_any(CENTRE_ROLES, "registering a ticket")
         if disposition is not None:
-            disposition.checked("disposition.")
+            disposition.checked("disposition.").citing(self.articles, "disposition.")
         return self.register(draft, channel, by.actor, disposition=disposition)
 
     def _check_category(self, draft: TicketDraft) -> None:

@@ -18,7 +18,7 @@ from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.changes.change import SAVE_ATTEMPTS, jittered_pause
 from hotline.domain.config.ports import UnitRepository
 from hotline.domain.knowledge.article import Article, ArticleDraft, ArticleSummary, Entry, StoredArticle
-from hotline.domain.knowledge.ports import ArticleStore, StaleWrite
+from hotline.domain.knowledge.ports import ArticleStore, IndexImages, StaleWrite
 from hotline.domain.knowledge.search import Hit, LiveIndex
 from hotline.domain.staff.roles import KNOWLEDGE_EDITORS, Role, StaffMember
 from hotline.domain.tickets.ports import CatalogRepository
@@ -33,10 +33,12 @@ class KnowledgeBase:
     zone: ZoneInfo
     new_id: Callable[[], str] = lambda: uuid4().hex[:12]
     pause: Callable[[int], None] = jittered_pause
+    images: IndexImages = field(kw_only=True)
+    """The stored image of the search index a new container starts from (kept up to date off the request path)."""
     index: LiveIndex = field(init=False)
 
     def __post_init__(self) -> None:
-        self.index = LiveIndex(self.articles)
+        self.index = LiveIndex(self.articles, self.images)
 
     # -- editors ------------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Ports: where articles, their versions, the index's change log and citations are kept."""
+"""Ports: where articles, their versions, the index's change log, the built index's image and citations are kept."""
 
 from typing import NamedTuple, Protocol
 
@@ -18,6 +18,10 @@ class Change(NamedTuple):
 class ArticleFeed(Protocol):
     """What the search index is built and refreshed from: one revision number orders every article write."""
 
+    def revision(self) -> int:
+        """The number of the latest write (0 before the first)."""
+        ...
+
     def snapshot(self) -> tuple[int, list[Entry]]:
         """The revision, then every article's current entry (retired ones too), at least as new as that revision."""
         ...
@@ -34,14 +38,20 @@ class ArticleStore(ArticleFeed, Protocol):
         """Every version of the article, newest first."""
         ...
 
-    def revision(self) -> int:
-        """The number of the latest write (0 before the first)."""
-        ...
-
     def commit(self, article: Article, entry: Entry, revision: int) -> None:
         """Store the article's new version as write `revision + 1`, or StaleWrite if that revision or this
         version of the article was written meanwhile."""
         ...
+
+
+class IndexImages(Protocol):
+    """Where the built search index is kept, as an SQLite database image, for new containers to start from."""
+
+    def load(self) -> bytes | None:
+        """The latest image, or None before the first."""
+        ...
+
+    def save(self, image: bytes) -> None: ...
 
 
 class CitationLedger(Protocol):

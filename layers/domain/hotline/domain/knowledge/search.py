@@ -7,20 +7,24 @@ above body), so a phrase split by punctuation still matches and a typo in one ch
 trigrams it touches. Pieces shorter than three characters (`社保`) have no trigram: a query of only such
 pieces is matched by substring (a pass over the index, still a few milliseconds for 10,000 articles).
 
-The index lives in the memory of each Lambda container (LiveIndex): built from one Query of the articles on its
-first use, then kept current from the change log before every search (one Query, usually empty).
+The index lives in the memory of each Lambda container (LiveIndex), kept current from the change log before every
+search (one Query, usually empty). Indexing every trigram of 10,000 articles takes seconds of CPU, more than a
+cold container can spend on a request, so a container starts from the image of an index built earlier (an SQLite
+database, serialized), which a scheduled function keeps up to date (`LiveIndex.publish`), and catches up from the
+change log; only when there is no usable image does it index every article itself.
 """
 
 import html
 import re
 import sqlite3
 import threading
+import zlib
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import NamedTuple, TypeVar
 
 from hotline.domain.knowledge.article import ArticleSummary, Entry
-from hotline.domain.knowledge.ports import ArticleFeed
+from hotline.domain.knowledge.ports import ArticleFeed, IndexImages
 from hotline.domain.knowledge.text import segments, trigrams
 
 TITLE, KEYWORDS, BODY = 8.0, 4.0, 1.0
@@ -49,7 +53,12 @@ CREATE INDEX article_review ON article (review_due, id);
 CREATE VIRTUAL TABLE text USING fts5 (
     title, keywords, body, content = 'article', content_rowid = 'rowid', tokenize = 'trigram'
 );
+CREATE TABLE state (revision INTEGER NOT NULL);
+INSERT INTO state VALUES (0);
 """
+FORMAT = zlib.crc32(SCHEMA.encode()) & 0x7FFFFFFF
+"""Stamped on every index (`PRAGMA user_version`): an image of an index with another schema is not restored."""
+PROBE = "CREATE VIRTUAL TABLE temp.probe USING fts5 (x, tokenize = 'trigram'); DROP TABLE temp.probe;"
 
 
 class Hit(NamedTuple):
@@ -64,15 +73,60 @@ class SearchUnavailable(RuntimeError):
 
 
 class SearchIndex:
-    def __init__(self) -> None:
+    """The articles' search index: an SQLite database in memory, at one revision of the knowledge base."""
+
+    def __init__(self, image: bytes | None = None) -> None:
+        """An empty index, or the one `image` holds (see `restore`)."""
         self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         try:
-            self._db.executescript(SCHEMA)
+            self._db.executescript(PROBE)  # this SQLite's own FTS5 and tokenizer: an image brings neither
         except sqlite3.OperationalError as error:
             raise SearchUnavailable(f"SQLite {sqlite3.sqlite_version}: {error}") from error
+        if image is None:
+            self._db.executescript(SCHEMA + f"PRAGMA user_version = {FORMAT};")
+        else:
+            self._db.deserialize(image)
 
-    def put(self, entries: Iterable[Entry]) -> None:
-        """Add or replace each article (a retired one leaves the search); an older version never replaces a newer."""
+    @classmethod
+    def build(cls, entries: Iterable[Entry], revision: int) -> "SearchIndex":
+        """Every article at once (one entry per article): the rows in one statement, then the text indexed in one
+        more, without the per-article checks `put` makes."""
+        index = cls()
+        with index._db:
+            index._db.execute("BEGIN")
+            index._db.executemany(INSERT_ARTICLE, (_row(entry) for entry in entries))
+            index._db.execute(
+                "INSERT INTO text (rowid, title, keywords, body) SELECT rowid, title, keywords, body FROM article"
+                " WHERE NOT retired"
+            )
+            index._db.execute("UPDATE state SET revision = ?", (revision,))
+        return index
+
+    @classmethod
+    def restore(cls, image: bytes) -> "SearchIndex | None":
+        """The index an image holds, or None when it is not an index of this schema (made by other code)."""
+        try:
+            index = cls(image)
+            version = index._db.execute("PRAGMA user_version").fetchone()[0]
+        except (sqlite3.DatabaseError, MemoryError):  # not a database at all (an empty one is a MemoryError)
+            return None
+        return index if version == FORMAT else None
+
+    def image(self) -> bytes:
+        """The index as an SQLite database image, compacted first (its segments merged into one, no free
+        pages): the smallest to transfer and the fastest to search."""
+        self._db.execute("INSERT INTO text (text) VALUES ('optimize')")
+        self._db.execute("VACUUM")
+        return self._db.serialize()
+
+    @property
+    def revision(self) -> int:
+        """The knowledge base's revision the index is at."""
+        return int(self._db.execute("SELECT revision FROM state").fetchone()[0])
+
+    def put(self, entries: Iterable[Entry], revision: int | None = None) -> None:
+        """Add or replace each article (a retired one leaves the search); an older version never replaces a newer.
+        `revision`: the knowledge base's revision the index is at afterwards."""
         with self._db:
             self._db.execute("BEGIN")
             for entry in entries:
@@ -90,26 +144,13 @@ class SearchIndex:
                         )
                     self._db.execute("DELETE FROM article WHERE rowid = ?", (row,))
                 self._insert(entry)
+            if revision is not None:
+                self._db.execute("UPDATE state SET revision = ?", (revision,))
 
     def _insert(self, entry: Entry) -> None:
-        # A retired article keeps its row (and version) without its text.
-        text = ("", "", "") if entry.retired else (entry.folded.title, entry.folded.keywords, entry.folded.body)
-        row = self._db.execute(
-            "INSERT INTO article (id, version, retired, public, owner_unit, valid_until, review_due, summary,"
-            " title, keywords, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                entry.id,
-                entry.version,
-                entry.retired,
-                entry.public,
-                entry.owner_unit,
-                entry.valid_until.isoformat() if entry.valid_until else None,
-                entry.review_due.isoformat(),
-                entry.summary.model_dump_json(),
-                *text,
-            ),
-        ).lastrowid
+        row = self._db.execute(INSERT_ARTICLE, _row(entry)).lastrowid
         if not entry.retired:
+            text = (entry.folded.title, entry.folded.keywords, entry.folded.body)
             self._db.execute("INSERT INTO text (rowid, title, keywords, body) VALUES (?, ?, ?, ?)", (row, *text))
 
     def search(self, query: str, *, limit: int, public_on: date | None = None) -> list[Hit]:
@@ -170,6 +211,28 @@ class SearchIndex:
         return int(self._db.execute("SELECT count(*) FROM article WHERE NOT retired").fetchone()[0])
 
 
+INSERT_ARTICLE = (
+    "INSERT INTO article (id, version, retired, public, owner_unit, valid_until, review_due, summary, title, keywords,"
+    " body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _row(entry: Entry) -> tuple[object, ...]:
+    # A retired article keeps its row (and version) without its text.
+    text = ("", "", "") if entry.retired else (entry.folded.title, entry.folded.keywords, entry.folded.body)
+    return (
+        entry.id,
+        entry.version,
+        entry.retired,
+        entry.public,
+        entry.owner_unit,
+        entry.valid_until.isoformat() if entry.valid_until else None,
+        entry.review_due.isoformat(),
+        entry.summary.model_dump_json(),
+        *text,
+    )
+
+
 def snippet(body: str, terms: list[str]) -> str:
     """The stretch of the body where the terms cover the most characters, as HTML: the text escaped, every
     occurrence in <mark>, overlapping ones (a query's trigrams overlap) merged into one."""
@@ -203,33 +266,65 @@ T = TypeVar("T")
 
 
 class LiveIndex:
-    """The container's index, brought up to date before each use: the change log since its revision is applied,
-    or, on first use or when the log no longer reaches back that far, everything is read again."""
+    """The container's index, brought up to date before each use: the change log since its revision is applied.
 
-    def __init__(self, feed: ArticleFeed) -> None:
+    A new container starts from the stored image of the index, caught up the same way; when there is none, or the
+    log no longer reaches back to it, or later whenever the log no longer reaches back to the container's own
+    index, every article is read and indexed again."""
+
+    def __init__(self, feed: ArticleFeed, images: IndexImages) -> None:
         self._feed = feed
+        self._images = images
         self._index: SearchIndex | None = None
-        self._revision = 0
+        self._stored: int | None = None
+        """The revision of the stored image, as far as this container knows."""
         self._lock = threading.Lock()  # the local cloud runs concurrent invocations on shared services
 
     def use(self, read: Callable[[SearchIndex], T]) -> T:
         with self._lock:
             return read(self._current())
 
+    def publish(self) -> int | None:
+        """Store the index, brought up to date, as the image new containers start from: the revision stored, or
+        None when the stored image is at that revision already."""
+        with self._lock:
+            index = self._current()
+            if index.revision == self._stored:
+                return None
+            self._images.save(index.image())
+            self._stored = index.revision
+            return self._stored
+
     def _current(self) -> SearchIndex:
         if self._index is None:
-            return self._rebuild()
-        changes = self._feed.changes_since(self._revision)
-        if changes and changes[0].revision != self._revision + 1:
-            return self._rebuild()
-        if changes:
-            self._index.put(change.entry for change in changes)
-            self._revision = changes[-1].revision
+            self._index = self._restored() or self._rebuilt()
+        elif not self._caught_up(self._index):
+            self._index = self._rebuilt()
         return self._index
 
-    def _rebuild(self) -> SearchIndex:
-        revision, entries = self._feed.snapshot()
-        index = SearchIndex()
-        index.put(entries)
-        self._index, self._revision = index, revision
+    def _caught_up(self, index: SearchIndex) -> bool:
+        """Apply the changes after the index's revision; False when the log no longer reaches back that far."""
+        changes = self._feed.changes_since(index.revision)
+        if changes and changes[0].revision != index.revision + 1:
+            return False
+        if changes:
+            index.put((change.entry for change in changes), changes[-1].revision)
+        return True
+
+    def _restored(self) -> SearchIndex | None:
+        """The stored image's index caught up with the log, or None: no image, another schema's, or one the log no
+        longer reaches back to (or newer than the table, which was then restored from a backup)."""
+        image = self._images.load()
+        index = SearchIndex.restore(image) if image is not None else None
+        if index is None:
+            return None
+        stored = index.revision
+        latest = self._feed.revision()  # read after the image: the image is at most this new
+        if stored > latest or not self._caught_up(index) or index.revision < latest:
+            return None
+        self._stored = stored
         return index
+
+    def _rebuilt(self) -> SearchIndex:
+        revision, entries = self._feed.snapshot()
+        return SearchIndex.build(entries, revision)

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hotline.domain.base.errors import FieldProblem, InvalidInput
+from hotline.domain.tickets.ports import ArticleShelf
 from hotline.domain.tickets.ticket import Resolution, Text
 
 Answer = Annotated[Text, Field(max_length=2000, description="What the caller was told; the customer reads it.")]
@@ -46,6 +47,24 @@ class Disposition(BaseModel):
                 else "a referral names the agency the caller was sent to, e.g. 12348"
             )
             raise InvalidInput(f"{self.resolution.value} needs the {needed}", [FieldProblem(prefix + needed, problem)])
+        return self
+
+    def citing(self, shelf: ArticleShelf, prefix: str = "") -> "Disposition":
+        """This disposition, or 422 naming each cited article (`{prefix}articles[i]`) that is unknown or retired:
+        a citation counts for the article, so it names one the agent could have answered from."""
+        if not self.articles:
+            return self
+        found = shelf.retired(self.articles)
+        problems = [
+            FieldProblem(
+                f"{prefix}articles[{i}]",
+                f"article {article_id!r} is retired" if article_id in found else f"no article {article_id!r}",
+            )
+            for i, article_id in enumerate(self.articles)
+            if found.get(article_id, True)
+        ]
+        if problems:
+            raise InvalidInput("a direct answer cites only articles in force", problems)
         return self
 
     @property

@@ -105,3 +105,11 @@ class CatalogRepository(Protocol):
     def get(self) -> Catalog: ...
 
     def save(self, catalog: Catalog) -> None: ...
+
+
+class ArticleShelf(Protocol):
+    """The knowledge articles a direct answer may cite (the knowledge base keeps them: hotline/domain/knowledge)."""
+
+    def retired(self, article_ids: Sequence[str]) -> dict[str, bool]:
+        """Each of the ids that names an article, with whether it is retired; an unknown id is left out."""
+        ...

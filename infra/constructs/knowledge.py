@@ -1,0 +1,160 @@
+"""The knowledge search index's image: a new API container starts searching from it instead of indexing every article.
+
+Indexing the trigrams of 10,000 articles takes seconds of CPU (README, "Knowledge base"), more than the API function
+(512 MB, about a third of a vCPU, 10 s) can spend on the first search of a container. So a function of its own
+(functions/knowledge, one vCPU) keeps the built index as an SQLite image in a private, encrypted bucket: every
+INDEX_RATE an EventBridge Scheduler schedule runs it, it brings the index up to date from the change log and stores
+it again if articles changed. A new API container reads the image and catches up from the change log (the writes of
+the last few minutes).
+
+Scheduler retries a delivery it could not make, and Lambda retries the function's own errors (it is invoked
+asynchronously); what still fails lands in a dead-letter queue, which raises an alarm, as the function's errors do —
+among them SearchUnavailable, when the runtime's SQLite lacks FTS5 or its trigram tokenizer: within INDEX_RATE of a
+deployment rather than at an agent's first search.
+"""
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+from hotline.aws.s3 import INDEX_KEY
+
+from infra.constructs.alarms import any_alarm, dead_letters_alarm
+from infra.constructs.functions import python_function
+from infra.constructs.layers import SharedLayers
+from infra.nag import acknowledge
+
+INDEX_RATE = "rate(5 minutes)"
+INDEX_TIMEOUT = Duration.minutes(2)  # below the rate: runs do not pile up
+INDEX_MEMORY_MB = 1769
+"""One full vCPU: indexing every article (no usable image yet) takes a few seconds of it for 10,000."""
+TARGET_RETRY_ATTEMPTS = 3
+MAX_EVENT_AGE = Duration.minutes(5)
+"""A delivery or a retry older than a run is pointless: the next run does the same work."""
+INDEX_TABLE_ACTIONS = ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable")
+"""The revision, the articles' entries and the change log (hotline/store/knowledge.py): read only."""
+
+
+class KnowledgeIndex(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        table: dynamodb.ITable,
+        layers: SharedLayers,
+        environment: dict[str, str],
+    ) -> None:
+        super().__init__(scope, id)
+        self.bucket = s3.Bucket(
+            self,
+            "Images",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            enforce_ssl=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        acknowledge(
+            self.bucket,
+            "AwsSolutions::AwsSolutions-S1",
+            "It holds one object, derived from the table, which the knowledge function writes and API containers read"
+            " when they start; server access logs would record nothing the functions' own logs do not.",
+        )
+        self.dead_letters = sqs.Queue(
+            self,
+            "DeadLetters",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        acknowledge(self.dead_letters, "AwsSolutions::AwsSolutions-SQS3", "It is the index runs' dead-letter queue.")
+        self.function = python_function(
+            self,
+            "Function",
+            package="knowledge",
+            layers=layers,
+            memory_size=INDEX_MEMORY_MB,
+            timeout=INDEX_TIMEOUT,
+            environment=environment,
+        )
+        self.function.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=list(INDEX_TABLE_ACTIONS),
+                resources=[table.table_arn],
+                conditions={
+                    "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["KNOWLEDGE", "KNOWLEDGE#CHANGES"]}
+                },
+            )
+        )
+        self._let_use(self.function, "s3:GetObject", "s3:PutObject")
+        self.function.configure_async_invoke(
+            retry_attempts=2,
+            max_event_age=MAX_EVENT_AGE,
+            on_failure=destinations.SqsDestination(self.dead_letters),
+        )
+        self._schedule()
+        self.alarm = dead_letters_alarm(
+            self,
+            "DeadLettersAlarm",
+            self.dead_letters,
+            "The knowledge index's image could not be brought up to date after every retry: new API containers catch"
+            " up from an older image (slower first searches) until a run succeeds.",
+        )
+        any_alarm(
+            self,
+            "ErrorsAlarm",
+            self.function.metric_errors(period=Duration.minutes(5)),
+            "Bringing the knowledge index's image up to date failed (it is retried; a SearchUnavailable error means"
+            " the runtime's SQLite cannot search at all).",
+        )
+
+    def _schedule(self) -> None:
+        # Scheduler's role may invoke exactly the function and put what it cannot deliver on the dead-letter queue;
+        # only schedules of this account may assume it.
+        role = iam.Role(
+            self,
+            "ScheduleRole",
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}}
+            ),
+            description="EventBridge Scheduler brings the knowledge search index's image up to date.",
+        )
+        role.add_to_policy(
+            iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[self.function.function_arn])
+        )
+        role.add_to_policy(iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dead_letters.queue_arn]))
+        self.schedule = scheduler.CfnSchedule(
+            self,
+            "Schedule",
+            description="The knowledge search index's image, stored again when articles changed.",
+            schedule_expression=INDEX_RATE,
+            flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
+            state="ENABLED",
+            target=scheduler.CfnSchedule.TargetProperty(
+                arn=self.function.function_arn,
+                role_arn=role.role_arn,
+                retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(
+                    maximum_retry_attempts=TARGET_RETRY_ATTEMPTS,
+                    maximum_event_age_in_seconds=int(MAX_EVENT_AGE.to_seconds()),
+                ),
+                dead_letter_config=scheduler.CfnSchedule.DeadLetterConfigProperty(arn=self.dead_letters.queue_arn),
+            ),
+        )
+
+    def _let_use(self, function: lambda_.Function, *actions: str) -> None:
+        """`actions` on the image alone, and listing the bucket (one object) so a missing image is a 404, not a 403."""
+        function.add_environment("KNOWLEDGE_INDEX_BUCKET", self.bucket.bucket_name)
+        function.add_to_role_policy(
+            iam.PolicyStatement(actions=list(actions), resources=[self.bucket.arn_for_objects(INDEX_KEY)])
+        )
+        function.add_to_role_policy(iam.PolicyStatement(actions=["s3:ListBucket"], resources=[self.bucket.bucket_arn]))
+
+    def let_read(self, function: lambda_.Function) -> None:
+        """`function` (the API) starts its containers' search index from the image."""
+        self._let_use(function, "s3:GetObject")
