@@ -7,8 +7,8 @@ from infra.constructs.alarms import OpsTopic
 from infra.constructs.api import STAGE, TicketApi
 from infra.constructs.firewall import Firewall
 from infra.constructs.identity import StaffDirectory
-from infra.constructs.knowledge import KnowledgeIndex
 from infra.constructs.incidents import Incidents
+from infra.constructs.knowledge import KnowledgeIndex
 from infra.constructs.layers import SharedLayers
 from infra.constructs.reports import Reports
 from infra.constructs.storage import TicketStore

@@ -87,9 +87,7 @@ class KnowledgeIndex(Construct):
             iam.PolicyStatement(
                 actions=list(INDEX_TABLE_ACTIONS),
                 resources=[table.table_arn],
-                conditions={
-                    "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["KNOWLEDGE", "KNOWLEDGE#CHANGES"]}
-                },
+                conditions={"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["KNOWLEDGE", "KNOWLEDGE#CHANGES"]}},
             )
         )
         self._let_use(self.function, "s3:GetObject", "s3:PutObject")

@@ -30,7 +30,7 @@ from hotline.domain.reports.tally import (
 )
 from hotline.domain.tickets.catalog import DEFAULT_CATALOG, Channel, Priority, TicketType
 from hotline.domain.tickets.ticket import SYSTEM
-from hotline.store.aggregates import counter_sk, month_pk
+from hotline.store.aggregates import counter_sk, day_pk
 
 from tests.bench.figures import record
 
@@ -86,7 +86,7 @@ def _write(table: str, counters: dict[tuple[date, str, str], Counter[str]]) -> N
     resource = boto3.resource("dynamodb").Table(table)
     with resource.batch_writer() as batch:
         for (day, dimension, value), counted in counters.items():
-            batch.put_item(Item={"pk": month_pk(day), "sk": counter_sk(day, dimension, value), **counted})
+            batch.put_item(Item={"pk": day_pk(day), "sk": counter_sk(dimension, value), **counted})
 
 
 def _seconds_per_report(tickets: int) -> tuple[float, int]:
@@ -123,6 +123,9 @@ def _seconds_per_report(tickets: int) -> tuple[float, int]:
 def run() -> None:
     from moto import mock_aws
 
+    from infra.local import atomic
+
+    atomic.install()  # moto's own transactions copy the whole table first (see infra/local/atomic.py)
     with mock_aws():
         s3 = boto3.client("s3")
         s3.create_bucket(Bucket="bench-reports")

@@ -566,20 +566,29 @@ def test_the_events_function_reads_the_stream_puts_on_the_bus_notifies_units_tex
     assert env["NOTIFICATIONS_TOPIC_ARN"] == {"Ref": topic}  # it sends the notifications each write stored
     statements = _statements_of(synthesized, _ref(props["Properties"]["Role"]))
     actions = {a for s in statements for a in _as_list(s["Action"])}
-    citing = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}
-    assert not {a for a in actions if a.startswith("dynamodb:") and a not in {*STREAM_READ, *citing}}, sorted(actions)
-    # In the table only knowledge citations (hotline/store/knowledge.py): writes under ARTICLE#, a check in KNOWLEDGE.
-    leading = {
-        action: statement["Condition"]
+    writing = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}
+    reading = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable"}  # tickets, a caller's, configuration
+    allowed = {*STREAM_READ, *writing, *reading}
+    assert not {a for a in actions if a.startswith("dynamodb:") and a not in allowed}, sorted(actions)
+    # Writes in the table: knowledge citations (hotline/store/knowledge.py) under ARTICLE#, with a check in KNOWLEDGE,
+    # and tickets (a primary's reply reaching its bound tickets, repeat complaints: hotline/domain/duplicates).
+    leading = sorted(
+        (action, json.dumps(statement["Condition"]))
         for statement in statements
         for action in _as_list(statement["Action"])
-        if action in citing
-    }
-    assert leading == {
-        "dynamodb:PutItem": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ARTICLE#*"]}},
-        "dynamodb:UpdateItem": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ARTICLE#*"]}},
-        "dynamodb:ConditionCheckItem": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["KNOWLEDGE"]}},
-    }
+        if action in writing
+    )
+    assert leading == sorted(
+        [
+            ("dynamodb:PutItem", json.dumps({"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ARTICLE#*"]}})),
+            ("dynamodb:UpdateItem", json.dumps({"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ARTICLE#*"]}})),
+            (
+                "dynamodb:ConditionCheckItem",
+                json.dumps({"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["KNOWLEDGE"]}}),
+            ),
+            ("dynamodb:PutItem", json.dumps({"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TICKET#*"]}})),
+        ]
+    )
     assert _allowed(statements, "events:PutEvents") == [{"Fn::GetAtt": [bus, "Arn"]}]
     assert {a for a in actions if a.startswith("states:")} == {"states:StartExecution", "states:StopExecution"}
     assert _allowed(statements, "states:StartExecution") == [{"Ref": machine}]
@@ -823,7 +832,7 @@ def test_the_api_deletes_only_key_pointers_partner_items_and_failed_idempotency_
     assert not [r for r in _as_list(delete["Resource"]) if "/index/" in json.dumps(r)]
 
 
-def test_the_hash_key_is_a_generated_retained_secret_only_the_api_and_the_survey_sweep_may_read(
+def test_the_hash_key_is_a_generated_retained_secret_only_the_api_the_sweep_and_the_events_function_may_read(
     synthesized: Synthesized,
 ) -> None:
     name, secret = _only(synthesized.of_type("AWS::SecretsManager::Secret"))
@@ -838,14 +847,16 @@ def test_the_hash_key_is_a_generated_retained_secret_only_the_api_and_the_survey
     assert [(sorted(_as_list(s["Action"])), s["Resource"]) for s in reading] == [
         (["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], {"Ref": name})
     ]
-    # The sweep hashes the one-time link of a survey it sends once quiet hours are over.
-    _, sweep = _function(synthesized, SURVEYS_HANDLER)
-    assert sweep["Properties"]["Environment"]["Variables"]["PEPPER_SECRET_ARN"] == {"Ref": name}
-    assert _allowed(
-        _statements_of(synthesized, _ref(sweep["Properties"]["Role"])), "secretsmanager:GetSecretValue"
-    ) == [{"Ref": name}]
+    # The sweep hashes the one-time link of a survey it sends once quiet hours are over; the events function those of
+    # the surveys a primary's reply opens on its bound tickets.
+    for handler in (SURVEYS_HANDLER, EVENTS_HANDLER):
+        _, linking = _function(synthesized, handler)
+        assert linking["Properties"]["Environment"]["Variables"]["PEPPER_SECRET_ARN"] == {"Ref": name}
+        assert _allowed(
+            _statements_of(synthesized, _ref(linking["Properties"]["Role"])), "secretsmanager:GetSecretValue"
+        ) == [{"Ref": name}]
     # No other function may read it.
-    for handler in (CLOCK_HANDLER, EVENTS_HANDLER, WEBHOOKS_HANDLER):
+    for handler in (CLOCK_HANDLER, WEBHOOKS_HANDLER):
         _, other = _function(synthesized, handler)
         assert "PEPPER_SECRET_ARN" not in other["Properties"].get("Environment", {}).get("Variables", {}), handler
         policies = synthesized.of_type("AWS::IAM::Policy").values()
@@ -1058,7 +1069,9 @@ def test_only_the_knowledge_function_writes_the_image_the_api_reads_in_a_private
     writer = _statements_of(synthesized, _ref(keeper["Properties"]["Role"]))
     reader = _statements_of(synthesized, _ref(api["Properties"]["Role"]))
     assert _allowed(writer, "s3:PutObject") == [_image_key(bucket)]
-    assert _image_key(bucket) in _allowed(writer, "s3:GetObject") and _image_key(bucket) in _allowed(reader, "s3:GetObject")
+    assert _image_key(bucket) in _allowed(writer, "s3:GetObject") and _image_key(bucket) in _allowed(
+        reader, "s3:GetObject"
+    )
     assert not [r for r in _allowed(reader, "s3:PutObject") if bucket in json.dumps(r)]
     # Listing the bucket (it holds the image only) makes a missing image a 404 rather than a 403.
     assert {"Fn::GetAtt": [bucket, "Arn"]} in _allowed(reader, "s3:ListBucket")

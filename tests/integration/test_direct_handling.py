@@ -33,7 +33,11 @@ def register(clock: ClockHarness, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_call_answered_at_intake_is_closed_at_once_and_never_routed(clock: ClockHarness) -> None:
-    disposition = {"resolution": "direct_answer", "answer": ANSWER, "articles": ["kb-noise-001"]}
+    article = {"title": "夜间施工噪音", "body": ANSWER, "category": "urban.noise", "keywords": [], "public": True}
+    written = clock.api.call("POST", "/v1/staff/knowledge", article, claims=staff_claims("knowledge"))
+    assert written.status == 201, written.body
+    cited = written.body["id"]
+    disposition = {"resolution": "direct_answer", "answer": ANSWER, "articles": [cited]}
     settled = register(clock, {**CALL, "disposition": disposition})
     assert settled["status"] == "closed"
     number = settled["number"]
@@ -49,7 +53,7 @@ def test_a_call_answered_at_intake_is_closed_at_once_and_never_routed(clock: Clo
     assert ticket["handling"]["result"] == ANSWER
     assert ticket["handling"]["deadlines"] == []
     assert [e["type"] for e in ticket["timeline"]] == ["ticket.created", "ticket.closed"]
-    assert ticket["timeline"][1]["data"]["articles"] == ["kb-noise-001"]
+    assert ticket["timeline"][1]["data"]["articles"] == [cited]
     assert clock.executions(number) == []
 
     customer = clock.api.call("GET", f"/v1/tickets/{number}", query=f"code={settled['access_code']}").body

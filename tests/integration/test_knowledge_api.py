@@ -1,15 +1,21 @@
 """The knowledge base through the real API handler on moto: editors write, agents search in Chinese, the public
-reads the FAQ without login, direct answers' citations are counted from the table stream."""
+reads the FAQ without login, direct answers cite articles in force and their citations are counted from the table
+stream; the knowledge function keeps the index's image in S3 that new containers start from."""
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
+from hotline.aws.s3 import INDEX_KEY
 
+from functions.knowledge.handler import handler as keep
 from tests.integration.clock_harness import ClockHarness, clock_harness
 from tests.integration.conftest import Api, staff_claims
 from tests.support.forms import FORM
-from tests.support.services import seed_units
+from tests.support.lambda_context import LambdaContext
+from tests.support.services import reset_caches, seed_units
 
 EDITOR = staff_claims("knowledge", username="knowledge1")
 AGENT = staff_claims("agent", username="agent1")
@@ -166,13 +172,16 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[ClockHarness]:
         yield harness
 
 
+CALL = {**FORM, "channel": "phone"}
+ANSWERED = {"resolution": "direct_answer", "answer": "已告知可向城管执法部门举报。"}
+
+
 def test_direct_answers_citing_an_article_are_counted_once_each(clock: ClockHarness) -> None:
     article = write(clock.api, {**NOISE, "public": True})
-    call = {**FORM, "channel": "phone"}
-    disposition = {"resolution": "direct_answer", "answer": "已告知可向城管执法部门举报。"}
-    for articles in ([article["id"]], [article["id"], "no-such-article"], []):
+    other = write(clock.api, WASTE)
+    for articles in ([article["id"]], [article["id"], other["id"], article["id"]], []):
         reply = clock.api.call(
-            "POST", "/v1/staff/tickets", {**call, "disposition": {**disposition, "articles": articles}}, claims=AGENT
+            "POST", "/v1/staff/tickets", {**CALL, "disposition": {**ANSWERED, "articles": articles}}, claims=AGENT
         )
         assert reply.status == 201, reply.body
 
@@ -180,3 +189,54 @@ def test_direct_answers_citing_an_article_are_counted_once_each(clock: ClockHarn
     clock.consume_stream()  # the stream hands every write on again (a retried batch)
 
     assert clock.api.call("GET", f"/v1/staff/knowledge/{article['id']}", claims=AGENT).body["citations"] == 2
+    assert clock.api.call("GET", f"/v1/staff/knowledge/{other['id']}", claims=AGENT).body["citations"] == 1
+
+
+def test_a_direct_answer_citing_an_unknown_or_retired_article_is_a_422_naming_it(kb: Api) -> None:
+    article = write(kb, WASTE)
+    retired = write(kb, NOISE)
+    assert kb.call("POST", f"/v1/staff/knowledge/{retired['id']}/retire", claims=EDITOR).status == 200
+    cited = [article["id"], "no-such-article", retired["id"]]
+
+    reply = kb.call("POST", "/v1/staff/tickets", {**CALL, "disposition": {**ANSWERED, "articles": cited}}, claims=AGENT)
+
+    assert (reply.status, reply.body["error"]["code"]) == (422, "invalid_input"), reply.body
+    assert [problem["field"] for problem in reply.body["error"]["fields"]] == [
+        "disposition.articles[1]",
+        "disposition.articles[2]",
+    ]
+    listed = kb.call("GET", "/v1/staff/tickets", query="channel=phone", claims=AGENT).body["items"]
+    assert listed == []  # nothing stored
+
+
+def test_a_new_container_searches_from_the_image_the_knowledge_function_keeps(kb: Api) -> None:
+    waste = write(kb, WASTE)
+    assert keep_image() == {"stored_revision": 1}
+    assert keep_image() == {"stored_revision": None}  # nothing changed since
+    fund = write(kb, {**WASTE, "title": "住房公积金提取条件", "body": "购房、租房或退休时可以申请提取住房公积金。"})
+    stored = boto3.client("s3", region_name="us-east-1").get_object(
+        Bucket=os.environ["KNOWLEDGE_INDEX_BUCKET"], Key=INDEX_KEY
+    )
+    assert stored["ServerSideEncryption"] == "AES256"
+    assert stored["Body"].read().startswith(b"SQLite format 3")
+
+    reset_caches()  # a new container: it starts from the image, then reads the write made after it
+
+    assert search(kb, "垃圾分類")[0]["id"] == waste["id"]
+    assert search(kb, "公积金提取")[0]["id"] == fund["id"]
+    assert keep_image() == {"stored_revision": 2}
+
+
+def test_without_a_usable_image_a_new_container_indexes_every_article(kb: Api) -> None:
+    waste = write(kb, WASTE)
+    boto3.client("s3", region_name="us-east-1").put_object(
+        Bucket=os.environ["KNOWLEDGE_INDEX_BUCKET"], Key=INDEX_KEY, Body=b"an image another version left"
+    )
+
+    assert search(kb, "垃圾分类")[0]["id"] == waste["id"]
+    assert keep_image() == {"stored_revision": 1}  # and the function replaces it
+
+
+def keep_image() -> Any:
+    """One run of the knowledge function, as its schedule runs it."""
+    return keep({}, LambdaContext())

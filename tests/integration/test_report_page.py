@@ -39,7 +39,7 @@ def test_the_report_page_renders_its_charts_in_chromium(browser: Browser, tmp_pa
     names = Names(DEFAULT_CATALOG, DEFAULT_CAUSES, {unit.id: unit for unit in DEMO_UNITS}.get)
     period = Period(kind=ReportKind.MONTHLY, first=FIRST.replace(day=1), last=LAST.replace(day=30))
     bulletin = compose(
-        Figures.of(aggregates.days(period.first, period.last)),
+        Figures.of(aggregates.totals(period.first, period.last), aggregates.daily(period.first, period.last)),
         period,
         names,
         DEFAULT_POLICY,

@@ -6,6 +6,8 @@ from hotline.services import (
     api_services,
     clock_services,
     events_services,
+    incidents_services,
+    knowledge_services,
     reports_services,
     surveys_services,
     webhook_services,
@@ -22,10 +24,12 @@ def reset_caches() -> None:
         api_services,
         clock_services,
         events_services,
+        incidents_services,
         webhook_services,
         surveys_services,
         aggregates_services,
         reports_services,
+        knowledge_services,
         once,
     ):
         cache.cache_clear()

@@ -26,8 +26,8 @@ from hotline.domain.intake.public_reports import PublicReport
 from hotline.domain.knowledge.article import Article, Entry, StoredArticle
 from hotline.domain.knowledge.ports import Change, StaleWrite
 from hotline.domain.partners.partner import Partner
-from hotline.domain.reports.figures import DayCount
-from hotline.domain.reports.tally import Tally
+from hotline.domain.reports.figures import Count, Daily
+from hotline.domain.reports.tally import ALL, Tally
 from hotline.domain.tickets.catalog import DEFAULT_CATALOG, Catalog
 from hotline.domain.tickets.customer_message import CustomerMessage
 from hotline.domain.tickets.notification import Notification
@@ -471,12 +471,19 @@ class FakeAggregates:
             self.counters[(tally.at, dimension, value)].update(counts)
         return True
 
-    def days(self, first: date, last: date) -> list[DayCount]:
-        return [
-            DayCount(day, dimension, value, dict(counts))
-            for (day, dimension, value), counts in sorted(self.counters.items())
-            if first <= day <= last
-        ]
+    def totals(self, first: date, last: date) -> list[Count]:
+        summed: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        for (day, dimension, value), counts in self.counters.items():
+            if first <= day <= last:
+                summed[(dimension, value)].update(counts)
+        return [Count(dimension, value, dict(counts)) for (dimension, value), counts in sorted(summed.items())]
+
+    def daily(self, first: date, last: date, dimension: str = ALL, value: str = ALL) -> Daily:
+        return {
+            day: dict(counts)
+            for (day, kind, code), counts in self.counters.items()
+            if first <= day <= last and (kind, code) == (dimension, value)
+        }
 
 
 @dataclass

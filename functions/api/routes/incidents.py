@@ -121,7 +121,8 @@ def merge(incident_id: IncidentPath, body: Annotated[MergeIn, Body()]) -> Incide
     security=SUPERVISORS,
     responses=_changed(
         "The resolved incident",
-        "`incident_not_open`, `primary_replied` (its primary was answered with another result: reopen it first)",
+        "`incident_not_open`, `primary_replied` (its primary was answered with another result: reopen it first), "
+        "`primary_bound` (staff bound its primary to another ticket: unlink it first)",
     ),
 )
 def resolve(incident_id: IncidentPath, body: Annotated[ResolveIn, Body()]) -> IncidentView:

@@ -83,6 +83,10 @@ MARKET_COUNTS = {
 }
 
 
+def figures_of(aggregates: FakeAggregates) -> Figures:
+    return Figures.of(aggregates.totals(FIRST, LAST), aggregates.daily(FIRST, LAST))
+
+
 @pytest.fixture(scope="module")
 def fortnight() -> Fortnight:
     return Fortnight().play()
@@ -96,7 +100,7 @@ def aggregates(fortnight: Fortnight) -> FakeAggregates:
 
 
 def test_the_counters_match_the_table_computed_by_hand(aggregates: FakeAggregates) -> None:
-    figures = Figures.of(aggregates.days(FIRST, LAST))
+    figures = figures_of(aggregates)
 
     assert dict(figures.totals[("all", "all")]) == CENTRE
     assert dict(figures.totals[("unit", URBAN)]) == URBAN_COUNTS
@@ -125,11 +129,11 @@ def test_a_redelivered_write_is_counted_once(fortnight: Fortnight) -> None:
     again = fortnight.count(aggregates)  # the stream hands every write on a second time
 
     assert (first, again) == (39, 0)
-    assert dict(Figures.of(aggregates.days(FIRST, LAST)).totals[("all", "all")]) == CENTRE
+    assert dict(figures_of(aggregates).totals[("all", "all")]) == CENTRE
 
 
 def test_the_bulletin_rates_keep_their_parts(aggregates: FakeAggregates) -> None:
-    bulletin = compose(Figures.of(aggregates.days(FIRST, LAST)), PERIOD, NAMES, DEFAULT_POLICY, AT)
+    bulletin = compose(figures_of(aggregates), PERIOD, NAMES, DEFAULT_POLICY, AT)
 
     basics, callbacks = bulletin.basics, bulletin.callbacks
     assert (basics.received, basics.direct, basics.dispatched) == (5, 1, 4)
@@ -150,7 +154,7 @@ def test_the_bulletin_rates_keep_their_parts(aggregates: FakeAggregates) -> None
 
 
 def test_the_unit_assessment_scores_and_ranks_the_units(aggregates: FakeAggregates) -> None:
-    bulletin = compose(Figures.of(aggregates.days(FIRST, LAST)), PERIOD, NAMES, DEFAULT_POLICY, AT)
+    bulletin = compose(figures_of(aggregates), PERIOD, NAMES, DEFAULT_POLICY, AT)
 
     urban, market = bulletin.assessment
     assert (urban.unit_id, urban.name, urban.rank) == (URBAN, "区城管局", 1)
@@ -166,7 +170,7 @@ def test_the_unit_assessment_scores_and_ranks_the_units(aggregates: FakeAggregat
 
 
 def test_units_under_the_thresholds_are_named(aggregates: FakeAggregates) -> None:
-    figures = Figures.of(aggregates.days(FIRST, LAST))
+    figures = figures_of(aggregates)
 
     below = compose(figures, PERIOD, NAMES, DEFAULT_POLICY, AT).callbacks.units_below
     assert [(u.name, u.below) for u in below] == [
@@ -183,13 +187,13 @@ def test_units_under_the_thresholds_are_named(aggregates: FakeAggregates) -> Non
 def test_the_weights_are_configurable(aggregates: FakeAggregates) -> None:
     satisfaction_only = ReportPolicy(weights=Weights(accept_on_time=0, resolve_on_time=0, satisfaction=1, rework=0))
 
-    lines = compose(Figures.of(aggregates.days(FIRST, LAST)), PERIOD, NAMES, satisfaction_only, AT).assessment
+    lines = compose(figures_of(aggregates), PERIOD, NAMES, satisfaction_only, AT).assessment
 
     assert [(line.unit_id, line.score, line.rank) for line in lines] == [(URBAN, 66.67, 1), (MARKET, 0.0, 2)]
 
 
 def test_the_pareto_of_causes_runs_largest_first_with_its_cumulative_share(aggregates: FakeAggregates) -> None:
-    causes = compose(Figures.of(aggregates.days(FIRST, LAST)), PERIOD, NAMES, DEFAULT_POLICY, AT).causes
+    causes = compose(figures_of(aggregates), PERIOD, NAMES, DEFAULT_POLICY, AT).causes
 
     rows = [(r.code, r.count, r.cumulative.value, r.vital) for r in causes.overall.rows]
     assert rows == [
@@ -205,9 +209,7 @@ def test_the_pareto_of_causes_runs_largest_first_with_its_cumulative_share(aggre
 
 
 def test_a_units_own_figures_hold_only_its_work(aggregates: FakeAggregates) -> None:
-    rows = aggregates.days(FIRST, LAST)
-
-    own = bulletins(rows, PERIOD, NAMES, DEFAULT_POLICY, AT, MARKET)
+    own, _ = bulletins(aggregates, PERIOD, NAMES, DEFAULT_POLICY, AT, MARKET)
 
     assert own.unit_id == MARKET and own.basics.received == 0
     assert own.basics.resolve_on_time == Rate(value=1.0, numerator=2, denominator=2)

@@ -27,7 +27,11 @@ def bulletin() -> Bulletin:
     Fortnight().play().count(aggregates)
     period = Period(kind=ReportKind.CUSTOM, first=FIRST, last=LAST)
     return compose(
-        Figures.of(aggregates.days(FIRST, LAST)), period, NAMES, DEFAULT_POLICY, datetime(2026, 12, 1, tzinfo=UTC)
+        Figures.of(aggregates.totals(FIRST, LAST), aggregates.daily(FIRST, LAST)),
+        period,
+        NAMES,
+        DEFAULT_POLICY,
+        datetime(2026, 12, 1, tzinfo=UTC),
     )
 
 

@@ -1,52 +1,70 @@
-"""The reports' aggregates in DynamoDB: counters per local day and dimension, each event counted once.
+"""The reports' aggregates in DynamoDB: counters per local day and dimension, rolled up per month, each event counted
+once.
 
-  AGG#<YYYY-MM>     / <YYYY-MM-DD>#<dimension>#<value>   the counters of one day and dimension value, one Number
-                                                        attribute per counter (`received`, `replied_on_time` …)
-  AGG-SEEN#<event>  / AGG-SEEN                          the event has been counted (expires through TTL)
+  AGG#<YYYY-MM-DD>  / <dimension>#<value>   the counters of one local day and dimension value, one Number attribute
+                                           per counter (`received`, `replied_on_time` …)
+  AGG#<YYYY-MM>     / <dimension>#<value>   the same, for the whole month
+  AGG-SEEN#<event>  / AGG-SEEN             the event has been counted (expires through TTL)
 
-Counting an event is one transaction: a conditional Put of its marker, and an ADD to each of its counter items. A
-redelivered event (the stream retries a write; a second consumer instance) finds its marker and changes nothing, and a
-failure leaves nothing half counted. The alternative — a set of event ids on each counter item — would grow the
-day's busiest items (`all`) past DynamoDB's 400 KB within a few thousand events; markers stay small, and the stream
-cannot redeliver anything older than its 24 hours, so a marker expires after a week.
+Counting an event is one transaction: a conditional Put of its marker, and an ADD to each of its counter items (its
+day's and its month's). A redelivered event (the stream retries a write; a second consumer instance) finds its marker
+and changes nothing, and a failure leaves nothing half counted. The alternative — a set of event ids on each counter
+item — would grow the busiest items (`all`) past DynamoDB's 400 KB within a few thousand events; markers stay small,
+and the stream cannot redeliver anything older than its 24 hours, so a marker expires after a week.
 
-A report reads a period by month partition: one Query (paged) per month, so what it reads grows with the days and the
-dimensions' values, never with the tickets.
+A report reads whole months from their rollups and the days left over from theirs (a Query per partition, several at
+once), and each day's counters of one dimension value by key for its trend: what it reads grows with the months, the
+days and the dimensions' values, never with the tickets. An annual report reads 12 month partitions, not 365 days.
 """
 
 import calendar
 import random
 import time
-from collections.abc import Iterator
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
 
-from hotline.domain.reports.figures import DayCount
-from hotline.domain.reports.tally import Tally
+from hotline.domain.reports.figures import Count, Daily
+from hotline.domain.reports.tally import ALL, Tally
 from hotline.store.models import TableModels
 
 MARKER_DAYS = 7
 """Longer than the stream keeps a record (24 hours) and than its retries."""
 CONFLICT_RETRIES = 8
 KEYS = frozenset({"pk", "sk"})
+READERS = 8
+"""Partitions queried at once."""
+BATCH_GET = 100
+
+
+def day_pk(day: date) -> str:
+    return f"AGG#{day.isoformat()}"
 
 
 def month_pk(day: date) -> str:
     return f"AGG#{day.strftime('%Y-%m')}"
 
 
-def counter_sk(day: date, dimension: str, value: str) -> str:
-    return f"{day.isoformat()}#{dimension}#{value}"
+def partitions(first: date, last: date) -> list[str]:
+    """The partitions that hold `first`..`last` exactly: each whole month's rollup, and the other days one by one."""
+    keys, day = [], first
+    while day <= last:
+        following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+        if day.day == 1 and following - timedelta(days=1) <= last:
+            keys.append(month_pk(day))
+            day = following
+        else:
+            keys.append(day_pk(day))
+            day += timedelta(days=1)
+    return keys
 
 
-def _months(first: date, last: date) -> Iterator[date]:
-    month = first.replace(day=1)
-    while month <= last:
-        yield month
-        month = (month + timedelta(days=32)).replace(day=1)
+def counter_sk(dimension: str, value: str) -> str:
+    return f"{dimension}#{value}"
 
 
 class DynamoAggregates:
@@ -73,20 +91,18 @@ class DynamoAggregates:
         for (dimension, value), counts in tally.counts.items():
             names = {f"#c{i}": name for i, name in enumerate(counts)}
             values = {f":c{i}": {"N": str(n)} for i, n in enumerate(counts.values())}
-            items.append(
-                {
-                    "Update": {
-                        "TableName": self._table,
-                        "Key": {
-                            "pk": {"S": month_pk(tally.at)},
-                            "sk": {"S": counter_sk(tally.at, dimension, value)},
-                        },
-                        "UpdateExpression": "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(counts))),
-                        "ExpressionAttributeNames": names,
-                        "ExpressionAttributeValues": values,
+            for partition in (day_pk(tally.at), month_pk(tally.at)):
+                items.append(
+                    {
+                        "Update": {
+                            "TableName": self._table,
+                            "Key": {"pk": {"S": partition}, "sk": {"S": counter_sk(dimension, value)}},
+                            "UpdateExpression": "ADD " + ", ".join(f"#c{i} :c{i}" for i in range(len(counts))),
+                            "ExpressionAttributeNames": names,
+                            "ExpressionAttributeValues": values,
+                        }
                     }
-                }
-            )
+                )
         for attempt in range(CONFLICT_RETRIES):
             try:
                 self._client.transact_write_items(TransactItems=items)
@@ -100,23 +116,40 @@ class DynamoAggregates:
                 time.sleep(random.uniform(0, min(0.4, 0.01 * 2**attempt)))  # another writer holds a counter
         raise AssertionError("unreachable")
 
-    def days(self, first: date, last: date) -> Iterator[DayCount]:
-        paginator = self._client.get_paginator("query")
-        for month in _months(first, last):
-            pages = paginator.paginate(
-                TableName=self._table,
-                KeyConditionExpression="pk = :pk AND sk BETWEEN :first AND :last",
-                ExpressionAttributeValues={
-                    ":pk": {"S": month_pk(month)},
-                    ":first": {"S": f"{first.isoformat()}#"},
-                    ":last": {"S": f"{last.isoformat()}#~"},
-                },
-            )
-            for page in pages:
-                for item in page["Items"]:
-                    day, dimension, value = item["sk"]["S"].split("#", 2)
-                    counts = {name: int(attribute["N"]) for name, attribute in item.items() if name not in KEYS}
-                    yield DayCount(date.fromisoformat(day), dimension, value, counts)
+    def totals(self, first: date, last: date) -> list[Count]:
+        summed: dict[tuple[str, str], Counter[str]] = {}
+        with ThreadPoolExecutor(max_workers=READERS) as pool:
+            for items in pool.map(self._partition, partitions(first, last)):
+                for item in items:
+                    dimension, value = item["sk"]["S"].split("#", 1)
+                    summed.setdefault((dimension, value), Counter()).update(_numbers(item))
+        return [Count(dimension, value, dict(counts)) for (dimension, value), counts in summed.items()]
+
+    def daily(self, first: date, last: date, dimension: str = ALL, value: str = ALL) -> Daily:
+        days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+        sk = {"S": counter_sk(dimension, value)}
+        found: Daily = {}
+        for start in range(0, len(days), BATCH_GET):
+            keys: list[dict[str, Any]] = [
+                {"pk": {"S": day_pk(day)}, "sk": sk} for day in days[start : start + BATCH_GET]
+            ]
+            request: dict[str, Any] = {self._table: {"Keys": keys}}
+            while request:
+                answer = self._client.batch_get_item(RequestItems=request)
+                for item in answer["Responses"].get(self._table, []):
+                    found[date.fromisoformat(item["pk"]["S"].removeprefix("AGG#"))] = _numbers(item)
+                request = answer.get("UnprocessedKeys") or {}
+        return found
+
+    def _partition(self, pk: str) -> list[dict[str, Any]]:
+        pages = self._client.get_paginator("query").paginate(
+            TableName=self._table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": pk}}
+        )
+        return [item for page in pages for item in page["Items"]]
+
+
+def _numbers(item: dict[str, Any]) -> dict[str, int]:
+    return {name: int(attribute["N"]) for name, attribute in item.items() if name not in KEYS}
 
 
 def _conflict(error: ClientError, reasons: list[str | None]) -> bool:

@@ -23,10 +23,12 @@ dismissed by supervisors.
 """
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from hotline.domain.base.clock import to_iso_z
 from hotline.domain.base.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.changes.binding import link, unlink
@@ -116,7 +118,8 @@ class Gathering(Workshop):
         `hold`, its scope; Taken when another incident got there first."""
         head, numbers, now = cluster[0], [t.number for t in cluster], self.clock.now()
         scope = Scope(category=head.category, area=area) if area and hold else None
-        named = numbers if trigger is Trigger.MANUAL else numbers[:1]
+        # Detected: the same burst always gets the same id. By hand: a declaration of its own, whatever came before.
+        named = [*numbers, to_iso_z(now)] if trigger is Trigger.MANUAL else numbers[:1]
         incident = Incident(
             id=incident_id(head.received_at, trigger.value, head.category, area.key if area else "", *named),
             title=title or self._title(head.category, area),
@@ -142,10 +145,7 @@ class Gathering(Workshop):
             self._notice(incident, rules.notify_level, message, now),
             claim={number: (take_over or {}).get(number) for number in numbers},
             hold={scope: None} if scope else {},
-            # A declaration by hand goes where staff say; only a detected circle keeps clear of the cells around it.
-            free=[(scope.category, cell) for cell in scope.area.neighbours()]
-            if scope and trigger is not Trigger.MANUAL
-            else [],
+            free=self._clear_around(scope) if scope and trigger is not Trigger.MANUAL else [],
         )
         return self.store.write([write])[0]
 
@@ -195,12 +195,10 @@ class Gathering(Workshop):
         """Bind the ticket under `primary`; one bound to another ticket of the incident (a merged incident's primary)
         is moved. One closed, or bound outside the incident by staff, meanwhile stays as it is."""
         was = ticket.handling.primary
-        try:
+        with suppress(Conflict, InvalidInput, NotFound):  # binding's refusals: the ticket is not ours to bind
             if was is not None and was != primary and was in members:
                 unlink(self, self.runner, ticket.number, SYSTEM, f"merged under {primary}")
             link(self, self.runner, ticket.number, primary, SYSTEM)
-        except (Conflict, InvalidInput, NotFound):
-            return
 
     def _notice(self, incident: Incident, level: int, message: str, now: datetime) -> list[Notification]:
         """The notice to the unit `level` steps up the escalation chain from the dispatch desk (3: leadership)."""
@@ -239,8 +237,8 @@ class Detector(Gathering):
         for look in range(1, LOOKS + 1):
             try:
                 return self._look(number)
-            except Taken:
-                if look == LOOKS:
+            except (Taken, Conflict) as lost:  # another consumer wrote first (a transaction conflict, too)
+                if look == LOOKS or (isinstance(lost, Conflict) and lost.code != "version_mismatch"):
                     raise
                 self.pause(look)
         raise AssertionError("unreachable")
@@ -442,6 +440,12 @@ class IncidentDesk(Gathering):
         assert primary is not None, "tickets are never deleted"
         if primary.status is Status.REPLIED and primary.handling.result == result:
             return  # an earlier resolve replied it, then failed to store the incident's end
+        if primary.handling.primary is not None:
+            raise Conflict(
+                f"the primary {primary.number} is bound to {primary.handling.primary}; unlink it first",
+                "primary_bound",
+                primary.status.value,
+            )
         if primary.status not in GATHERED:
             raise Conflict(
                 f"the primary {primary.number} has already been answered; reopen it to resolve the incident",
@@ -473,10 +477,8 @@ class IncidentDesk(Gathering):
         for number in dismissed.tickets:
             ticket = self.tickets.get(number, consistent=True)
             if ticket is not None and number != dismissed.primary and ticket.handling.primary == dismissed.primary:
-                try:
+                with suppress(Conflict):  # unbound meanwhile
                     unlink(self, self.runner, number, by.actor, reason or "the major incident was dismissed")
-                except Conflict:
-                    continue  # unbound meanwhile
         return dismissed
 
 

@@ -12,11 +12,11 @@ from hotline.domain.base.errors import FieldProblem, InvalidInput, NotFound
 from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.reports import files, page
 from hotline.domain.reports.bulletin import Bulletin, Names, compose
-from hotline.domain.reports.figures import DayCount, Figures
+from hotline.domain.reports.figures import Count, Figures
 from hotline.domain.reports.policy import MAX_DAYS, Period, ReportKind, ReportPolicy, scheduled_period
 from hotline.domain.reports.ports import Aggregates, Announcer, ReportFiles, ReportRecords, ReportRequests
 from hotline.domain.reports.record import FileFormat, FileLink, Headline, ReportFile, ReportRecord, ReportStatus
-from hotline.domain.reports.tally import tallies
+from hotline.domain.reports.tally import UNIT, tallies
 from hotline.domain.staff.roles import ADMIN_ROLES, REPORT_READERS, SUPERVISION_ROLES, StaffMember
 from hotline.domain.tickets.ticket import SYSTEM, Ticket, TicketEvent
 
@@ -32,15 +32,21 @@ class Aggregator:
         return sum(self.aggregates.add(counted) for counted in tallies(ticket, events, self.zone))
 
 
-def bulletins(
-    rows: Sequence[DayCount], period: Period, names: Names, policy: ReportPolicy, at: datetime, unit: str | None
-) -> Bulletin:
-    """The centre's bulletin, or with `unit` that unit's own (its line of the centre's assessment, with its rank)."""
-    centre = compose(Figures.of(rows), period, names, policy, at)
-    if unit is None:
-        return centre
-    own = compose(Figures.of(rows, unit), period, names, policy, at, unit)
+def unit_bulletin(aggregates: Aggregates, rows: Sequence[Count], centre: Bulletin, names: Names, unit: str) -> Bulletin:
+    """A unit's own bulletin beside the centre's: its figures, and its line of the centre's assessment (its rank)."""
+    period = centre.period
+    daily = aggregates.daily(period.first, period.last, UNIT, unit)
+    own = compose(Figures.of(rows, daily, unit), period, names, centre.policy, centre.generated_at, unit)
     return own.model_copy(update={"assessment": [line for line in centre.assessment if line.unit_id == unit]})
+
+
+def bulletins(
+    aggregates: Aggregates, period: Period, names: Names, policy: ReportPolicy, at: datetime, unit: str | None = None
+) -> tuple[Bulletin, list[Count]]:
+    """The centre's bulletin of the period, or with `unit` that unit's own; and the counts they come from."""
+    rows = list(aggregates.totals(period.first, period.last))
+    centre = compose(Figures.of(rows, aggregates.daily(period.first, period.last)), period, names, policy, at)
+    return (centre if unit is None else unit_bulletin(aggregates, rows, centre, names, unit)), rows
 
 
 def _headline(bulletin: Bulletin) -> Headline:
@@ -93,10 +99,8 @@ class Publisher:
             raise NotFound(f"no report {report_id!r}")
         if record.status is ReportStatus.READY:
             return record
-        period, at = record.period, self.clock.now()
-        rows = list(self.aggregates.days(period.first, period.last))
-        names, policy = self.names(), self.records.policy()
-        centre = bulletins(rows, period, names, policy, at, None)
+        names = self.names()
+        centre, rows = bulletins(self.aggregates, record.period, names, self.records.policy(), self.clock.now())
         stored = []
         for fmt, render in RENDERERS.items():
             file = ReportFile(
@@ -112,12 +116,12 @@ class Publisher:
                 key=f"reports/{record.id}/units/{line.unit_id}.json",
                 name=f"{record.id}-{line.unit_id}.json",
             )
-            self.files.put(file, files.to_json(bulletins(rows, period, names, policy, at, line.unit_id)))
+            self.files.put(file, files.to_json(unit_bulletin(self.aggregates, rows, centre, names, line.unit_id)))
             units[line.unit_id] = file.key
         ready = record.model_copy(
             update={
                 "status": ReportStatus.READY,
-                "generated_at": at,
+                "generated_at": centre.generated_at,
                 "headline": _headline(centre),
                 "files": stored,
                 "units": units,
@@ -218,8 +222,7 @@ class ReportDesk:
         now = self.clock.now()
         today = now.astimezone(self.zone).date()
         period = Period(kind=ReportKind.TODAY, first=today, last=today)
-        rows = list(self.aggregates.days(today, today))
-        return bulletins(rows, period, self.names(), self.records.policy(), now, scope)
+        return bulletins(self.aggregates, period, self.names(), self.records.policy(), now, scope)[0]
 
     def policy(self, staff: StaffMember) -> ReportPolicy:
         staff.require_any(REPORT_READERS, "reading reports")

@@ -28,35 +28,38 @@ class Rate(BaseModel):
 
 
 @dataclass(frozen=True)
-class DayCount:
-    """One stored aggregate: the counters of one (dimension, value) on one local day."""
+class Count:
+    """Stored aggregates of one (dimension, value), summed over a period."""
 
-    day: date
     dimension: str
     value: str
     counts: dict[str, int]
 
 
+Daily = dict[date, dict[str, int]]
+"""The counters of one (dimension, value) for each day (a day with none is absent)."""
+
+
 @dataclass
 class Figures:
-    """Counters summed over a period, by (dimension, value); and the centre's per day, for the trend."""
+    """Counters summed over a period, by (dimension, value); and per day, for the trend."""
 
     totals: dict[tuple[str, str], Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     daily: dict[date, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
     @classmethod
-    def of(cls, rows: Iterable[DayCount], unit: str | None = None) -> "Figures":
-        """`rows` summed; with `unit`, only that unit's: its counters stand for the whole, its crossings for the
-        categories and causes (and it is the one unit)."""
+    def of(cls, rows: Iterable[Count], daily: Daily, unit: str | None = None) -> "Figures":
+        """`rows` and the centre's `daily` counters; with `unit`, only that unit's (`daily` then the unit's): its
+        counters stand for the whole, its crossings for the categories and causes, and it is the one unit."""
         figures = cls()
+        for day, counts in daily.items():
+            figures.daily[day].update(counts)
         for row in rows:
             key = _scoped(row, unit)
             if key is None:
                 continue
-            if key == (ALL, ALL):
-                figures.daily[row.day].update(row.counts)
-                if unit is not None:
-                    figures.totals[(UNIT, unit)].update(row.counts)
+            if key == (ALL, ALL) and unit is not None:
+                figures.totals[(UNIT, unit)].update(row.counts)
             figures.totals[key].update(row.counts)
         return figures
 
@@ -71,7 +74,7 @@ class Figures:
 UNIT_CROSSINGS = {UNIT_CATEGORY: CATEGORY, UNIT_CAUSE: CAUSE}
 
 
-def _scoped(row: DayCount, unit: str | None) -> tuple[str, str] | None:
+def _scoped(row: Count, unit: str | None) -> tuple[str, str] | None:
     """The row's key in the figures of `unit` (None: the centre's), or None when it is not that unit's."""
     if unit is None:
         return row.dimension, row.value

@@ -5,10 +5,10 @@ from datetime import date
 from typing import Protocol
 
 from hotline.domain.base.paging import Page, PageRequest
-from hotline.domain.reports.figures import DayCount
+from hotline.domain.reports.figures import Count, Daily
 from hotline.domain.reports.policy import ReportKind, ReportPolicy
 from hotline.domain.reports.record import FileLink, ReportFile, ReportRecord
-from hotline.domain.reports.tally import Tally
+from hotline.domain.reports.tally import ALL, Tally
 
 
 class Aggregates(Protocol):
@@ -17,9 +17,13 @@ class Aggregates(Protocol):
         tally's counters change together, or none."""
         ...
 
-    def days(self, first: date, last: date) -> Iterable[DayCount]:
-        """Every stored counter of the local days `first`..`last`: reads grow with the days and the dimensions'
-        values, never with the tickets."""
+    def totals(self, first: date, last: date) -> Iterable[Count]:
+        """Every (dimension, value) counted in the local days `first`..`last`, summed: what it reads grows with the
+        months and days and the dimensions' values, never with the tickets."""
+        ...
+
+    def daily(self, first: date, last: date, dimension: str = ALL, value: str = ALL) -> Daily:
+        """The counters of one (dimension, value) on each of the days (the trend)."""
         ...
 
 
