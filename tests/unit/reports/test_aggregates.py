@@ -216,6 +216,11 @@ def test_a_units_own_figures_hold_only_its_work(aggregates: FakeAggregates) -> N
     assert own.callbacks.satisfaction == Rate(value=0.0, numerator=0, denominator=2)
     assert [line.unit_id for line in own.assessment] == [MARKET] and own.assessment[0].rank == 2
     assert [(r.code, r.count) for r in own.causes.overall.rows] == [("market.quality", 2)]
+    assert [(d.day, d.dispatched, d.replied) for d in own.basics.trend if d.dispatched or d.replied] == [
+        (date(2026, 11, 18), 1, 0),  # its own trend: the day it got the ticket, the days it replied
+        (date(2026, 11, 19), 0, 1),
+        (date(2026, 11, 24), 0, 1),
+    ]
     assert {line.unit_id for line in own.assessment} | {u.unit_id for u in own.callbacks.units_below} == {MARKET}
 
 

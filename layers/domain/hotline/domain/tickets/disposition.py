@@ -37,8 +37,8 @@ class Disposition(BaseModel):
         """This disposition, or 422 naming the field it lacks or should not have (`prefix`: where the request holds
         it). A referral may say what the caller was told (`answer`); a direct answer refers nowhere."""
         if self.resolution is Resolution.DIRECT_ANSWER and self.agency is not None:
-            problem = FieldProblem(prefix + "agency", "only a referral names an agency")
-            raise InvalidInput("a direct answer refers nowhere", [problem])
+            stray = FieldProblem(prefix + "agency", "only a referral names an agency")
+            raise InvalidInput("a direct answer refers nowhere", [stray])
         needed = "answer" if self.resolution is Resolution.DIRECT_ANSWER else "agency"
         if getattr(self, needed) is None:
             problem = (
