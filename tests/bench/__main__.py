@@ -1,7 +1,8 @@
 """`make bench`: numbers, not pass/fail — cold import, handler latency, DynamoDB calls per request, the cost
 of 50 concurrent submissions competing for one month's serial, and the ticket clock's state transitions per
-ticket path on moto in-process; knowledge search over 10,000 articles (tests/bench/knowledge.py); then the local
-cloud's memory after 2,000 tickets (tests/bench/local_cloud.py).
+ticket path on moto in-process; knowledge search over 10,000 articles (tests/bench/knowledge.py); a monthly report
+over 10,000 and 100,000 tickets' aggregates (tests/bench/reports.py); then the local cloud's memory after 2,000
+tickets (tests/bench/local_cloud.py).
 The local cloud's figures also go to `.hotline/bench.json`."""
 
 import os
@@ -63,7 +64,7 @@ def main() -> None:
     from moto import mock_aws
 
     from infra.local import atomic
-    from tests.bench import clock, knowledge, local_cloud
+    from tests.bench import clock, knowledge, local_cloud, reports
     from tests.conftest import create_api_resources, create_hash_key, create_table
     from tests.integration.conftest import Api, staff_claims
     from tests.support.forms import FORM
@@ -106,6 +107,7 @@ def main() -> None:
         )
     clock.report()
     knowledge.run()
+    reports.run()
     local_cloud.run()
 
 

@@ -7,15 +7,16 @@ from datetime import UTC, date, datetime
 import pytest
 from hotline.domain.config.causes import DEFAULT_CAUSES
 from hotline.domain.reports.bulletin import Names, compose
-from hotline.domain.reports.desk import bulletins
+from hotline.domain.reports.desk import Aggregator, bulletins
 from hotline.domain.reports.figures import Figures, Rate
 from hotline.domain.reports.policy import DEFAULT_POLICY, Period, ReportKind, ReportPolicy, Weights
 from hotline.domain.tickets.catalog import DEFAULT_CATALOG
+from hotline.domain.tickets.ticket import SYSTEM, TicketEvent
 
 from infra.local.units import DEMO_UNITS
 from tests.unit.fakes import FakeAggregates
 from tests.unit.reports.world import FIRST, LAST, Fortnight
-from tests.unit.ticket_world import MARKET, URBAN
+from tests.unit.ticket_world import MARKET, SHANGHAI, URBAN
 
 NAMES = Names(DEFAULT_CATALOG, DEFAULT_CAUSES, {unit.id: unit for unit in DEMO_UNITS}.get)
 PERIOD = Period(kind=ReportKind.CUSTOM, first=FIRST, last=LAST)
@@ -230,3 +231,24 @@ def test_rates_with_nothing_counted_are_null() -> None:
     assert bulletin.basics.resolve_on_time == Rate(value=None, numerator=0, denominator=0)
     assert bulletin.callbacks.satisfaction.value is None and bulletin.assessment == []
     assert len(bulletin.basics.trend) == 14 and Counter(d.received for d in bulletin.basics.trend) == {0: 14}
+
+
+def test_repeat_complaints_count_when_flagged_and_their_surveys_under_the_flag(fortnight: Fortnight) -> None:
+    ticket = fortnight.world.ticket(fortnight.numbers["T1"])
+    ticket.handling.repeat_of = ["2611-000009"]
+    at = datetime(2026, 11, 20, 2, tzinfo=UTC)
+
+    def event(event_id: str, kind: str, **data: object) -> TicketEvent:
+        return TicketEvent(id=event_id, type=kind, number=ticket.number, actor=SYSTEM, at=at, data=data)
+
+    aggregates = FakeAggregates()
+    Aggregator(aggregates, SHANGHAI).take(
+        ticket,
+        [
+            event("r1", "ticket.repeat_complaint", of=["2611-000009"], window_days=30),
+            event("r2", "survey.answered", grade="dissatisfied", solved=False),
+        ],
+    )
+
+    repeat = compose(figures_of(aggregates), PERIOD, NAMES, DEFAULT_POLICY, AT).repeat_complaints
+    assert repeat.count == 1 and repeat.satisfaction == Rate(value=0.0, numerator=0, denominator=1)

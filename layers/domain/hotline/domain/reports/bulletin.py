@@ -165,8 +165,8 @@ class HotTopic(BaseModel):
 class RepeatComplaints(BaseModel):
     """重复投诉."""
 
-    count: int
-    satisfaction: Rate
+    count: int = Field(description="Tickets flagged as repeat complaints in the period.")
+    satisfaction: Rate = Field(description="满意率 of the surveys repeat complaints answered.")
 
 
 class LevelCount(BaseModel):
@@ -451,7 +451,7 @@ def compose(
             )
             for code, counts in hot
         ],
-        repeat_complaints=RepeatComplaints(count=repeat["received"], satisfaction=_satisfaction(repeat)),
+        repeat_complaints=RepeatComplaints(count=t("repeat_complaints"), satisfaction=_satisfaction(repeat)),
         escalations=Escalations(
             total=t("escalated"),
             by_level=[

@@ -31,8 +31,7 @@ CHANNEL, TYPE, CATEGORY, REGION, PRIORITY, UNIT, CAUSE = (
 )
 UNIT_CATEGORY, UNIT_CAUSE, CATEGORY_CAUSE = "unit+category", "unit+cause", "category+cause"
 REPEAT = "repeat"
-"""Repeat complaints (重复投诉): counted once tickets carry the flag (the duplicates and repeat-caller issue sets
-it)."""
+"""Repeat complaints (重复投诉): a ticket flagged as one (`handling.repeat_of`) counts under it from the flag on."""
 JOIN = "|"
 """Separates the parts of a crossing's value (`<unit>|<category>`): unit ids and codes never contain it."""
 
@@ -61,7 +60,7 @@ DIMENSIONS: dict[str, Callable[[Ticket, TicketEvent], str | None]] = {
     UNIT_CATEGORY: lambda ticket, event: _cross(_unit(ticket, event), ticket.category),
     UNIT_CAUSE: lambda ticket, event: _cross(_unit(ticket, event), ticket.handling.cause_code),
     CATEGORY_CAUSE: lambda ticket, event: _cross(ticket.category, ticket.handling.cause_code),
-    REPEAT: lambda ticket, event: None,  # the hook: no ticket is flagged a repeat complaint yet
+    REPEAT: lambda ticket, event: REPEAT if ticket.handling.repeat_of else None,
 }
 """Each dimension's value for an event of a ticket (None: not counted under it)."""
 
@@ -119,7 +118,9 @@ def metrics(ticket: Ticket, event: TicketEvent) -> Counter[str]:
             counted["survey_expired"] += 1
         case "survey.unreached":
             counted["survey_unreached"] += 1
-        case "incident.declared":
+        case "ticket.repeat_complaint":
+            counted["repeat_complaints"] += 1
+        case "incident.declared":  # the hook for incidents: their writes do not reach the aggregates yet
             counted["incidents"] += 1
     return counted
 
