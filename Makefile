@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 3000
 TIME_SCALE ?= 1
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export PYTHONPATH := layers/domain:.
 export TZ := UTC
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -21,8 +23,13 @@ install: $(VENV)/.installed
 run: install  ## start Hotline on http://127.0.0.1:$(PORT) (Ctrl-C to stop); TIME_SCALE=3600 runs deadlines an hour per second
 	PORT=$(PORT) TIME_SCALE=$(TIME_SCALE) $(PY) -m infra.local
 
-test: install lint  ## lint, type-check and run every test tier
+test: install lint $(CHROMIUM)  ## lint, type-check and run every test tier
 	$(PY) -m pytest -n 2 --dist loadfile
+
+# The report page's test renders it in Debian's Chromium, which Playwright drives (it never downloads a browser).
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq --no-install-recommends chromium
 
 lint: install
 	$(VENV)/bin/ruff check .
