@@ -11,6 +11,9 @@ from pydantic import BaseModel, Field, model_validator
 
 from hotline.domain.base.errors import FieldProblem, InvalidInput
 
+MAX_CAUSES = 500
+"""The whole tree, so that it stays one configuration item well within DynamoDB's 400 KB."""
+
 
 class Cause(BaseModel):
     code: str = Field(pattern=r"^[a-z0-9_.-]{1,64}$")
@@ -30,8 +33,8 @@ class CauseCatalog(BaseModel):
             repeated = sorted({value for value in values if values.count(value) > 1})
             if repeated:
                 raise ValueError(f"each cause's {label} must be unique: {', '.join(repeated)} repeats")
-        if len(codes) > 1000:
-            raise ValueError("at most 1000 causes")
+        if len(codes) > MAX_CAUSES:
+            raise ValueError(f"at most {MAX_CAUSES} causes in all")
         return self
 
     def walk(self) -> Iterator[tuple[Cause, Cause]]:
