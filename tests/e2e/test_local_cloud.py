@@ -19,7 +19,7 @@ def post(
 def test_prints_what_a_user_needs(cloud: Cloud) -> None:
     assert cloud.url.startswith("http://127.0.0.1:")
     assert cloud.info["partner_api_key"]
-    assert set(cloud.info["staff"]) == {"agent", "dispatcher", "unit", "supervisor", "admin"}
+    assert set(cloud.info["staff"]) == {"agent", "dispatcher", "unit", "supervisor", "admin", "knowledge"}
     assert all(s["username"] and s["password"] and s["token"] for s in cloud.info["staff"].values())
 
 
