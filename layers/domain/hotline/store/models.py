@@ -6,7 +6,8 @@ Items, by key:
                                       `messages`: the table's stream publishes and sends them from there, and,
                                       when public, its public form as `public_doc`
   TICKET#<number> / EVENT#<at>#<id>   its timeline, written in the same transaction as each change
-  SERIAL#<YYMM>   / SERIAL            the month's last ticket serial
+  SERIAL#<YYMM>   / SERIAL            the month's last allocated ticket serial (an atomic counter)
+  SERIAL#<YYMM>   / VOID#<serial>     a serial allocated but never used by a ticket, and why (for auditors)
   PARTNER#<id>    / PARTNER           a partner;  APIKEY#<key id> / APIKEY  points a key at it
   PARTNERS        / PARTNER#<id>      a copy of each partner, so admins list them with one Query
   EXTREF#<partner>#<ref> / EXTREF     the ticket a partner's external_ref names (claimed with the ticket)

@@ -1,13 +1,13 @@
 """Tickets and their timelines in DynamoDB."""
 
-import random
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from uuid import uuid4
 
+from aws_lambda_powertools import Logger
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -24,12 +24,12 @@ from hotline.domain.tickets.ticket import Ticket, TicketEvent
 from hotline.store import paging
 from hotline.store.models import FEED, TableModels
 
-MAX_ALLOCATION_ATTEMPTS = 200
+logger = Logger(service="hotline-store")
 RETRYABLE = {"ConditionalCheckFailed", "TransactionConflict"}
 
 
 def _lost_race(error: TransactWriteError) -> bool:
-    """True when another writer got there first (a retry will see the new serial)."""
+    """True when another writer got there first: a condition failed or a concurrent transaction won."""
     if error.cause_response_code == "TransactionConflictException":
         return True
     codes = {reason.code for reason in error.cancellation_reasons if reason is not None}
@@ -52,32 +52,47 @@ class DynamoTicketRepository:
     # -- writes ---------------------------------------------------------------------------------
 
     def create(self, ticket: Ticket, event: TicketEvent, month: str) -> Ticket:
-        """Read the month's serial, then write serial+1, ticket and event in one conditional transaction.
+        """Allocate the month's next serial with one atomic counter update, then write ticket, event and a partner's
+        `external_ref` claim (EXTREF#<partner>#<ref>) in one conditional transaction.
 
-        A concurrent writer makes the condition fail and we retry with the new serial, so numbers stay
-        unique and gap-free: a serial is only ever consumed together with the ticket that carries it.
-        A partner's `external_ref` is claimed in the same transaction (EXTREF#<partner>#<ref>), so a
-        second submission with the same reference, even a concurrent one, raises DuplicateExternalRef.
+        The counter never retries, so a burst costs each ticket one allocation and one transaction (a conditional
+        serial in the transaction made every lost race retry it). Numbers are unique, and consecutive unless the
+        transaction fails after the allocation: the number is then recorded as voided (SERIAL#<YYMM> /
+        VOID#<serial>, with why) before the error goes on. A second submission with a claimed reference, even a
+        concurrent one, raises DuplicateExternalRef.
         """
         self._check_external_ref(ticket)
-        for attempt in range(MAX_ALLOCATION_ATTEMPTS):
-            current = self._current_serial(month)
-            number = format_number(month, current + 1)
-            numbered = ticket.model_copy(update={"number": number})
-            try:
-                with TransactWrite(connection=self._connection) as tx:
-                    self._advance_serial(tx, month, current)
-                    created = event.model_copy(update={"number": number})
-                    tx.save(self._ticket_item(numbered, [created]), condition=self._m.ticket.pk.does_not_exist())
-                    tx.save(self._event_item(created, 0))
-                    self._claim_external_ref(tx, numbered)
-                return numbered.model_copy(update={"version": 1})
-            except TransactWriteError as error:
+        serial = self._allocate(month)
+        number = format_number(month, serial)
+        numbered = ticket.model_copy(update={"number": number})
+        created = event.model_copy(update={"number": number})
+        try:
+            # The token makes a retried transaction (a lost response) succeed instead of failing its own condition.
+            with TransactWrite(connection=self._connection, client_request_token=uuid4().hex) as tx:
+                tx.save(self._ticket_item(numbered, [created]), condition=self._m.ticket.pk.does_not_exist())
+                tx.save(self._event_item(created, 0))
+                self._claim_external_ref(tx, numbered)
+        except TransactWriteError as error:
+            # Not cancelled: the outcome is unknown (its answer may be what was lost), so look before voiding.
+            if error.cancellation_reasons or self.get(number, consistent=True) is None:
+                duplicate = self._external_ref_pk(ticket) is not None and _lost_race(error)
+                self._void(month, serial, ticket, "duplicate_external_ref" if duplicate else "write_failed")
                 self._check_external_ref(ticket)  # a concurrent submission with the same reference won
-                if not _lost_race(error):
-                    raise
-                time.sleep(random.uniform(0, min(0.05, 0.002 * 2 ** min(attempt, 5))))
-        raise RuntimeError(f"could not allocate a serial for {month} after {MAX_ALLOCATION_ATTEMPTS} attempts")
+                raise
+        return numbered.model_copy(update={"version": 1})
+
+    def _allocate(self, month: str) -> int:
+        serial = self._m.serial(f"SERIAL#{month}", "SERIAL")
+        serial.update(actions=[self._m.serial.serial.add(1)])
+        return int(serial.serial)
+
+    def _void(self, month: str, serial: int, ticket: Ticket, reason: str) -> None:
+        """Record why an allocated number has no ticket, for auditors (best effort: the write's error matters more)."""
+        doc = {"number": format_number(month, serial), "reason": reason, "at": to_iso_z(ticket.received_at)}
+        try:
+            self._m.item(f"SERIAL#{month}", f"VOID#{serial:06d}", doc=doc).save()
+        except PynamoDBException:
+            logger.exception("could not record voided number %s", doc["number"])
 
     # -- a partner's external_ref: at most one ticket per (partner, reference) ------------------------
 
@@ -124,19 +139,6 @@ class DynamoTicketRepository:
                 raise Conflict("the ticket changed meanwhile; read it again", "version_mismatch", status) from error
             raise
         return ticket.model_copy(update={"version": ticket.version + 1})
-
-    def _current_serial(self, month: str) -> int:
-        try:
-            item = self._m.serial.get(f"SERIAL#{month}", "SERIAL", consistent_read=True)
-        except self._m.serial.DoesNotExist:
-            return 0
-        return int(item.serial)
-
-    def _advance_serial(self, tx: TransactWrite, month: str, current: int) -> None:
-        serial = self._m.serial(f"SERIAL#{month}", "SERIAL", serial=current + 1)
-        first = current == 0
-        condition = self._m.serial.pk.does_not_exist() if first else self._m.serial.serial == current
-        tx.save(serial, condition=condition)
 
     def _ticket_item(
         self,
