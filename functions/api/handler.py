@@ -68,6 +68,7 @@ app.enable_swagger(path="/v1/docs")
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    api_services()  # an incomplete environment fails the invocation (SettingsError) rather than one route
+    # An incomplete environment fails the invocation (SettingsError) rather than one route.
+    api_services().config.new_request()
     idempotency_config.register_lambda_context(context)
     return oversize_body(event) or app.resolve(event, context)

@@ -35,6 +35,7 @@ from hotline.settings import ApiSettings, ClockSettings, EventsSettings, LocalCl
 from hotline.store.calendars import DynamoCalendarRepository
 from hotline.store.code_attempts import DynamoCodeAttempts
 from hotline.store.config import DynamoCatalogRepository, DynamoPartnerRepository, DynamoUnitRepository
+from hotline.store.config_cache import ConfigCache
 from hotline.store.handling_config import DynamoHandlingConfigRepository
 from hotline.store.models import TableModels, bind
 from hotline.store.tickets import DynamoTicketRepository
@@ -48,6 +49,8 @@ WEBHOOK_TIMEOUT_SECONDS = 5.0
 @dataclass(frozen=True)
 class ApiServices:
     settings: ApiSettings
+    config: ConfigCache
+    """The configuration this container keeps: `new_request()` at the start of every invocation."""
     intake: Intake
     queries: TicketQueries
     pepper: Pepper
@@ -67,6 +70,8 @@ class ApiServices:
 @dataclass(frozen=True)
 class ClockServices:
     settings: ClockSettings
+    config: ConfigCache
+    """The configuration this container keeps: `new_request()` at the start of every wake-up."""
     wake_up: ClockWakeUp
     clock: ScaledClock
     """Domain time, and the wall time the state machine's Wait needs for it."""
@@ -102,7 +107,8 @@ def _models(config: Table) -> TableModels:
 def _handling_config(
     stored: HandlingConfigRepository, calendars: CalendarRepository, units: UnitRepository
 ) -> Callable[[], HandlingConfig]:
-    """The configuration a ticket is handled under, read afresh for each change (admins may change it)."""
+    """The configuration a ticket is handled under, for each change (from what the container keeps while the
+    configuration's stamp stays the same: hotline.store.config_cache)."""
 
     def current() -> HandlingConfig:
         return HandlingConfig(stored.policies(), stored.ladder(), stored.routing(), calendars.get, units.get)
@@ -113,15 +119,16 @@ def _handling_config(
 def build_api(config: ApiSettings) -> ApiServices:
     models = _models(config)
     clock = _clock()
+    kept = ConfigCache(models)
     tickets = DynamoTicketRepository(models)
-    catalog = DynamoCatalogRepository(models)
+    catalog = DynamoCatalogRepository(models, kept)
     partners = DynamoPartnerRepository(models)
     runner = StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock)
     pepper = Pepper(secret_key(config.pepper_secret_arn, config.aws_region))
     stored, calendars, units = (
-        DynamoHandlingConfigRepository(models),
-        DynamoCalendarRepository(models),
-        DynamoUnitRepository(models),
+        DynamoHandlingConfigRepository(models, kept),
+        DynamoCalendarRepository(models, kept),
+        DynamoUnitRepository(models, kept),
     )
     rules = _handling_config(stored, calendars, units)
     intake = Intake(
@@ -130,6 +137,7 @@ def build_api(config: ApiSettings) -> ApiServices:
     public_reads = PublicReads(tickets)
     return ApiServices(
         settings=config,
+        config=kept,
         intake=intake,
         queries=TicketQueries(tickets, pepper, DynamoCodeAttempts(models), clock),
         pepper=pepper,
@@ -158,12 +166,16 @@ def build_api(config: ApiSettings) -> ApiServices:
 def build_clock(config: ClockSettings) -> ClockServices:
     models = _models(config)
     clock = _clock()
+    kept = ConfigCache(models)
     return ClockServices(
         settings=config,
+        config=kept,
         wake_up=ClockWakeUp(
             DynamoTicketRepository(models),
             _handling_config(
-                DynamoHandlingConfigRepository(models), DynamoCalendarRepository(models), DynamoUnitRepository(models)
+                DynamoHandlingConfigRepository(models, kept),
+                DynamoCalendarRepository(models, kept),
+                DynamoUnitRepository(models, kept),
             ),
             clock,
         ),

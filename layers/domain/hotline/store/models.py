@@ -16,6 +16,7 @@ Items, by key:
   PARTNER#<id>    / KEYLEASE          who may change the partner's key right now (rotate, revoke; expires)
   TICKET#<number> / CODEFAILS         wrong access codes for the ticket in the current window (expires)
   CONFIG#<name>   / CONFIG            configuration documents (catalogue …)
+  CONFIG#stamp    / CONFIG            the configuration's version stamp, bumped with every change (config_cache)
   UNIT#<id>       / UNIT              a handling unit and its parent
   idempotency#…   / <hash>            Powertools idempotency records (expire through TTL)
 """
