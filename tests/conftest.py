@@ -33,8 +33,8 @@ def create_table(name: str) -> None:
                 "KeySchema": [{"AttributeName": h, "KeyType": "HASH"}, {"AttributeName": r, "KeyType": "RANGE"}],
                 "Projection": (
                     {"ProjectionType": "INCLUDE", "NonKeyAttributes": TICKET_INDEX_INCLUDES[name_]}
-                    if name_ in TICKET_INDEX_INCLUDES
-                    else {"ProjectionType": "ALL"}
+                    if TICKET_INDEX_INCLUDES.get(name_)
+                    else {"ProjectionType": "KEYS_ONLY" if name_ in TICKET_INDEX_INCLUDES else "ALL"}
                 ),
             }
             for name_, (h, r) in TICKET_INDEXES.items()

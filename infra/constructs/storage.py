@@ -31,6 +31,12 @@ class TicketStore(Construct):
                 index_name=name,
                 partition_key=dynamodb.Attribute(name=hash_key, type=S),
                 sort_key=dynamodb.Attribute(name=range_key, type=S),
-                projection_type=dynamodb.ProjectionType.INCLUDE if included else dynamodb.ProjectionType.ALL,
-                non_key_attributes=included,
+                projection_type=(
+                    dynamodb.ProjectionType.ALL
+                    if included is None
+                    else dynamodb.ProjectionType.INCLUDE
+                    if included
+                    else dynamodb.ProjectionType.KEYS_ONLY
+                ),
+                non_key_attributes=included or None,
             )

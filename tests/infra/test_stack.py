@@ -74,8 +74,8 @@ def test_table_indexes_are_the_ones_the_store_queries(synthesized: Synthesized) 
     assert cdk == {
         name: (
             {"HASH": h, "RANGE": r},
-            "INCLUDE" if name in TICKET_INDEX_INCLUDES else "ALL",
-            TICKET_INDEX_INCLUDES.get(name),
+            "ALL" if name not in TICKET_INDEX_INCLUDES else "INCLUDE" if TICKET_INDEX_INCLUDES[name] else "KEYS_ONLY",
+            TICKET_INDEX_INCLUDES.get(name) or None,
         )
         for name, (h, r) in TICKET_INDEXES.items()
     }

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 FEED = "TICKET"
@@ -43,15 +43,29 @@ TICKET_INDEXES: dict[str, tuple[str, str]] = {
     "public": ("public", "received_key"),  # sparse: only public tickets, for the public map (Open311)
 }
 
-# Indexes that project only these attributes (besides the keys); the others project every attribute.
-# The public index holds each public ticket's coarsened public form and nothing personal.
-TICKET_INDEX_INCLUDES: dict[str, list[str]] = {"public": ["public_doc"]}
+# Indexes that project only these attributes (besides the keys; none: keys only); the others project every
+# attribute. Every ticket write is paid again in each index whose entry it changes, by the entry's size: the listings'
+# indexes hold only what their filters test (the listing then reads its page of tickets in one BatchGetItem), and the
+# public index each public ticket's coarsened public form and nothing personal.
+TICKET_INDEX_INCLUDES: dict[str, list[str]] = {
+    "by_status": ["channel", "ticket_type", "overdue"],
+    "by_channel": ["overdue"],
+    "by_type": ["overdue"],
+    "by_unit": ["status", "channel", "ticket_type", "phone_hash", "overdue"],
+    "by_partner": [],
+    "by_phone": ["status", "channel", "ticket_type", "overdue"],
+    "feed": ["overdue"],
+    "overdue": ["status", "channel", "ticket_type", "phone_hash"],
+    "public": ["public_doc"],
+}
 
 
 def _index(name: str) -> type[GlobalSecondaryIndex[Any]]:
     hash_name, range_name = TICKET_INDEXES[name]
     included = TICKET_INDEX_INCLUDES.get(name)
-    projection = IncludeProjection(included) if included else AllProjection()
+    projection = (
+        AllProjection() if included is None else IncludeProjection(included) if included else KeysOnlyProjection()
+    )
     meta = type("Meta", (), {"index_name": name, "projection": projection})
     attrs = {
         "Meta": meta,

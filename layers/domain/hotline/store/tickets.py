@@ -224,9 +224,11 @@ class DynamoTicketRepository:
         )
 
     def list(self, where: TicketFilter, page: PageRequest) -> Page[Ticket]:
+        """A Query of the index that narrows the listing most, whose entries hold the keys and what the other filters
+        test (TICKET_INDEX_INCLUDES), then the page's tickets in one BatchGetItem."""
         index, hash_value, range_condition, ascending, used = self._plan(where)
         filters = self._filters(where, used)
-        return paging.query_page(
+        numbers = paging.query_page(
             index,
             page,
             lambda start: self._m.ticket.query(
@@ -238,8 +240,9 @@ class DynamoTicketRepository:
                 limit=page.limit,
                 last_evaluated_key=start,
             ),
-            self._to_ticket,
+            lambda item: str(item.pk).removeprefix("TICKET#"),
         )
+        return Page[Ticket](items=self.tickets(numbers.items), next=numbers.next)
 
     def _plan(self, where: TicketFilter) -> tuple[str, str, Condition | None, bool, set[str]]:
         """Pick the index that narrows the listing most; the other filters become filter conditions."""
