@@ -64,6 +64,7 @@ def create_api_resources() -> dict[str, str]:
     rest_api = boto3.client("apigateway", region_name="us-east-1").create_rest_api(name="hotline")["id"]
     return {
         "CLOCK_STATE_MACHINE_ARN": str(machine),
+        "CLOCK_FIRST_STATE_MACHINE_ARN": str(machine),
         "WEBHOOK_QUEUE_URL": str(queue["QueueUrl"]),
         "REST_API_ID": str(rest_api),
         "API_STAGE": "live",

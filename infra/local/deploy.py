@@ -153,7 +153,8 @@ def _create_state_machines(assembly: Path, template: dict[str, Any], physical: d
         props = resource["Properties"]
         definition = sources[props["DefinitionS3Location"]["Key"]].read_text()
         for name, value in props.get("DefinitionSubstitutions", {}).items():
-            definition = definition.replace(f"${{{name}}}", _attribute_arn(value["Fn::GetAtt"][0], template, physical))
+            resolved = value if isinstance(value, str) else _attribute_arn(value["Fn::GetAtt"][0], template, physical)
+            definition = definition.replace(f"${{{name}}}", resolved)
         arn = physical[logical]
         stepfunctions.create_state_machine(
             name=arn.rsplit(":", 1)[1],

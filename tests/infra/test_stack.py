@@ -368,35 +368,44 @@ def _topic(synthesized: Synthesized, output: str) -> tuple[str, dict[str, Any]]:
     return topic, synthesized.of_type("AWS::SNS::Topic")[topic]
 
 
+def _state_machines(synthesized: Synthesized) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The ticket clock's two machines by the state each starts at: `Sleep` (every generation after the first) and
+    `Wake` (the first, whose wake-up is due at once)."""
+    machines = synthesized.of_type("AWS::StepFunctions::StateMachine")
+    by_first = {m["Properties"]["DefinitionSubstitutions"]["FirstState"]: (n, m) for n, m in machines.items()}
+    assert set(by_first) == {"Sleep", "Wake"} and len(machines) == 2
+    return by_first
+
+
 def _state_machine(synthesized: Synthesized) -> tuple[str, dict[str, Any]]:
-    return _only(synthesized.of_type("AWS::StepFunctions::StateMachine"))
+    return _state_machines(synthesized)["Sleep"]
 
 
-def test_ticket_clock_is_one_standard_state_machine_logged_and_traced(synthesized: Synthesized) -> None:
-    _, machine = _state_machine(synthesized)
-    props = machine["Properties"]
-    assert props["StateMachineType"] == "STANDARD"  # waits of days: Express executions last five minutes
-    assert props["TracingConfiguration"] == {"Enabled": True}
-    logging = props["LoggingConfiguration"]
-    assert logging["Level"] == "ALL"
-    assert logging["IncludeExecutionData"] is False
-    (destination,) = logging["Destinations"]
-    group = _ref(destination["CloudWatchLogsLogGroup"]["LogGroupArn"])
-    assert synthesized.resources[group]["Properties"]["RetentionInDays"] > 0
+def test_ticket_clock_is_two_standard_state_machines_logged_not_traced(synthesized: Synthesized) -> None:
+    for _, machine in _state_machines(synthesized).values():
+        props = machine["Properties"]
+        assert props["StateMachineType"] == "STANDARD"  # waits of days: Express executions last five minutes
+        assert props.get("TracingConfiguration", {"Enabled": False}) == {"Enabled": False}  # a trace outprices it
+        logging = props["LoggingConfiguration"]
+        assert logging["Level"] == "ALL"
+        assert logging["IncludeExecutionData"] is False
+        (destination,) = logging["Destinations"]
+        group = _ref(destination["CloudWatchLogsLogGroup"]["LogGroupArn"])
+        assert synthesized.resources[group]["Properties"]["RetentionInDays"] > 0
 
 
 def test_ticket_clock_definition_is_the_asl_file_wired_to_the_clock_function(synthesized: Synthesized) -> None:
-    _, machine = _state_machine(synthesized)
-    props = machine["Properties"]
-    assert "DefinitionString" not in props and "Definition" not in props
-    key = props["DefinitionS3Location"]["Key"]
-    asset = synthesized.outdir / f"asset.{key}"
-    assert asset.exists(), sorted(p.name for p in synthesized.outdir.iterdir())
-    assert asset.read_bytes() == ASL_PATH.read_bytes()
-
     clock, _ = _function(synthesized, CLOCK_HANDLER)
-    assert props["DefinitionSubstitutions"] == {"ClockFunctionArn": {"Fn::GetAtt": [clock, "Arn"]}}
-    assert "${ClockFunctionArn}" in ASL_PATH.read_text()
+    for first, (_, machine) in _state_machines(synthesized).items():
+        props = machine["Properties"]
+        assert "DefinitionString" not in props and "Definition" not in props
+        key = props["DefinitionS3Location"]["Key"]
+        asset = synthesized.outdir / f"asset.{key}"
+        assert asset.exists(), sorted(p.name for p in synthesized.outdir.iterdir())
+        assert asset.read_bytes() == ASL_PATH.read_bytes()
+        substitutions = {"ClockFunctionArn": {"Fn::GetAtt": [clock, "Arn"]}, "FirstState": first}
+        assert props["DefinitionSubstitutions"] == substitutions
+    assert '"StartAt": "${FirstState}"' in ASL_PATH.read_text() and "${ClockFunctionArn}" in ASL_PATH.read_text()
 
 
 def test_clock_function_invokes_steers_and_publishes_nothing(synthesized: Synthesized) -> None:
@@ -413,31 +422,41 @@ def test_clock_function_invokes_steers_and_publishes_nothing(synthesized: Synthe
 
 
 def test_state_machine_may_invoke_only_the_clock_function_itself(synthesized: Synthesized) -> None:
-    _, machine = _state_machine(synthesized)
-    statements = _statements_of(synthesized, _ref(machine["Properties"]["RoleArn"]))
     clock, _ = _function(synthesized, CLOCK_HANDLER)
-    invoke = [a for s in statements for a in _as_list(s["Action"]) if a.startswith("lambda:")]
-    assert invoke == ["lambda:InvokeFunction"]
-    # Not `<arn>:*` (every version and alias), and nothing else.
-    assert _allowed(statements, "lambda:InvokeFunction") == [{"Fn::GetAtt": [clock, "Arn"]}]
-    assert not [a for s in statements for a in _as_list(s["Action"]) if a.startswith(("states:", "dynamodb:"))]
+    for _, machine in _state_machines(synthesized).values():
+        statements = _statements_of(synthesized, _ref(machine["Properties"]["RoleArn"]))
+        invoke = [a for s in statements for a in _as_list(s["Action"]) if a.startswith("lambda:")]
+        assert invoke == ["lambda:InvokeFunction"]
+        # Not `<arn>:*` (every version and alias), and nothing else.
+        assert _allowed(statements, "lambda:InvokeFunction") == [{"Fn::GetAtt": [clock, "Arn"]}]
+        assert not [a for s in statements for a in _as_list(s["Action"]) if a.startswith(("states:", "dynamodb:"))]
+
+
+def _restarts_clocks(synthesized: Synthesized, function: dict[str, Any]) -> None:
+    """`function` starts and stops executions of the clock's two machines, and nothing else in Step Functions."""
+    machines = _state_machines(synthesized)
+    env = function["Properties"]["Environment"]["Variables"]
+    assert env["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machines["Sleep"][0]}
+    assert env["CLOCK_FIRST_STATE_MACHINE_ARN"] == {"Ref": machines["Wake"][0]}
+    statements = _statements_of(synthesized, _ref(function["Properties"]["Role"]))
+    states = {a for s in statements for a in _as_list(s["Action"]) if a.startswith("states:")}
+    assert states == {"states:StartExecution", "states:StopExecution"}
+    assert sorted(map(str, _allowed(statements, "states:StartExecution"))) == sorted(
+        str({"Ref": name}) for name, _ in machines.values()
+    )
+    stops = _allowed(statements, "states:StopExecution")
+    assert len(stops) == 2
+    for name, _ in machines.values():
+        (stop,) = [stop for stop in stops if {"Fn::GetAtt": [name, "Name"]} in stop["Fn::Join"][1]]
+        parts = stop["Fn::Join"][1]
+        assert ":execution:" in parts and parts[-1] == ":*"  # executions of this machine only
 
 
 def test_api_function_starts_and_stops_only_the_clock_executions(synthesized: Synthesized) -> None:
     _, function = _function(synthesized, API_HANDLER)
-    machine, _ = _state_machine(synthesized)
+    _restarts_clocks(synthesized, function)
     env = function["Properties"]["Environment"]["Variables"]
-    assert env["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machine}
-
     statements = _statements_of(synthesized, _ref(function["Properties"]["Role"]))
-    states = {a for s in statements for a in _as_list(s["Action"]) if a.startswith("states:")}
-    assert states == {"states:StartExecution", "states:StopExecution"}
-    assert _allowed(statements, "states:StartExecution") == [{"Ref": machine}]
-    (stop,) = _allowed(statements, "states:StopExecution")
-    parts = stop["Fn::Join"][1]
-    assert ":execution:" in parts
-    assert {"Fn::GetAtt": [machine, "Name"]} in parts
-    assert parts[-1] == ":*"  # executions of this machine only
     # Staff actions store their notifications with the ticket; the events function sends them.
     assert not [a for s in statements for a in _as_list(s["Action"]) if a.startswith("sns:")]
     assert "NOTIFICATIONS_TOPIC_ARN" not in env
@@ -485,7 +504,9 @@ def test_asl_sleeps_wakes_with_retries_and_stops_when_done(synthesized: Synthesi
     (choice,) = by_type["Choice"]
     (done,) = by_type["Succeed"]
     (failed,) = by_type["Fail"]
-    assert asl["StartAt"] == sleep
+    # Each machine starts where its substitution says: the Sleep, or for a first generation the Wake.
+    assert asl["StartAt"] == "${FirstState}"
+    assert set(_state_machines(synthesized)) == {sleep, wake}
     assert states[sleep] == {"Type": "Wait", "TimestampPath": "$.wake_at", "Next": wake}
 
     task = states[wake]
@@ -545,18 +566,15 @@ def test_the_events_function_reads_the_stream_puts_on_the_bus_notifies_units_and
 ) -> None:
     _, props = _function(synthesized, EVENTS_HANDLER)
     (bus, _) = _only(synthesized.of_type("AWS::Events::EventBus"))
-    machine, _ = _state_machine(synthesized)
     topic, _ = _topic(synthesized, "NotificationsTopicArn")
     env = props["Properties"]["Environment"]["Variables"]
     assert env["EVENT_BUS_NAME"] == {"Ref": bus}
-    assert env["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machine}  # it starts the clocks requests could not
+    _restarts_clocks(synthesized, props)  # it starts the clocks requests could not
     assert env["NOTIFICATIONS_TOPIC_ARN"] == {"Ref": topic}  # it sends the notifications each write stored
     statements = _statements_of(synthesized, _ref(props["Properties"]["Role"]))
     actions = {a for s in statements for a in _as_list(s["Action"])}
     assert not {a for a in actions if a.startswith("dynamodb:") and a not in STREAM_READ}, sorted(actions)
     assert _allowed(statements, "events:PutEvents") == [{"Fn::GetAtt": [bus, "Arn"]}]
-    assert {a for a in actions if a.startswith("states:")} == {"states:StartExecution", "states:StopExecution"}
-    assert _allowed(statements, "states:StartExecution") == [{"Ref": machine}]
     assert {a for a in actions if a.startswith("sns:")} == {"sns:Publish"}
     assert _allowed(statements, "sns:Publish") == [{"Ref": topic}]
 
@@ -651,11 +669,11 @@ def test_cloudwatch_may_use_the_ops_topics_own_rotated_key(synthesized: Synthesi
 
 
 def test_failed_and_timed_out_clocks_are_alarmed_but_stopped_ones_are_not(synthesized: Synthesized) -> None:
-    machine, _ = _state_machine(synthesized)
-    on_machine = _alarmed(synthesized, "StateMachineArn", {"Ref": machine})
-    assert sorted(a["MetricName"] for a in on_machine) == ["ExecutionsFailed", "ExecutionsTimedOut"]
-    # Staff actions stop the previous generation all the time: aborted executions are normal.
-    assert all(a["Namespace"] == "AWS/States" and a["Threshold"] == 1 for a in on_machine)
+    for machine, _ in _state_machines(synthesized).values():
+        on_machine = _alarmed(synthesized, "StateMachineArn", {"Ref": machine})
+        assert sorted(a["MetricName"] for a in on_machine) == ["ExecutionsFailed", "ExecutionsTimedOut"]
+        # Staff actions stop the previous generation all the time: aborted executions are normal.
+        assert all(a["Namespace"] == "AWS/States" and a["Threshold"] == 1 for a in on_machine)
 
 
 # -- least privilege for partner keys, deletes and the hash key ---------------------------------------

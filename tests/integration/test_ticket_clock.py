@@ -95,7 +95,7 @@ def dispatched(ticket: dict[str, Any]) -> bool:
     return ticket["status"] == "dispatched"
 
 
-def test_auto_dispatched_accepted_and_replied_on_time_in_five_transitions(slow: ClockHarness) -> None:
+def test_auto_dispatched_accepted_and_replied_on_time_in_four_transitions(slow: ClockHarness) -> None:
     number = submit(slow)
     ticket = slow.wait_for(number, DISPATCHER, dispatched)
     assert ticket["unit_id"] == "district-urban-management"
@@ -110,7 +110,7 @@ def test_auto_dispatched_accepted_and_replied_on_time_in_five_transitions(slow: 
     assert [e["status"] for e in slow.executions(number)] == ["ABORTED", "ABORTED"]  # no third generation
     transitions = slow.transitions(number)
     print(f"\ncommon path transitions: {transitions}")
-    assert transitions == 5  # intake: Sleep, Wake, Due again?, Sleep; accept: Sleep; the reply only stops it
+    assert transitions == 4  # intake: Wake, Due again?, Sleep; accept: Sleep; the reply only stops it
 
 
 def test_not_dispatched_within_the_hour_escalates_to_the_dispatchers(fast: ClockHarness) -> None:

@@ -123,7 +123,9 @@ def build_api(config: ApiSettings) -> ApiServices:
     tickets = DynamoTicketRepository(models)
     catalog = DynamoCatalogRepository(models, kept)
     partners = DynamoPartnerRepository(models)
-    runner = StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock)
+    runner = StepFunctionsRunner(
+        config.clock_state_machine_arn, config.clock_first_state_machine_arn, config.aws_region, clock
+    )
     pepper = Pepper(secret_key(config.pepper_secret_arn, config.aws_region))
     stored, calendars, units = (
         DynamoHandlingConfigRepository(models, kept),
@@ -187,7 +189,9 @@ def build_events(config: EventsSettings) -> EventsServices:
     return EventsServices(
         settings=config,
         relay=Relay(
-            runner=StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, _clock()),
+            runner=StepFunctionsRunner(
+                config.clock_state_machine_arn, config.clock_first_state_machine_arn, config.aws_region, _clock()
+            ),
             bus=EventBridgeBus(config.event_bus_name, config.aws_region),
             notifier=SnsNotifier(config.notifications_topic_arn, config.aws_region),
         ),

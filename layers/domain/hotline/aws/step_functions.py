@@ -38,15 +38,22 @@ def execution_state(clock: ScaledClock, number: str, generation: int, wake_at: d
 
 
 class StepFunctionsRunner:
-    def __init__(self, state_machine_arn: str, region: str, clock: ScaledClock) -> None:
+    """A ticket's first generation runs on a machine that starts at its Wake state: intake's wake-up is due at once,
+    and a Wait for now would be one more billed transition. Later generations run on the one that sleeps first."""
+
+    def __init__(self, state_machine_arn: str, first_state_machine_arn: str, region: str, clock: ScaledClock) -> None:
         self._arn = state_machine_arn
+        self._first_arn = first_state_machine_arn
         self._clock = clock
         self._client: Any = boto3.client("stepfunctions", region_name=region, config=CLIENT_CONFIG)
+
+    def _machine(self, generation: int) -> str:
+        return self._first_arn if generation == 1 else self._arn
 
     def restart(self, number: str, generation: int, wake_at: datetime | None) -> None:
         try:
             if generation > 1:
-                self._stop(execution_name(number, generation - 1))
+                self._stop(number, generation - 1)
             if wake_at is not None:
                 self._start(number, generation, wake_at)
         except (ClientError, BotoCoreError) as error:
@@ -60,7 +67,7 @@ class StepFunctionsRunner:
     def _start(self, number: str, generation: int, wake_at: datetime) -> None:
         try:
             self._client.start_execution(
-                stateMachineArn=self._arn,
+                stateMachineArn=self._machine(generation),
                 name=execution_name(number, generation),
                 input=json.dumps(execution_state(self._clock, number, generation, wake_at)),
             )
@@ -70,8 +77,9 @@ class StepFunctionsRunner:
             if error.response["Error"]["Code"] != "ExecutionAlreadyExists":
                 raise
 
-    def _stop(self, name: str) -> None:
-        execution_arn = self._arn.replace(":stateMachine:", ":execution:") + f":{name}"
+    def _stop(self, number: str, generation: int) -> None:
+        machine = self._machine(generation)
+        execution_arn = machine.replace(":stateMachine:", ":execution:") + f":{execution_name(number, generation)}"
         try:
             self._client.stop_execution(executionArn=execution_arn, cause="the ticket clock restarted")
         except ClientError as error:
