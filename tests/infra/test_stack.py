@@ -15,6 +15,7 @@ from hotline.domain.tickets.publication import SOURCE
 from hotline.domain.webhooks.delivery import MAX_ATTEMPTS
 from hotline.store.models import TICKET_INDEX_INCLUDES, TICKET_INDEXES, bind
 
+from infra.constructs.ticket_clock import FIRST_WAKE, first_generation_definition
 from tests.infra.conftest import Synthesized
 
 API_HANDLER = "functions.api.handler.handler"
@@ -369,16 +370,12 @@ def _topic(synthesized: Synthesized, output: str) -> tuple[str, dict[str, Any]]:
 
 
 def _state_machines(synthesized: Synthesized) -> dict[str, tuple[str, dict[str, Any]]]:
-    """The ticket clock's two machines by the state each starts at: `Sleep` (every generation after the first) and
-    `Wake` (the first, whose wake-up is due at once)."""
+    """The ticket clock's two machines: `later` (every generation after the first) and `first` (intake's)."""
     machines = synthesized.of_type("AWS::StepFunctions::StateMachine")
-    by_first = {m["Properties"]["DefinitionSubstitutions"]["FirstState"]: (n, m) for n, m in machines.items()}
-    assert set(by_first) == {"Sleep", "Wake"} and len(machines) == 2
-    return by_first
-
-
-def _state_machine(synthesized: Synthesized) -> tuple[str, dict[str, Any]]:
-    return _state_machines(synthesized)["Sleep"]
+    assert len(machines) == 2, sorted(machines)
+    (first,) = [name for name in machines if "FirstGeneration" in name]
+    (later,) = [name for name in machines if name != first]
+    return {"later": (later, machines[later]), "first": (first, machines[first])}
 
 
 def test_ticket_clock_is_two_standard_state_machines_logged_not_traced(synthesized: Synthesized) -> None:
@@ -396,16 +393,19 @@ def test_ticket_clock_is_two_standard_state_machines_logged_not_traced(synthesiz
 
 def test_ticket_clock_definition_is_the_asl_file_wired_to_the_clock_function(synthesized: Synthesized) -> None:
     clock, _ = _function(synthesized, CLOCK_HANDLER)
-    for first, (_, machine) in _state_machines(synthesized).items():
-        props = machine["Properties"]
-        assert "DefinitionString" not in props and "Definition" not in props
-        key = props["DefinitionS3Location"]["Key"]
-        asset = synthesized.outdir / f"asset.{key}"
-        assert asset.exists(), sorted(p.name for p in synthesized.outdir.iterdir())
-        assert asset.read_bytes() == ASL_PATH.read_bytes()
-        substitutions = {"ClockFunctionArn": {"Fn::GetAtt": [clock, "Arn"]}, "FirstState": first}
-        assert props["DefinitionSubstitutions"] == substitutions
-    assert '"StartAt": "${FirstState}"' in ASL_PATH.read_text() and "${ClockFunctionArn}" in ASL_PATH.read_text()
+    machines = _state_machines(synthesized)
+    props = machines["later"][1]["Properties"]
+    assert "DefinitionString" not in props and "Definition" not in props
+    key = props["DefinitionS3Location"]["Key"]
+    asset = synthesized.outdir / f"asset.{key}"
+    assert asset.exists(), sorted(p.name for p in synthesized.outdir.iterdir())
+    assert asset.read_bytes() == ASL_PATH.read_bytes()
+    # The first generation's definition is the same file's states, entered at a `First wake`.
+    first = machines["first"][1]["Properties"]
+    assert first["DefinitionString"] == first_generation_definition()
+    for machine in (props, first):
+        assert machine["DefinitionSubstitutions"] == {"ClockFunctionArn": {"Fn::GetAtt": [clock, "Arn"]}}
+    assert "${ClockFunctionArn}" in ASL_PATH.read_text()
 
 
 def test_clock_function_invokes_steers_and_publishes_nothing(synthesized: Synthesized) -> None:
@@ -436,8 +436,8 @@ def _restarts_clocks(synthesized: Synthesized, function: dict[str, Any]) -> None
     """`function` starts and stops executions of the clock's two machines, and nothing else in Step Functions."""
     machines = _state_machines(synthesized)
     env = function["Properties"]["Environment"]["Variables"]
-    assert env["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machines["Sleep"][0]}
-    assert env["CLOCK_FIRST_STATE_MACHINE_ARN"] == {"Ref": machines["Wake"][0]}
+    assert env["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machines["later"][0]}
+    assert env["CLOCK_FIRST_STATE_MACHINE_ARN"] == {"Ref": machines["first"][0]}
     statements = _statements_of(synthesized, _ref(function["Properties"]["Role"]))
     states = {a for s in statements for a in _as_list(s["Action"]) if a.startswith("states:")}
     assert states == {"states:StartExecution", "states:StopExecution"}
@@ -504,10 +504,12 @@ def test_asl_sleeps_wakes_with_retries_and_stops_when_done(synthesized: Synthesi
     (choice,) = by_type["Choice"]
     (done,) = by_type["Succeed"]
     (failed,) = by_type["Fail"]
-    # Each machine starts where its substitution says: the Sleep, or for a first generation the Wake.
-    assert asl["StartAt"] == "${FirstState}"
-    assert set(_state_machines(synthesized)) == {sleep, wake}
+    assert asl["StartAt"] == sleep
     assert states[sleep] == {"Type": "Wait", "TimestampPath": "$.wake_at", "Next": wake}
+    # A first generation enters the same states at a copy of the Wake that sleeps next, without the Choice.
+    first = json.loads(first_generation_definition())
+    assert first["StartAt"] == FIRST_WAKE
+    assert first["States"] == {**states, FIRST_WAKE: {**states[wake], "Next": sleep}}
 
     task = states[wake]
     assert task["Resource"] == "arn:aws:states:::lambda:invoke"

@@ -22,7 +22,7 @@ from hotline.domain.config.routing import DEFAULT_ROUTING
 from hotline.services import api_services
 from moto import mock_aws
 
-from infra.constructs.ticket_clock import ASL
+from infra.constructs.ticket_clock import ASL, first_generation_definition
 from infra.local import lambdas, stepfunctions
 from infra.local.pollers import StreamPoller
 from tests.conftest import create_api_resources, create_hash_key, create_table
@@ -150,12 +150,13 @@ def _deploy_clock() -> tuple[tuple[str, str], str, str]:
         Code={"ZipFile": _zip()},
         Timeout=20,
     )["FunctionArn"]
-    definition = ASL.read_text().replace("${ClockFunctionArn}", function)
     later, first = (
         boto3.client("stepfunctions", region_name=REGION).create_state_machine(
-            name=f"clock-{uuid4().hex[:6]}", definition=definition.replace("${FirstState}", state), roleArn=role
+            name=f"clock-{uuid4().hex[:6]}",
+            definition=definition.replace("${ClockFunctionArn}", function),
+            roleArn=role,
         )["stateMachineArn"]
-        for state in ("Sleep", "Wake")
+        for definition in (ASL.read_text(), first_generation_definition())
     )
     sns = boto3.client("sns", region_name=REGION)
     topic = sns.create_topic(Name="notifications")["TopicArn"]

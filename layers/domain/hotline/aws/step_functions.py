@@ -28,11 +28,13 @@ def execution_name(number: str, generation: int) -> str:
 
 
 def execution_state(clock: ScaledClock, number: str, generation: int, wake_at: datetime | None) -> dict[str, Any]:
-    """The execution's state between wake-ups: what the next wake-up needs, and when it is (wall time)."""
+    """The execution's state between wake-ups: what the next wake-up needs, and when it is (wall time). With nothing
+    due it is `done`, and `wake_at` is now: a first generation's first wake-up goes to its Wait without a Choice
+    (infra/constructs/ticket_clock.py), so the Wait must have a time to reach."""
     return {
         "number": number,
         "generation": generation,
-        "wake_at": to_iso_z(clock.wall_time(wake_at)) if wake_at else None,
+        "wake_at": to_iso_z(clock.wall_time(wake_at or clock.now())),
         "done": wake_at is None,
     }
 
