@@ -1,39 +1,87 @@
 """The API Lambda: one resolver for the public, partner and staff routes."""
 
-from typing import Any
+import importlib
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
-from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from hotline.services import api_services
 
-from functions.api import errors
-from functions.api.idempotency import config as idempotency_config
-from functions.api.identity import PARTNER_CONTEXT, SECURITY_SCHEMES, authorize
+from functions.api import errors, routes
+from functions.api.docs import TITLE, VERSION, swagger
+from functions.api.identity import PARTNER_CONTEXT, authorize, security_schemes
 from functions.api.limits import check_json_body, oversize_body
-from functions.api.routes import (
-    calendars,
-    config_admin,
-    handling,
-    open311,
-    partner,
-    partners_admin,
-    public,
-    staff_tickets,
-    webhooks,
-)
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 
 logger = Logger(service="hotline-api")
 
+ROUTE_MODULES = (
+    "public",
+    "partner",
+    "staff_tickets",
+    "partners_admin",
+    "calendars",
+    "handling",
+    "config_admin",
+    "open311",
+    "webhooks",
+)
+"""functions/api/routes, in their order of precedence (and in the OpenAPI document)."""
+SERVED_BY: dict[str, tuple[str, ...]] = {
+    "/v1/tickets": ("public",),
+    "/v1/catalog": ("public",),
+    "/v1/partner/tickets": ("partner",),
+    "/v1/partner/webhook": ("webhooks",),
+    "/v1/staff/tickets": ("staff_tickets", "handling"),
+    "/v1/staff/partners": ("partners_admin",),
+    "/v1/staff/calendars": ("calendars",),
+    "/v1/staff/config": ("config_admin",),
+    "/v1/staff/units": ("config_admin",),
+    "/open311/": ("open311",),
+}
+"""Which route modules serve a path, by its beginning: a cold start imports only those (their schemas and domain
+modules are most of the function's import time), the rest when a request first needs them."""
+
 
 class Resolver(APIGatewayRestResolver):
-    def get_openapi_schema(self, **kwargs: Any) -> OpenAPI:
-        # The document served at /v1/docs and committed as docs/openapi.json lists every error (errors.py).
+    def __init__(self) -> None:
+        super().__init__(enable_validation=True)
+        self._included: set[str] = set()
+
+    def include(self, modules: Iterable[str]) -> None:
+        """Include the routers of these route modules, each imported on first use."""
+        new = [name for name in modules if name not in self._included]
+        for name in new:
+            # From this copy of the package: the local cloud runs each concurrent invocation on its own copy of the
+            # function's modules (infra/local/lambdas.py), and a router serves the one resolver that included it.
+            module = getattr(routes, name, None) or importlib.import_module(f"{routes.__name__}.{name}")
+            self.include_router(module.router)
+            self._included.add(name)
+        if new:  # whatever came first, routes keep the precedence of ROUTE_MODULES' order (a stable sort)
+            for registered in (self._static_routes, self._dynamic_routes):
+                registered.sort(key=_precedence)
+
+    def get_openapi_schema(self, **kwargs: Any) -> "OpenAPI":
+        # The document served at /v1/docs and committed as docs/openapi.json lists every route and every error.
+        self.include(ROUTE_MODULES)
+        kwargs["security_schemes"] = kwargs.get("security_schemes") or security_schemes()
         return errors.documented(super().get_openapi_schema(**kwargs))
+
+
+def _precedence(route: Any) -> int:
+    module = route.func.__module__.rpartition(".")[2]
+    return ROUTE_MODULES.index(module) if module in ROUTE_MODULES else len(ROUTE_MODULES)
+
+
+def serving(path: str) -> list[str]:
+    """The route modules that serve `path` (after the stage, when API Gateway's path carries it)."""
+    return [module for prefix, modules in SERVED_BY.items() if prefix in path for module in modules]
 
 
 class Gatekeeper(OpenAPIRequestValidationMiddleware):
@@ -41,6 +89,8 @@ class Gatekeeper(OpenAPIRequestValidationMiddleware):
     whether a body it reads is JSON at all — so a role that may not act gets 403 whatever its body holds."""
 
     def handler(self, app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:  # type: ignore[override]
+        from hotline.services import api_services
+
         route = app.context["_route"]
         caller = authorize(route.security, app.current_event, lambda: api_services().partners)
         if caller is not None:
@@ -50,25 +100,22 @@ class Gatekeeper(OpenAPIRequestValidationMiddleware):
         return super().handler(app, next_middleware)
 
 
-app = Resolver(enable_validation=True)
+app = Resolver()
 app._request_validation_middleware = Gatekeeper()
-app.include_router(public.router)
-app.include_router(partner.router)
-app.include_router(staff_tickets.router)
-app.include_router(partners_admin.router)
-app.include_router(calendars.router)
-app.include_router(handling.router)
-app.include_router(config_admin.router)
-app.include_router(open311.router)
-app.include_router(webhooks.router)
 errors.install(app)
-app.configure_openapi(title="Hotline API", version="1.0.0", security_schemes=SECURITY_SCHEMES)
-app.enable_swagger(path="/v1/docs")
+app.configure_openapi(title=TITLE, version=VERSION)
+
+
+@app.get("/v1/docs", include_in_schema=False)
+def docs() -> Response[Any]:
+    return swagger(app)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    from hotline.services import api_services  # with the domain behind it: a first request's, not the import's
+
     # An incomplete environment fails the invocation (SettingsError) rather than one route.
     api_services().config.new_request()
-    idempotency_config.register_lambda_context(context)
+    app.include(serving(event.get("path") or ""))
     return oversize_body(event) or app.resolve(event, context)

@@ -8,6 +8,7 @@ import importlib
 import json
 import logging
 import os
+import pkgutil
 import sys
 import threading
 import traceback
@@ -104,6 +105,11 @@ class Containers:
                 del sys.modules[name]
             try:
                 handler = getattr(importlib.import_module(module_name), attribute)
+                # A function may import some of its modules on demand (the API its routes): this copy gets all of
+                # its own now, reachable from its packages, since later imports would find the shared ones.
+                own = importlib.import_module(module_name.rpartition(".")[0])  # functions.api
+                for found in pkgutil.walk_packages(own.__path__, f"{own.__name__}."):
+                    importlib.import_module(found.name)
             finally:
                 for name in [name for name in sys.modules if _within(name, package)]:
                     del sys.modules[name]

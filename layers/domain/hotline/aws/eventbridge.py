@@ -4,8 +4,7 @@ import json
 from functools import cached_property
 from typing import Any
 
-import boto3
-
+from hotline.aws.clients import client
 from hotline.domain.tickets.publication import SOURCE, PublishedEvent
 
 PUT_EVENTS_LIMIT = 10
@@ -18,7 +17,7 @@ class EventBridgeBus:
 
     @cached_property
     def _client(self) -> Any:
-        return boto3.client("events", region_name=self._region)
+        return client("events", self._region)
 
     def publish(self, events: list[PublishedEvent]) -> None:
         """Raises if any entry was refused: the stream then retries the write, and consumers drop repeats."""

@@ -5,17 +5,21 @@ notifications again, each with the same `id` in its message."""
 
 import json
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
-import boto3
-
+from hotline.aws.clients import client
 from hotline.domain.tickets.notification import Notification
 
 
 class SnsNotifier:
     def __init__(self, topic_arn: str, region: str) -> None:
         self._topic_arn = topic_arn
-        self._client: Any = boto3.client("sns", region_name=region)
+        self._region = region
+
+    @cached_property
+    def _client(self) -> Any:
+        return client("sns", self._region)
 
     def send(self, notifications: Sequence[Notification]) -> None:
         for notification in notifications:

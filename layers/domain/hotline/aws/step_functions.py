@@ -2,14 +2,15 @@
 
 import json
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from hotline.aws.clients import client
 from hotline.domain.base.clock import to_iso_z
 from hotline.domain.tickets.ports import ClockNotStarted
 from hotline.timescale import ScaledClock
@@ -47,7 +48,11 @@ class StepFunctionsRunner:
         self._arn = state_machine_arn
         self._first_arn = first_state_machine_arn
         self._clock = clock
-        self._client: Any = boto3.client("stepfunctions", region_name=region, config=CLIENT_CONFIG)
+        self._region = region
+
+    @cached_property
+    def _client(self) -> Any:
+        return client("stepfunctions", self._region, CLIENT_CONFIG)
 
     def _machine(self, generation: int) -> str:
         return self._first_arn if generation == 1 else self._arn
