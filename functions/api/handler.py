@@ -1,6 +1,5 @@
 """The API Lambda: one resolver for the public, partner and staff routes."""
 
-import importlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -58,10 +57,7 @@ class Resolver(APIGatewayRestResolver):
         """Include the routers of these route modules, each imported on first use."""
         new = [name for name in modules if name not in self._included]
         for name in new:
-            # From this copy of the package: the local cloud runs each concurrent invocation on its own copy of the
-            # function's modules (infra/local/lambdas.py), and a router serves the one resolver that included it.
-            module = getattr(routes, name, None) or importlib.import_module(f"{routes.__name__}.{name}")
-            self.include_router(module.router)
+            self.include_router(routes.module(name).router)
             self._included.add(name)
         if new:  # whatever came first, routes keep the precedence of ROUTE_MODULES' order (a stable sort)
             for registered in (self._static_routes, self._dynamic_routes):

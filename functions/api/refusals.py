@@ -3,6 +3,8 @@ in Open311's shape under /open311, from its route module — imported only for t
 
 from aws_lambda_powertools.event_handler import Response
 
+from functions.api import routes
+
 OPEN311 = "/open311/"
 
 
@@ -10,6 +12,4 @@ def open311_refusal(path: str, status: int, description: str) -> Response[str] |
     """Open311's error for `path`, or None outside /open311."""
     if not path.startswith(OPEN311):
         return None
-    from functions.api.routes import open311
-
-    return open311.refusal(path, status, description)
+    return routes.module("open311").refusal(path, status, description)  # type: ignore[no-any-return]
