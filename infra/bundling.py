@@ -13,6 +13,9 @@ from aws_cdk import aws_lambda as lambda_
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".build" / "layers"
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache")
+# No bytecode in the layer: pip would compile it for this machine's Python, which the Lambda runtime (another version)
+# ignores: 9 of the layer's 53 MB, downloaded and unpacked with every new execution environment for nothing.
+PIP_OPTIONS = ("--only-binary=:all:", "--no-warn-conflicts", "--no-compile")
 
 
 @jsii.implements(ILocalBundling)
@@ -41,8 +44,8 @@ class _PipForLambda:
         self._requirements = requirements
         self._python_version = python_version
         self._platforms = platforms
-        target = f"{python_version}/{','.join(platforms)}"
-        self.key = hashlib.sha256(requirements.read_bytes() + target.encode()).hexdigest()[:16]
+        built = f"{python_version}/{','.join(platforms)}/{' '.join(PIP_OPTIONS)}".encode()
+        self.key = hashlib.sha256(requirements.read_bytes() + built).hexdigest()[:16]
 
     def try_bundle(self, output_dir: str, *_: object, **__: object) -> bool:
         cached = CACHE / f"deps-{self.key}"
@@ -66,8 +69,7 @@ class _PipForLambda:
                     "cp",
                     "--python-version",
                     self._python_version,
-                    "--only-binary=:all:",
-                    "--no-warn-conflicts",
+                    *PIP_OPTIONS,
                 ],
                 check=True,
             )

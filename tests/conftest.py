@@ -70,6 +70,7 @@ def create_api_resources() -> dict[str, str]:
     boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=knowledge)
     return {
         "CLOCK_STATE_MACHINE_ARN": str(machine),
+        "CLOCK_FIRST_STATE_MACHINE_ARN": str(machine),
         "WEBHOOK_QUEUE_URL": str(queue["QueueUrl"]),
         "REST_API_ID": str(rest_api),
         "API_STAGE": "live",

@@ -3,18 +3,13 @@ documented here: every operation of the OpenAPI document lists the errors it can
 
 import json
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 from hotline.domain.base.errors import (
     Conflict,
     Forbidden,
@@ -27,10 +22,14 @@ from hotline.domain.base.errors import (
 )
 
 from functions.api.limits import MAX_BODY_BYTES, MalformedBody, UnsupportedMediaType
-from functions.api.routes import open311
+from functions.api.refusals import open311_refusal
 from functions.api.schemas.errors import ErrorBody, ErrorDetail, ErrorField
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+
 logger = Logger()
+
 
 STATUS_OF: dict[type[HotlineError], HTTPStatus] = {
     InvalidInput: HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -75,7 +74,7 @@ def _allowed_methods(app: APIGatewayRestResolver, path: str) -> list[str]:
 
 def _refusal(path: str, status: HTTPStatus, code: str, message: str) -> Response[Any]:
     """In Open311's shape under /open311, in ours elsewhere."""
-    return open311.refusal(path, status, message) or error_response(status, code, message)
+    return open311_refusal(path, status, message) or error_response(status, code, message)
 
 
 def install(app: APIGatewayRestResolver) -> None:
@@ -92,23 +91,8 @@ def install(app: APIGatewayRestResolver) -> None:
     def invalid_request(error: RequestValidationError) -> Response[Any]:
         # Open311's parameters are plain strings: only one sent more than once gets here.
         problems = "; ".join(f"{_field_name(tuple(p.get('loc', ())))}: {p.get('msg')}" for p in error.errors())
-        refused = open311.refusal(app.current_event.path, HTTPStatus.BAD_REQUEST, problems)
+        refused = open311_refusal(app.current_event.path, HTTPStatus.BAD_REQUEST, problems)
         return refused or _validation_response(error)
-
-    @app.exception_handler(IdempotencyValidationError)
-    def key_reused(_: IdempotencyValidationError) -> Response[Any]:
-        return error_response(
-            HTTPStatus.UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
-            "this Idempotency-Key was already used with a different body",
-            [ErrorField(field="Idempotency-Key", problem="already used for another request")],
-        )
-
-    @app.exception_handler(IdempotencyAlreadyInProgressError)
-    def still_running(_: IdempotencyAlreadyInProgressError) -> Response[Any]:
-        return error_response(
-            HTTPStatus.CONFLICT, "request_in_progress", "the first request with this Idempotency-Key is still running"
-        )
 
     @app.not_found
     def unknown_route(_: NotFoundError) -> Response[Any]:
@@ -180,7 +164,7 @@ def _error_content(description: str) -> dict[str, Any]:
     }
 
 
-def documented(schema: OpenAPI) -> OpenAPI:
+def documented(schema: "OpenAPI") -> "OpenAPI":
     """`schema` with every /v1 operation listing the errors it can answer, in the ErrorBody shape.
 
     Open311 operations declare theirs at their routes (open311._route), in Open311's own error shape."""
@@ -199,4 +183,6 @@ def documented(schema: OpenAPI) -> OpenAPI:
     if POWERTOOLS_422 not in json.dumps(document["paths"]):
         del schemas["HTTPValidationError"], schemas["ValidationError"]
     document["components"]["schemas"] = dict(sorted(schemas.items()))
+    from aws_lambda_powertools.event_handler.openapi.models import OpenAPI  # the document only: see functions/api/docs
+
     return OpenAPI.model_validate(document)

@@ -20,7 +20,10 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyInconsistentStateError,
+    IdempotencyValidationError,
 )
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from hotline.domain.base.errors import Conflict, FieldProblem, InvalidInput
 from hotline.services import api_services
 
 KEPT_SECONDS = 24 * 3600
@@ -69,6 +72,27 @@ def waiting(run: Once, sleep: Callable[[float], None] = time.sleep) -> Once:
     return call
 
 
+class KeyReused(InvalidInput):
+    code = "idempotency_key_reused"
+
+
+def answered(run: Once) -> Once:
+    """`run`, with Powertools' refusals raised as errors functions/api/errors answers (this module is imported only
+    for a partner's retry: its own exception types would be one more module every request loads)."""
+
+    def call(partner: str, key: str, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return run(partner, key, body)
+        except IdempotencyValidationError as error:
+            problem = FieldProblem("Idempotency-Key", "already used for another request")
+            raise KeyReused("this Idempotency-Key was already used with a different body", [problem]) from error
+        except IdempotencyAlreadyInProgressError as error:
+            message = "the first request with this Idempotency-Key is still running"
+            raise Conflict(message, code="request_in_progress") from error
+
+    return call
+
+
 @lru_cache(maxsize=8)
 def once(work: Work) -> Once:
     """`work(partner, body)` run at most once per (partner, key) within KEPT_SECONDS."""
@@ -80,4 +104,10 @@ def once(work: Work) -> Once:
     def run(request: dict[str, Any]) -> dict[str, Any]:
         return work(request["partner"], request["body"])
 
-    return waiting(lambda partner, key, body: run(request={"partner": partner, "key": key, "body": body}))
+    return answered(waiting(lambda partner, key, body: run(request={"partner": partner, "key": key, "body": body})))
+
+
+def exactly_once(work: Work, context: LambdaContext) -> Once:
+    """`once(work)` within this invocation: a retry waits for the first request no longer than it has left."""
+    config.register_lambda_context(context)
+    return once(work)

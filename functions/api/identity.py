@@ -6,25 +6,36 @@ Each route declares who may call it as its OpenAPI `security` (PARTNER, STAFF, o
 """
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer, SecurityScheme
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from hotline.domain.base.errors import Forbidden, Unauthenticated
 from hotline.domain.partners.partner import Partner
 from hotline.domain.partners.ports import PartnerRepository
 from hotline.domain.staff.roles import Role, StaffMember
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.models import SecurityScheme
+
 ROLE_NAMES = {role.value for role in Role}
 
 Security = list[dict[str, list[str]]]
-SECURITY_SCHEMES: dict[str, SecurityScheme] = {
-    "partner": APIKey(name="x-api-key", in_=APIKeyIn.header, description="The partner's API key"),
-    "staff": HTTPBearer(
-        bearerFormat="JWT",
-        description="A Cognito ID token; an operation's scopes name the Cognito groups (roles) allowed, any if none",
-    ),
-}
+
+
+def security_schemes() -> dict[str, "SecurityScheme"]:
+    """How each audience proves who it is, for the OpenAPI document (its models load for the document only)."""
+    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
+
+    return {
+        "partner": APIKey(name="x-api-key", in_=APIKeyIn.header, description="The partner's API key"),
+        "staff": HTTPBearer(
+            bearerFormat="JWT",
+            description="A Cognito ID token; an operation's scopes name the Cognito groups (roles) allowed,"
+            " any if none",
+        ),
+    }
+
+
 PARTNER: Security = [{"partner": []}]
 STAFF: Security = [{"staff": []}]
 """Any staff role."""

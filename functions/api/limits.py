@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 from hotline.domain.base.errors import HotlineError
 
-from functions.api.routes import open311
+from functions.api.refusals import open311_refusal
 from functions.api.schemas.errors import ErrorBody, ErrorDetail
 
 MAX_BODY_BYTES = 64 * 1024
@@ -39,7 +39,7 @@ def oversize_body(event: dict[str, Any]) -> dict[str, Any] | None:
         return None
     message = f"the body exceeds {MAX_BODY_BYTES} bytes"
     status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
-    as_open311 = open311.refusal(event.get("path") or "", status, message)
+    as_open311 = open311_refusal(event.get("path") or "", status, message)
     if as_open311 is not None:
         content_type, text = as_open311.headers["Content-Type"], str(as_open311.body)
     else:

@@ -22,6 +22,7 @@ class WakeUp(BaseModel):
 def handler(event: WakeUp, context: LambdaContext) -> dict[str, Any]:
     logger.append_keys(ticket=event.number, generation=event.generation)
     services = clock_services()
+    services.config.new_request()
     wake = services.wake_up.wake(event.number, event.generation)
     logger.info("woke", extra={"done": wake.done, "wake_at": wake.wake_at.isoformat() if wake.wake_at else None})
     return execution_state(services.clock, event.number, event.generation, wake.wake_at)

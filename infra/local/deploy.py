@@ -142,8 +142,8 @@ def _attribute_arn(logical: str, template: dict[str, Any], physical: dict[str, s
 
 
 def _create_state_machines(assembly: Path, template: dict[str, Any], physical: dict[str, str]) -> None:
-    """moto's CloudFormation records state machines without running them: create each in Step Functions,
-    with the ASL file CDK published as an asset and its substitutions resolved."""
+    """moto's CloudFormation records state machines without running them: create each in Step Functions, with its
+    definition (inline, or the ASL file CDK published as an asset) and its substitutions resolved."""
     manifest = json.loads((assembly / f"{STACK_NAME}.assets.json").read_text())
     sources = {
         destination["objectKey"]: assembly / asset["source"]["path"]
@@ -155,7 +155,7 @@ def _create_state_machines(assembly: Path, template: dict[str, Any], physical: d
         if resource["Type"] != "AWS::StepFunctions::StateMachine":
             continue
         props = resource["Properties"]
-        definition = sources[props["DefinitionS3Location"]["Key"]].read_text()
+        definition = props.get("DefinitionString") or sources[props["DefinitionS3Location"]["Key"]].read_text()
         for name, value in props.get("DefinitionSubstitutions", {}).items():
             definition = definition.replace(f"${{{name}}}", _attribute_arn(value["Fn::GetAtt"][0], template, physical))
         arn = physical[logical]

@@ -8,11 +8,14 @@ import importlib
 import json
 import logging
 import os
+import pkgutil
 import sys
 import threading
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import ModuleType
 from typing import Any
 
 import boto3
@@ -52,17 +55,28 @@ def _apply_environment(function: LambdaFunction) -> None:
 Handler = Callable[[Any, Any], Any]
 
 
+CONTAINERS_PER_FUNCTION = 4
+"""How many containers a function runs at once here, like Lambda's reserved concurrency; more invocations wait for
+an idle one. Everything shares one process and its interpreter lock: more containers would not run more at once,
+and each costs a cold start (a copy of the function's modules), which made a burst slower than the same requests one
+after another."""
+
+
 class Containers:
     """Lambda runs one invocation per container at a time, and code relies on it: Powertools keeps the request
     being resolved on the module-level resolver. Here threads invoke at once, so each concurrent invocation
-    takes an idle container — a copy of the function's own modules (`functions.*`) — or starts a new one.
+    takes an idle container — a copy of the function's own modules (`functions.*`) — or starts a new one, up to
+    `limit` per function.
 
     The first container is the ordinary import, so tests that reach into the module see the one invoked
     alone. The domain layer (`hotline`) stays shared, like the resources it talks to."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
+    def __init__(self, limit: int = CONTAINERS_PER_FUNCTION) -> None:
+        self._limit = limit
+        self._lock = threading.Condition()
         self._idle: dict[str, list[Handler]] = {}
+        self._running: Counter[str] = Counter()
+        """Containers per function, idle or busy."""
         self._started: set[str] = set()
         self._generation = 0
 
@@ -70,45 +84,64 @@ class Containers:
     def container(self, handler_name: str) -> Iterator[Handler]:
         with self._lock:
             idle = self._idle.setdefault(handler_name, [])
+            self._lock.wait_for(lambda: bool(idle) or self._running[handler_name] < self._limit)
             handler = idle.pop() if idle else None
+            if handler is None:
+                self._running[handler_name] += 1
             first = handler_name not in self._started
             self._started.add(handler_name)
             generation = self._generation
-        if handler is None:
-            handler = self._cold_start(handler_name, isolated=not first)
         try:
+            if handler is None:
+                handler = self._cold_start(handler_name, isolated=not first)
             yield handler
         finally:
             with self._lock:
-                if generation == self._generation:
+                if generation == self._generation and handler is not None:
                     self._idle.setdefault(handler_name, []).append(handler)
+                elif generation == self._generation:
+                    self._running[handler_name] -= 1  # its cold start failed
+                self._lock.notify_all()
 
     def discard(self) -> None:
         """Every function starts cold on its next invocation (tests change the environment between them)."""
         with self._lock:
             self._idle.clear()
+            self._running.clear()
             self._started.clear()
             self._generation += 1
+            self._lock.notify_all()
 
     @staticmethod
     def _cold_start(handler_name: str, *, isolated: bool) -> Handler:
         module_name, _, attribute = handler_name.rpartition(".")
-        if not isolated:
-            handler: Handler = getattr(importlib.import_module(module_name), attribute)
-            return handler
         package = module_name.partition(".")[0]
         with _import_lock:
-            importlib.import_module(module_name)  # the shared copy first, so it is never the one swapped out
+            if not isolated:
+                handler: Handler = getattr(_import_all(module_name), attribute)
+                return handler
+            _import_all(module_name)  # the shared copy first, so it is never the one swapped out
             ours = {name: module for name, module in sys.modules.items() if _within(name, package)}
             for name in ours:
                 del sys.modules[name]
             try:
-                handler = getattr(importlib.import_module(module_name), attribute)
+                handler = getattr(_import_all(module_name), attribute)
             finally:
                 for name in [name for name in sys.modules if _within(name, package)]:
                     del sys.modules[name]
                 sys.modules.update(ours)
         return handler
+
+
+def _import_all(module_name: str) -> ModuleType:
+    """The handler's module, and every module of its function's package with it. A function may import some on
+    demand (the API its routes); here each container must hold its own beforehand, found through its packages, since
+    an import at request time would find the shared copy — or none, while another container's cold start swaps them."""
+    module = importlib.import_module(module_name)
+    own = importlib.import_module(module_name.rpartition(".")[0])  # functions.api
+    for found in pkgutil.walk_packages(own.__path__, f"{own.__name__}."):
+        importlib.import_module(found.name)
+    return module
 
 
 def _within(name: str, package: str) -> bool:

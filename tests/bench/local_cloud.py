@@ -1,5 +1,6 @@
-"""The local cloud's memory under load: `make run` started as a user starts it, 2,000 tickets submitted over HTTP
-and handled by staff (dispatch, accept, reply), the process's resident memory read before and after.
+"""The local cloud as a user starts it (`make run`): 100 citizen submissions over HTTP at once and one after another,
+then its memory under load: 2,000 tickets submitted and handled by staff (dispatch, accept, reply), the process's
+resident memory read before and after.
 
 Half the tickets match a routing rule and are left to the clock (it dispatches them; their accept deadlines
 then remind and escalate, `TIME_SCALE` times faster); the other half are dispatched by hand and accepted
@@ -9,6 +10,7 @@ with `python -m tests.bench.local_cloud [tickets]`.
 
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -24,6 +26,7 @@ from tests.e2e.conftest import launched
 from tests.support.forms import BUS, NOISE
 
 TICKETS = 2_000
+SUBMISSIONS = 100
 CLIENTS = 4
 TIME_SCALE = 60  # a minute of deadlines per second: reminders and escalations of the tickets left waiting
 UNIT = "district-urban-management"
@@ -73,6 +76,43 @@ def _in_parallel(work: Callable[[int], Any], count: int) -> list[Any]:
         return list(pool.map(work, range(count)))
 
 
+def submissions(count: int = SUBMISSIONS) -> dict[str, float]:
+    """Seconds for `count` submissions one after another (one client), then `count` at once (a client each), on a
+    cloud of their own in real time (no clock hurrying in the background)."""
+    with tempfile.TemporaryDirectory() as state, launched(Path(state), time_scale=1) as cloud:
+        url = cloud.info["api_url"]
+
+        def submit(http: requests.Session) -> None:
+            reply = http.post(f"{url}/v1/tickets", json=NOISE, timeout=300)
+            assert reply.status_code == 201, reply.text
+
+        with requests.Session() as http:
+            submit(http)  # the API's first container is warm, as it is for the burst's first requests
+            started = time.perf_counter()
+            for _ in range(count):
+                submit(http)
+            sequential = time.perf_counter() - started
+        ready = threading.Barrier(count)
+
+        def at_once(_: int) -> None:
+            with requests.Session() as http:
+                ready.wait()
+                submit(http)
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            list(pool.map(at_once, range(count)))
+        concurrent = time.perf_counter() - started
+    figures = {
+        f"local_{count}_sequential_submissions_s": round(sequential, 1),
+        f"local_{count}_concurrent_submissions_s": round(concurrent, 1),
+    }
+    print(
+        f"local cloud, {count} submissions over HTTP: one after another {sequential:.1f} s, at once {concurrent:.1f} s"
+    )
+    return figures
+
+
 def run(tickets: int = TICKETS) -> None:
     with tempfile.TemporaryDirectory() as state, launched(Path(state), time_scale=TIME_SCALE) as cloud:
         pid = cloud.process.pid
@@ -93,7 +133,7 @@ def run(tickets: int = TICKETS) -> None:
         elapsed = time.perf_counter() - started
         figures = {
             "local_rss_mb_at_start": round(before),
-            "local_rss_mb_after_2000_tickets": round(rss_mb(pid)),
+            "local_cloud_rss_mb_after_2000_tickets": round(rss_mb(pid)),
             "local_rss_peak_mb_2000_tickets": round(rss_mb(pid, "VmHWM")),
             "local_tickets_per_second": round(tickets / elapsed, 1),
             "local_seconds_for_2000_tickets": round(elapsed),
@@ -111,4 +151,5 @@ def run(tickets: int = TICKETS) -> None:
 
 
 if __name__ == "__main__":
+    record(submissions())
     run(int(sys.argv[1]) if len(sys.argv) > 1 else TICKETS)

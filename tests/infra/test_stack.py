@@ -16,6 +16,7 @@ from hotline.domain.tickets.publication import SOURCE
 from hotline.domain.webhooks.delivery import MAX_ATTEMPTS
 from hotline.store.models import TICKET_INDEX_INCLUDES, TICKET_INDEXES, bind
 
+from infra.constructs.ticket_clock import FIRST_WAKE, first_generation_definition
 from tests.infra.conftest import Synthesized
 
 API_HANDLER = "functions.api.handler.handler"
@@ -371,34 +372,42 @@ def _topic(synthesized: Synthesized, output: str) -> tuple[str, dict[str, Any]]:
     return topic, synthesized.of_type("AWS::SNS::Topic")[topic]
 
 
-def _state_machine(synthesized: Synthesized) -> tuple[str, dict[str, Any]]:
-    return _only(synthesized.of_type("AWS::StepFunctions::StateMachine"))
+def _state_machines(synthesized: Synthesized) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The ticket clock's two machines: `later` (every generation after the first) and `first` (intake's)."""
+    machines = synthesized.of_type("AWS::StepFunctions::StateMachine")
+    assert len(machines) == 2, sorted(machines)
+    (first,) = [name for name in machines if "FirstGeneration" in name]
+    (later,) = [name for name in machines if name != first]
+    return {"later": (later, machines[later]), "first": (first, machines[first])}
 
 
-def test_ticket_clock_is_one_standard_state_machine_logged_and_traced(synthesized: Synthesized) -> None:
-    _, machine = _state_machine(synthesized)
-    props = machine["Properties"]
-    assert props["StateMachineType"] == "STANDARD"  # waits of days: Express executions last five minutes
-    assert props["TracingConfiguration"] == {"Enabled": True}
-    logging = props["LoggingConfiguration"]
-    assert logging["Level"] == "ALL"
-    assert logging["IncludeExecutionData"] is False
-    (destination,) = logging["Destinations"]
-    group = _ref(destination["CloudWatchLogsLogGroup"]["LogGroupArn"])
-    assert synthesized.resources[group]["Properties"]["RetentionInDays"] > 0
+def test_ticket_clock_is_two_standard_state_machines_logged_not_traced(synthesized: Synthesized) -> None:
+    for _, machine in _state_machines(synthesized).values():
+        props = machine["Properties"]
+        assert props["StateMachineType"] == "STANDARD"  # waits of days: Express executions last five minutes
+        assert props.get("TracingConfiguration", {"Enabled": False}) == {"Enabled": False}  # a trace outprices it
+        logging = props["LoggingConfiguration"]
+        assert logging["Level"] == "ALL"
+        assert logging["IncludeExecutionData"] is False
+        (destination,) = logging["Destinations"]
+        group = _ref(destination["CloudWatchLogsLogGroup"]["LogGroupArn"])
+        assert synthesized.resources[group]["Properties"]["RetentionInDays"] > 0
 
 
 def test_ticket_clock_definition_is_the_asl_file_wired_to_the_clock_function(synthesized: Synthesized) -> None:
-    _, machine = _state_machine(synthesized)
-    props = machine["Properties"]
+    clock, _ = _function(synthesized, CLOCK_HANDLER)
+    machines = _state_machines(synthesized)
+    props = machines["later"][1]["Properties"]
     assert "DefinitionString" not in props and "Definition" not in props
     key = props["DefinitionS3Location"]["Key"]
     asset = synthesized.outdir / f"asset.{key}"
     assert asset.exists(), sorted(p.name for p in synthesized.outdir.iterdir())
     assert asset.read_bytes() == ASL_PATH.read_bytes()
-
-    clock, _ = _function(synthesized, CLOCK_HANDLER)
-    assert props["DefinitionSubstitutions"] == {"ClockFunctionArn": {"Fn::GetAtt": [clock, "Arn"]}}
+    # The first generation's definition is the same file's states, entered at a `First wake`.
+    first = machines["first"][1]["Properties"]
+    assert first["DefinitionString"] == first_generation_definition()
+    for machine in (props, first):
+        assert machine["DefinitionSubstitutions"] == {"ClockFunctionArn": {"Fn::GetAtt": [clock, "Arn"]}}
     assert "${ClockFunctionArn}" in ASL_PATH.read_text()
 
 
@@ -416,31 +425,41 @@ def test_clock_function_invokes_steers_and_publishes_nothing(synthesized: Synthe
 
 
 def test_state_machine_may_invoke_only_the_clock_function_itself(synthesized: Synthesized) -> None:
-    _, machine = _state_machine(synthesized)
-    statements = _statements_of(synthesized, _ref(machine["Properties"]["RoleArn"]))
     clock, _ = _function(synthesized, CLOCK_HANDLER)
-    invoke = [a for s in statements for a in _as_list(s["Action"]) if a.startswith("lambda:")]
-    assert invoke == ["lambda:InvokeFunction"]
-    # Not `<arn>:*` (every version and alias), and nothing else.
-    assert _allowed(statements, "lambda:InvokeFunction") == [{"Fn::GetAtt": [clock, "Arn"]}]
-    assert not [a for s in statements for a in _as_list(s["Action"]) if a.startswith(("states:", "dynamodb:"))]
+    for _, machine in _state_machines(synthesized).values():
+        statements = _statements_of(synthesized, _ref(machine["Properties"]["RoleArn"]))
+        invoke = [a for s in statements for a in _as_list(s["Action"]) if a.startswith("lambda:")]
+        assert invoke == ["lambda:InvokeFunction"]
+        # Not `<arn>:*` (every version and alias), and nothing else.
+        assert _allowed(statements, "lambda:InvokeFunction") == [{"Fn::GetAtt": [clock, "Arn"]}]
+        assert not [a for s in statements for a in _as_list(s["Action"]) if a.startswith(("states:", "dynamodb:"))]
+
+
+def _restarts_clocks(synthesized: Synthesized, function: dict[str, Any]) -> None:
+    """`function` starts and stops executions of the clock's two machines, and nothing else in Step Functions."""
+    machines = _state_machines(synthesized)
+    env = function["Properties"]["Environment"]["Variables"]
+    assert env["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machines["later"][0]}
+    assert env["CLOCK_FIRST_STATE_MACHINE_ARN"] == {"Ref": machines["first"][0]}
+    statements = _statements_of(synthesized, _ref(function["Properties"]["Role"]))
+    states = {a for s in statements for a in _as_list(s["Action"]) if a.startswith("states:")}
+    assert states == {"states:StartExecution", "states:StopExecution"}
+    assert sorted(map(str, _allowed(statements, "states:StartExecution"))) == sorted(
+        str({"Ref": name}) for name, _ in machines.values()
+    )
+    stops = _allowed(statements, "states:StopExecution")
+    assert len(stops) == 2
+    for name, _ in machines.values():
+        (stop,) = [stop for stop in stops if {"Fn::GetAtt": [name, "Name"]} in stop["Fn::Join"][1]]
+        parts = stop["Fn::Join"][1]
+        assert ":execution:" in parts and parts[-1] == ":*"  # executions of this machine only
 
 
 def test_api_function_starts_and_stops_only_the_clock_executions(synthesized: Synthesized) -> None:
     _, function = _function(synthesized, API_HANDLER)
-    machine, _ = _state_machine(synthesized)
+    _restarts_clocks(synthesized, function)
     env = function["Properties"]["Environment"]["Variables"]
-    assert env["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machine}
-
     statements = _statements_of(synthesized, _ref(function["Properties"]["Role"]))
-    states = {a for s in statements for a in _as_list(s["Action"]) if a.startswith("states:")}
-    assert states == {"states:StartExecution", "states:StopExecution"}
-    assert _allowed(statements, "states:StartExecution") == [{"Ref": machine}]
-    (stop,) = _allowed(statements, "states:StopExecution")
-    parts = stop["Fn::Join"][1]
-    assert ":execution:" in parts
-    assert {"Fn::GetAtt": [machine, "Name"]} in parts
-    assert parts[-1] == ":*"  # executions of this machine only
     # Staff actions store their notifications with the ticket; the events function sends them.
     assert not [a for s in statements for a in _as_list(s["Action"]) if a.startswith("sns:")]
     assert "NOTIFICATIONS_TOPIC_ARN" not in env
@@ -490,6 +509,10 @@ def test_asl_sleeps_wakes_with_retries_and_stops_when_done(synthesized: Synthesi
     (failed,) = by_type["Fail"]
     assert asl["StartAt"] == sleep
     assert states[sleep] == {"Type": "Wait", "TimestampPath": "$.wake_at", "Next": wake}
+    # A first generation enters the same states at a copy of the Wake that sleeps next, without the Choice.
+    first = json.loads(first_generation_definition())
+    assert first["StartAt"] == FIRST_WAKE
+    assert first["States"] == {**states, FIRST_WAKE: {**states[wake], "Next": sleep}}
 
     task = states[wake]
     assert task["Resource"] == "arn:aws:states:::lambda:invoke"
@@ -558,11 +581,10 @@ def test_the_events_function_reads_the_stream_puts_on_the_bus_notifies_units_tex
 ) -> None:
     _, props = _function(synthesized, EVENTS_HANDLER)
     (bus, _) = _only(synthesized.of_type("AWS::Events::EventBus"))
-    machine, _ = _state_machine(synthesized)
     topic, _ = _topic(synthesized, "NotificationsTopicArn")
     env = props["Properties"]["Environment"]["Variables"]
     assert env["EVENT_BUS_NAME"] == {"Ref": bus}
-    assert env["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machine}  # it starts the clocks requests could not
+    _restarts_clocks(synthesized, props)  # it starts the clocks requests could not
     assert env["NOTIFICATIONS_TOPIC_ARN"] == {"Ref": topic}  # it sends the notifications each write stored
     statements = _statements_of(synthesized, _ref(props["Properties"]["Role"]))
     actions = {a for s in statements for a in _as_list(s["Action"])}
@@ -590,8 +612,6 @@ def test_the_events_function_reads_the_stream_puts_on_the_bus_notifies_units_tex
         ]
     )
     assert _allowed(statements, "events:PutEvents") == [{"Fn::GetAtt": [bus, "Arn"]}]
-    assert {a for a in actions if a.startswith("states:")} == {"states:StartExecution", "states:StopExecution"}
-    assert _allowed(statements, "states:StartExecution") == [{"Ref": machine}]
     assert {a for a in actions if a.startswith("sns:")} == {"sns:Publish"}
     # The units' topic, and SMS to customers' phones, which SNS authorizes against no ARN: "*", stated apart.
     assert sorted(_allowed(statements, "sns:Publish"), key=json.dumps) == ["*", {"Ref": topic}]
@@ -717,10 +737,10 @@ def test_the_scheduler_may_invoke_only_the_sweep_and_dead_letter_only_to_its_que
 
 def test_the_sweep_queries_reads_and_writes_tickets_and_restarts_only_clocks(synthesized: Synthesized) -> None:
     (table, _) = _only(synthesized.of_type("AWS::DynamoDB::Table"))
-    machine, _ = _state_machine(synthesized)
     _, props = _function(synthesized, SURVEYS_HANDLER)
     env = props["Properties"]["Environment"]["Variables"]
-    assert env["TABLE_NAME"] == {"Ref": table} and env["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machine}
+    assert env["TABLE_NAME"] == {"Ref": table}
+    _restarts_clocks(synthesized, props)
     assert "SITE_URL" in env  # the links of the surveys it sends
     statements = _statements_of(synthesized, _ref(props["Properties"]["Role"]))
     actions = {a for s in statements for a in _as_list(s["Action"])}
@@ -731,7 +751,6 @@ def test_the_sweep_queries_reads_and_writes_tickets_and_restarts_only_clocks(syn
         "dynamodb:ConditionCheckItem",
         "dynamodb:DescribeTable",
     }  # no Scan, no DeleteItem
-    assert _allowed(statements, "states:StartExecution") == [{"Ref": machine}]
     assert not [a for a in actions if a.startswith(("sns:", "events:", "lambda:"))]  # texts go out from the stream
     assert props["Properties"]["Timeout"] < 300  # a run ends before the next one starts
 
@@ -767,11 +786,11 @@ def test_cloudwatch_may_use_the_ops_topics_own_rotated_key(synthesized: Synthesi
 
 
 def test_failed_and_timed_out_clocks_are_alarmed_but_stopped_ones_are_not(synthesized: Synthesized) -> None:
-    machine, _ = _state_machine(synthesized)
-    on_machine = _alarmed(synthesized, "StateMachineArn", {"Ref": machine})
-    assert sorted(a["MetricName"] for a in on_machine) == ["ExecutionsFailed", "ExecutionsTimedOut"]
-    # Staff actions stop the previous generation all the time: aborted executions are normal.
-    assert all(a["Namespace"] == "AWS/States" and a["Threshold"] == 1 for a in on_machine)
+    for machine, _ in _state_machines(synthesized).values():
+        on_machine = _alarmed(synthesized, "StateMachineArn", {"Ref": machine})
+        assert sorted(a["MetricName"] for a in on_machine) == ["ExecutionsFailed", "ExecutionsTimedOut"]
+        # Staff actions stop the previous generation all the time: aborted executions are normal.
+        assert all(a["Namespace"] == "AWS/States" and a["Threshold"] == 1 for a in on_machine)
 
 
 # -- least privilege for partner keys, deletes and the hash key ---------------------------------------
@@ -998,11 +1017,10 @@ def test_the_detector_reads_its_queue_writes_only_tickets_incidents_and_holds_an
 ) -> None:
     function, props = _function(synthesized, INCIDENTS_HANDLER)
     detections, _ = _queue_named(synthesized, "IncidentsDetections")
-    machine, _ = _state_machine(synthesized)
     mapping = _mapping_of(synthesized, function)
     assert mapping["EventSourceArn"] == {"Fn::GetAtt": [detections, "Arn"]}
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert props["Properties"]["Environment"]["Variables"]["CLOCK_STATE_MACHINE_ARN"] == {"Ref": machine}
+    _restarts_clocks(synthesized, props)
     statements = _statements_of(synthesized, _ref(props["Properties"]["Role"]))
     actions = {a for s in statements for a in _as_list(s["Action"])}
     assert not {a for a in actions if a.startswith("dynamodb:") and a.endswith(("Scan", "DeleteItem"))}
@@ -1010,7 +1028,6 @@ def test_the_detector_reads_its_queue_writes_only_tickets_incidents_and_holds_an
     assert [s["Condition"] for s in writes] == [
         {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["TICKET#*", "INCIDENTS", "INCIDENTAREA#*"]}}
     ]
-    assert _allowed(statements, "states:StartExecution") == [{"Ref": machine}]
     assert _alarmed(synthesized, "FunctionName", {"Ref": function})
 
 

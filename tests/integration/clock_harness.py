@@ -22,7 +22,7 @@ from hotline.domain.config.routing import DEFAULT_ROUTING
 from hotline.services import api_services
 from moto import mock_aws
 
-from infra.constructs.ticket_clock import ASL
+from infra.constructs.ticket_clock import ASL, first_generation_definition
 from infra.local import lambdas, stepfunctions
 from infra.local.pollers import StreamPoller
 from tests.conftest import create_api_resources, create_hash_key, create_table
@@ -36,15 +36,15 @@ REGION = "us-east-1"
 @dataclass
 class ClockHarness:
     api: Api
-    state_machine_arn: str
+    machines: tuple[str, str]
+    """The clock's state machines: the one later generations run on, and the first generation's."""
     topic_arn: str
     queue_url: str
 
     def executions(self, number: str) -> list[dict[str, Any]]:
         """The ticket's executions, oldest generation first."""
-        listed = boto3.client("stepfunctions", region_name=REGION).list_executions(
-            stateMachineArn=self.state_machine_arn
-        )["executions"]
+        client = boto3.client("stepfunctions", region_name=REGION)
+        listed = [e for arn in self.machines for e in client.list_executions(stateMachineArn=arn)["executions"]]
         mine = [e for e in listed if e["name"].startswith(f"{number}-g")]
         return sorted(mine, key=lambda e: int(e["name"].rsplit("-g", 1)[1]))
 
@@ -91,11 +91,14 @@ class ClockHarness:
 
     @contextmanager
     def step_functions_refusing(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-        """While inside, the API's clock runner starts and stops executions of a machine that does not exist."""
-        monkeypatch.setenv("CLOCK_STATE_MACHINE_ARN", f"{self.state_machine_arn}-gone")
+        """While inside, the API's clock runner starts and stops executions of machines that do not exist."""
+        later, first = self.machines
+        monkeypatch.setenv("CLOCK_STATE_MACHINE_ARN", f"{later}-gone")
+        monkeypatch.setenv("CLOCK_FIRST_STATE_MACHINE_ARN", f"{first}-gone")
         reset_caches()
         yield
-        monkeypatch.setenv("CLOCK_STATE_MACHINE_ARN", self.state_machine_arn)
+        monkeypatch.setenv("CLOCK_STATE_MACHINE_ARN", later)
+        monkeypatch.setenv("CLOCK_FIRST_STATE_MACHINE_ARN", first)
         reset_caches()
 
     def consume_stream(self) -> list[dict[str, Any]]:
@@ -136,7 +139,7 @@ def _zip() -> bytes:
     return buffer.getvalue()
 
 
-def _deploy_clock() -> tuple[str, str, str]:
+def _deploy_clock() -> tuple[tuple[str, str], str, str]:
     iam = boto3.client("iam", region_name=REGION)
     role = iam.create_role(RoleName=f"clock-{uuid4().hex[:6]}", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     function = boto3.client("lambda", region_name=REGION).create_function(
@@ -147,17 +150,21 @@ def _deploy_clock() -> tuple[str, str, str]:
         Code={"ZipFile": _zip()},
         Timeout=20,
     )["FunctionArn"]
-    definition = ASL.read_text().replace("${ClockFunctionArn}", function)
-    machine = boto3.client("stepfunctions", region_name=REGION).create_state_machine(
-        name=f"clock-{uuid4().hex[:6]}", definition=definition, roleArn=role
-    )["stateMachineArn"]
+    later, first = (
+        boto3.client("stepfunctions", region_name=REGION).create_state_machine(
+            name=f"clock-{uuid4().hex[:6]}",
+            definition=definition.replace("${ClockFunctionArn}", function),
+            roleArn=role,
+        )["stateMachineArn"]
+        for definition in (ASL.read_text(), first_generation_definition())
+    )
     sns = boto3.client("sns", region_name=REGION)
     topic = sns.create_topic(Name="notifications")["TopicArn"]
     sqs = boto3.client("sqs", region_name=REGION)
     queue = sqs.create_queue(QueueName="notifications")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
-    return machine, topic, queue
+    return (later, first), topic, queue
 
 
 @contextmanager
@@ -165,12 +172,13 @@ def clock_harness(monkeypatch: pytest.MonkeyPatch, time_scale: float) -> Iterato
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):  # type: ignore[arg-type]
         table = f"hotline-{uuid4().hex[:8]}"
         create_table(table)
-        machine, topic, queue = _deploy_clock()
+        machines, topic, queue = _deploy_clock()
         monkeypatch.setenv("TABLE_NAME", table)
         monkeypatch.setenv("PEPPER_SECRET_ARN", create_hash_key())
         for name, value in create_api_resources().items():
             monkeypatch.setenv(name, value)
-        monkeypatch.setenv("CLOCK_STATE_MACHINE_ARN", machine)
+        monkeypatch.setenv("CLOCK_STATE_MACHINE_ARN", machines[0])
+        monkeypatch.setenv("CLOCK_FIRST_STATE_MACHINE_ARN", machines[1])
         boto3.client("events", region_name=REGION).create_event_bus(Name=table)
         monkeypatch.setenv("EVENT_BUS_NAME", table)
         monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", topic)
@@ -182,11 +190,12 @@ def clock_harness(monkeypatch: pytest.MonkeyPatch, time_scale: float) -> Iterato
         seed_units()
         api_services().rules.save("routing", DEFAULT_ROUTING)
         try:
-            yield ClockHarness(Api(), machine, topic, queue)
+            yield ClockHarness(Api(), machines, topic, queue)
         finally:
             client = boto3.client("stepfunctions", region_name=REGION)
-            for execution in client.list_executions(stateMachineArn=machine, statusFilter="RUNNING")["executions"]:
-                client.stop_execution(executionArn=execution["executionArn"])
+            for machine in machines:
+                for execution in client.list_executions(stateMachineArn=machine, statusFilter="RUNNING")["executions"]:
+                    client.stop_execution(executionArn=execution["executionArn"])
             reset_caches()
 
 

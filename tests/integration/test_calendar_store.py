@@ -4,11 +4,13 @@ from datetime import date
 
 from hotline.domain.base.calendar import WorkingCalendar, china_calendar
 from hotline.store.calendars import DynamoCalendarRepository
+from hotline.store.config_cache import ConfigCache
 from hotline.store.models import bind
 
 
 def test_calendars_round_trip(table_name: str) -> None:
-    repository = DynamoCalendarRepository(bind(table_name, "us-east-1"))
+    models = bind(table_name, "us-east-1")
+    repository = DynamoCalendarRepository(models, ConfigCache(models))
     assert repository.get("cn") == china_calendar()
     assert repository.get("hk") is None
 

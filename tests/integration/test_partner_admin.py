@@ -16,6 +16,7 @@ from hotline.services import api_services
 from infra.local import api_gateway, atomic
 from tests.integration.conftest import Api, Reply, staff_claims
 from tests.support.forms import FORM
+from tests.support.serials import voided
 from tests.support.services import reset_caches
 
 ADMIN = staff_claims("admin")
@@ -257,9 +258,15 @@ def test_concurrent_submissions_of_one_external_ref_make_one_ticket(
     assert len({r.body["number"] for r in replies}) == 1
     listed = api.call("GET", "/v1/partner/tickets", api_key_id=partners["crm"]).body["items"]
     assert [t["number"] for t in listed] == [replies[0].body["number"]]
-    # The losers consumed no serial: the next ticket takes the very next number.
+    # A loser that passed the check before the winner's claim landed voided the number it had drawn, on record:
+    # the numbers drawn are the winner's and the voided ones, consecutive, and the next ticket follows them.
+    month, winner = replies[0].body["number"][:4], int(replies[0].body["number"][-6:])
+    void = voided(api_services().settings.table_name, month)
+    assert set(void.values()) <= {"duplicate_external_ref"}
+    drawn = sorted([winner, *(int(number[-6:]) for number in void)])
+    assert drawn == list(range(drawn[0], drawn[0] + len(drawn)))
     following = submit(api, partners["crm"], {**TICKET, "external_ref": "RACE-2"}).body["number"]
-    assert int(following[-6:]) == int(replies[0].body["number"][-6:]) + 1
+    assert int(following[-6:]) == drawn[-1] + 1
 
 
 # -- exactly-once intake: Idempotency-Key under concurrency ---------------------------------------------

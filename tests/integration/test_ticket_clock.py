@@ -4,11 +4,13 @@ Policies here count natural minutes so the scenarios run in seconds; the calenda
 unit tests. Each scenario prints its state transitions (tests/bench reports them all).
 """
 
+import json
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+import boto3
 import pytest
 from hotline.domain.base.calendar import Duration, DurationUnit
 from hotline.domain.base.clock import parse_iso
@@ -95,7 +97,7 @@ def dispatched(ticket: dict[str, Any]) -> bool:
     return ticket["status"] == "dispatched"
 
 
-def test_auto_dispatched_accepted_and_replied_on_time_in_six_transitions(slow: ClockHarness) -> None:
+def test_auto_dispatched_accepted_and_replied_on_time_in_four_transitions(slow: ClockHarness) -> None:
     number = submit(slow)
     ticket = slow.wait_for(number, DISPATCHER, dispatched)
     assert ticket["unit_id"] == "district-urban-management"
@@ -113,7 +115,7 @@ def test_auto_dispatched_accepted_and_replied_on_time_in_six_transitions(slow: C
     assert [e["status"] for e in slow.executions(number)] == ["ABORTED", "ABORTED", "RUNNING"]
     transitions = slow.transitions(number)
     print(f"\ncommon path transitions: {transitions}")
-    assert transitions == 6  # intake: Sleep, Wake, Due again?, Sleep; accept: Sleep; the reply: Sleep
+    assert transitions == 4  # intake: First wake, Sleep; accept: Sleep; the reply: Sleep (until the callback)
 
 
 def test_not_dispatched_within_the_hour_escalates_to_the_dispatchers(fast: ClockHarness) -> None:
@@ -258,6 +260,28 @@ def test_after_the_reply_the_clock_enforces_the_callback_until_the_ticket_closes
     assert callback["met_at"] is not None and callback["breached_at"] is not None  # met late: breached as well
     assert closed["handling"]["next_wake"] is None
     assert all(e["status"] != "RUNNING" for e in fast.executions(number))
+
+
+def test_a_first_generation_that_finds_nothing_due_wakes_once_more_and_ends(slow: ClockHarness) -> None:
+    """Its first wake-up goes to the Wait without a Choice: when the ticket moved on meanwhile (here: accepted, a
+    later generation), the Wait is for now and the loop's Wake then ends it, neither failing nor lingering."""
+    number = submit(slow)
+    slow.wait_for(number, DISPATCHER, dispatched)
+    act(slow, number, "accept", UNIT)
+    client = boto3.client("stepfunctions", region_name="us-east-1")
+    started = client.start_execution(
+        stateMachineArn=slow.machines[1],
+        name=f"{number}-g1-r1",
+        input=json.dumps({"number": number, "generation": 1}),
+    )["executionArn"]
+    deadline_at = time.monotonic() + 30
+    while (status := client.describe_execution(executionArn=started)["status"]) == "RUNNING":
+        assert time.monotonic() < deadline_at, "the stale first generation kept running"
+        time.sleep(0.2)
+    assert status == "SUCCEEDED"
+    events = client.get_execution_history(executionArn=started)["events"]
+    entered = [e["stateEnteredEventDetails"]["name"] for e in events if e["type"].endswith("StateEntered")]
+    assert entered == ["First wake", "Sleep", "Wake", "Due again?", "Nothing due"]
 
 
 # -- a clock Step Functions refused to start --------------------------------------------------------------

@@ -19,7 +19,7 @@ from hotline.domain.tickets.view import TicketView
 from hotline.services import api_services
 
 from functions.api import errors
-from functions.api.idempotency import once
+from functions.api.idempotency import exactly_once  # Powertools idempotency (and boto3): partners only
 from functions.api.identity import PARTNER, current_partner
 from functions.api.routes.common import Limit, Moment, NextToken, created, page_request, ticket_list
 from functions.api.schemas.common import TicketCreated, TicketList
@@ -80,7 +80,7 @@ def submit(
         if idempotency_key is None:
             result = _register(partner.id, body)
         else:
-            result = once(_register)(partner.id, idempotency_key, body)
+            result = exactly_once(_register, router.lambda_context)(partner.id, idempotency_key, body)
     except DuplicateExternalRef as duplicate:
         # Nothing new was created (and no idempotency record kept): answer with the ticket as it is now.
         original = api_services().queries.for_partner(duplicate.number, partner)

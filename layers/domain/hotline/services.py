@@ -67,6 +67,7 @@ from hotline.store.aggregates import DynamoAggregates
 from hotline.store.calendars import DynamoCalendarRepository
 from hotline.store.code_attempts import DynamoCodeAttempts
 from hotline.store.config import DynamoCatalogRepository, DynamoPartnerRepository, DynamoUnitRepository
+from hotline.store.config_cache import ConfigCache, FreshConfig
 from hotline.store.duplicate_rules import DynamoDuplicateRules
 from hotline.store.handling_config import DynamoHandlingConfigRepository
 from hotline.store.incidents import DynamoIncidentStore
@@ -84,6 +85,8 @@ WEBHOOK_TIMEOUT_SECONDS = 5.0
 @dataclass(frozen=True)
 class ApiServices:
     settings: ApiSettings
+    config: ConfigCache
+    """The configuration this container keeps: `new_request()` at the start of every invocation."""
     intake: Intake
     queries: TicketQueries
     pepper: Pepper
@@ -113,6 +116,8 @@ class ApiServices:
 @dataclass(frozen=True)
 class ClockServices:
     settings: ClockSettings
+    config: ConfigCache
+    """The configuration this container keeps: `new_request()` at the start of every wake-up."""
     wake_up: ClockWakeUp
     clock: ScaledClock
     """Domain time, and the wall time the state machine's Wait needs for it."""
@@ -183,7 +188,8 @@ def _models(config: Table) -> TableModels:
 def _handling_config(
     stored: HandlingConfigRepository, calendars: CalendarRepository, units: UnitRepository
 ) -> Callable[[], HandlingConfig]:
-    """The configuration a ticket is handled under, read afresh for each change (admins may change it)."""
+    """The configuration a ticket is handled under, for each change (from what the container keeps while the
+    configuration's stamp stays the same: hotline.store.config_cache)."""
 
     def current() -> HandlingConfig:
         return HandlingConfig(
@@ -203,8 +209,11 @@ def _names(models: TableModels) -> Callable[[], Names]:
     """The Chinese names reports give codes, read afresh for each report (admins may change them)."""
 
     def current() -> Names:
-        causes = DynamoHandlingConfigRepository(models).causes()
-        return Names(DynamoCatalogRepository(models).get(), causes, cache(DynamoUnitRepository(models).get))
+        fresh = FreshConfig(models)
+        causes = DynamoHandlingConfigRepository(models, fresh).causes()
+        return Names(
+            DynamoCatalogRepository(models, fresh).get(), causes, cache(DynamoUnitRepository(models, fresh).get)
+        )
 
     return current
 
@@ -212,15 +221,18 @@ def _names(models: TableModels) -> Callable[[], Names]:
 def build_api(config: ApiSettings) -> ApiServices:
     models = _models(config)
     clock = _clock()
+    kept = ConfigCache(models)
     tickets = DynamoTicketRepository(models)
-    catalog = DynamoCatalogRepository(models)
+    catalog = DynamoCatalogRepository(models, kept)
     partners = DynamoPartnerRepository(models)
-    runner = StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock)
+    runner = StepFunctionsRunner(
+        config.clock_state_machine_arn, config.clock_first_state_machine_arn, config.aws_region, clock
+    )
     pepper = Pepper(secret_key(config.pepper_secret_arn, config.aws_region))
     stored, calendars, units = (
-        DynamoHandlingConfigRepository(models),
-        DynamoCalendarRepository(models),
-        DynamoUnitRepository(models),
+        DynamoHandlingConfigRepository(models, kept),
+        DynamoCalendarRepository(models, kept),
+        DynamoUnitRepository(models, kept),
     )
     rules = _handling_config(stored, calendars, units)
     knowledge = DynamoKnowledgeStore(models)
@@ -237,9 +249,10 @@ def build_api(config: ApiSettings) -> ApiServices:
     )
     attempts = DynamoCodeAttempts(models)
     public_reads = PublicReads(tickets)
-    duplicate_rules = DynamoDuplicateRules(models)
+    duplicate_rules = DynamoDuplicateRules(models, kept)
     return ApiServices(
         settings=config,
+        config=kept,
         intake=intake,
         queries=TicketQueries(tickets, pepper, attempts, clock),
         pepper=pepper,
@@ -265,7 +278,7 @@ def build_api(config: ApiSettings) -> ApiServices:
             tickets,
             rules,
             clock,
-            store=DynamoIncidentStore(models),
+            store=DynamoIncidentStore(models, kept),
             runner=runner,
             catalog=catalog,
             links=SurveyLinks(config.site_url, pepper),
@@ -289,7 +302,7 @@ def build_api(config: ApiSettings) -> ApiServices:
         ),
         reports=ReportDesk(
             aggregates=DynamoAggregates(models),
-            records=DynamoReportRecords(models),
+            records=DynamoReportRecords(models, kept),
             files=S3ReportFiles(config.reports_bucket, config.aws_region),
             requests=SqsReportRequests(config.report_queue_url, config.aws_region),
             names=_names(models),
@@ -302,12 +315,16 @@ def build_api(config: ApiSettings) -> ApiServices:
 def build_clock(config: ClockSettings) -> ClockServices:
     models = _models(config)
     clock = _clock()
+    kept = ConfigCache(models)
     return ClockServices(
         settings=config,
+        config=kept,
         wake_up=ClockWakeUp(
             DynamoTicketRepository(models),
             _handling_config(
-                DynamoHandlingConfigRepository(models), DynamoCalendarRepository(models), DynamoUnitRepository(models)
+                DynamoHandlingConfigRepository(models, kept),
+                DynamoCalendarRepository(models, kept),
+                DynamoUnitRepository(models, kept),
             ),
             clock,
         ),
@@ -318,9 +335,14 @@ def build_clock(config: ClockSettings) -> ClockServices:
 def build_events(config: EventsSettings) -> EventsServices:
     models = _models(config)
     clock = _clock()
-    runner = StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock)
+    runner = StepFunctionsRunner(
+        config.clock_state_machine_arn, config.clock_first_state_machine_arn, config.aws_region, clock
+    )
+    fresh = FreshConfig(models)
     rules = _handling_config(
-        DynamoHandlingConfigRepository(models), DynamoCalendarRepository(models), DynamoUnitRepository(models)
+        DynamoHandlingConfigRepository(models, fresh),
+        DynamoCalendarRepository(models, fresh),
+        DynamoUnitRepository(models, fresh),
     )
     pepper = Pepper(secret_key(config.pepper_secret_arn, config.aws_region))
     bus = EventBridgeBus(config.event_bus_name, config.aws_region)
@@ -344,17 +366,22 @@ def build_events(config: EventsSettings) -> EventsServices:
 def build_incidents(config: IncidentsSettings) -> IncidentsServices:
     models = _models(config)
     clock = _clock()
+    fresh = FreshConfig(models)
     return IncidentsServices(
         settings=config,
         detector=Detector(
             DynamoTicketRepository(models),
             _handling_config(
-                DynamoHandlingConfigRepository(models), DynamoCalendarRepository(models), DynamoUnitRepository(models)
+                DynamoHandlingConfigRepository(models, fresh),
+                DynamoCalendarRepository(models, fresh),
+                DynamoUnitRepository(models, fresh),
             ),
             clock,
             store=DynamoIncidentStore(models),
-            runner=StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock),
-            catalog=DynamoCatalogRepository(models),
+            runner=StepFunctionsRunner(
+                config.clock_state_machine_arn, config.clock_first_state_machine_arn, config.aws_region, clock
+            ),
+            catalog=DynamoCatalogRepository(models, fresh),
         ),
     )
 
@@ -378,8 +405,11 @@ def build_webhooks(config: WebhooksSettings) -> WebhookServices:
 def build_surveys(config: SurveysSettings) -> SurveysServices:
     models = _models(config)
     clock = _clock()
+    fresh = FreshConfig(models)
     rules = _handling_config(
-        DynamoHandlingConfigRepository(models), DynamoCalendarRepository(models), DynamoUnitRepository(models)
+        DynamoHandlingConfigRepository(models, fresh),
+        DynamoCalendarRepository(models, fresh),
+        DynamoUnitRepository(models, fresh),
     )
     pepper = Pepper(secret_key(config.pepper_secret_arn, config.aws_region))
     return SurveysServices(
@@ -388,7 +418,9 @@ def build_surveys(config: SurveysSettings) -> SurveysServices:
             DynamoTicketRepository(models),
             rules,
             clock,
-            runner=StepFunctionsRunner(config.clock_state_machine_arn, config.aws_region, clock),
+            runner=StepFunctionsRunner(
+                config.clock_state_machine_arn, config.clock_first_state_machine_arn, config.aws_region, clock
+            ),
             links=SurveyLinks(config.site_url, pepper),
         ),
         clock=clock,

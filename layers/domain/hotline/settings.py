@@ -50,6 +50,9 @@ class UsagePlans(_Group):
 
 class ClockStarter(_Group):
     clock_state_machine_arn: str = Field(min_length=1, description="The ticket clock's state machine.")
+    clock_first_state_machine_arn: str = Field(
+        min_length=1, description="The same clock for a ticket's first generation: it wakes before it sleeps."
+    )
 
 
 class DeliveryQueue(_Group):

@@ -12,9 +12,9 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
+from hotline.aws.clients import client
 from hotline.domain.partners.partner import DayUsage, IssuedKey, KeyUsage, Partner, Quota
 
 __all__ = ["OWNER_TAG", "ApiGatewayKeys", "IssuedKey", "Quota"]
@@ -39,7 +39,7 @@ class ApiGatewayKeys:
     @cached_property
     def _client(self) -> Any:
         # Made on first use: only the admin routes need API Gateway, so other cold starts skip the client.
-        return boto3.client("apigateway", region_name=self._region)
+        return client("apigateway", self._region)
 
     def issue(self, partner: Partner) -> IssuedKey:
         quota = partner.quota

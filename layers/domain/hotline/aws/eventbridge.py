@@ -5,8 +5,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
-import boto3
-
+from hotline.aws.clients import client
 from hotline.domain.incidents.incident import SOURCE as INCIDENT_SOURCE
 from hotline.domain.incidents.incident import Incident, IncidentEvent
 from hotline.domain.reports.record import ReportRecord
@@ -22,7 +21,7 @@ class EventBridgeBus:
 
     @cached_property
     def _client(self) -> Any:
-        return boto3.client("events", region_name=self._region)
+        return client("events", self._region)
 
     def publish(self, events: list[PublishedEvent]) -> None:
         """Raises if any entry was refused: the stream then retries the write, and consumers drop repeats."""
@@ -62,7 +61,7 @@ class EventBridgeReportBus:
 
     @cached_property
     def _client(self) -> Any:
-        return boto3.client("events", region_name=self._region)
+        return client("events", self._region)
 
     def published(self, record: ReportRecord) -> None:
         detail = record.model_dump(mode="json", include={"id", "title", "period", "generated_at", "headline"})

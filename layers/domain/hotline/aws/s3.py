@@ -7,10 +7,10 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import quote
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from hotline.aws.clients import client
 from hotline.domain.reports.record import FileFormat, FileLink, ReportFile
 
 LINK_LIFETIME = timedelta(minutes=15)
@@ -25,7 +25,7 @@ class S3ReportFiles:
     @cached_property
     def _client(self) -> Any:
         # Signature version 4: required by every region opened since 2014 and by SSE-KMS objects.
-        return boto3.client("s3", region_name=self._region, config=Config(signature_version="s3v4"))
+        return client("s3", self._region, Config(signature_version="s3v4"))
 
     def put(self, file: ReportFile, body: bytes) -> None:
         self._client.put_object(
@@ -70,7 +70,7 @@ class S3IndexImages:
 
     @cached_property
     def _client(self) -> Any:
-        return boto3.client("s3", region_name=self._region, config=Config(signature_version="s3v4"))
+        return client("s3", self._region, Config(signature_version="s3v4"))
 
     def load(self) -> bytes | None:
         for attempt in range(1, LOAD_ATTEMPTS + 1):

@@ -5,14 +5,14 @@ Read once per cold start, on first use, by the function that hashes (the API); n
 
 from collections.abc import Callable
 
-import boto3
+from hotline.aws.clients import client
 
 
 def secret_key(secret_id: str, region: str) -> Callable[[], bytes]:
     """A reader of the secret's value as the key's bytes."""
 
     def read() -> bytes:
-        answer = boto3.client("secretsmanager", region_name=region).get_secret_value(SecretId=secret_id)
+        answer = client("secretsmanager", region).get_secret_value(SecretId=secret_id)
         return str(answer["SecretString"]).encode()
 
     return read

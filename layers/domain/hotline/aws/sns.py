@@ -6,10 +6,10 @@ notifications again, each with the same `id` in its message, and its texts again
 
 import json
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any
 
-import boto3
-
+from hotline.aws.clients import client
 from hotline.domain.reports.record import ReportRecord
 from hotline.domain.tickets.customer_message import CustomerMessage
 from hotline.domain.tickets.notification import Notification
@@ -21,7 +21,11 @@ TRANSACTIONAL = {"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "T
 class SnsNotifier:
     def __init__(self, topic_arn: str, region: str) -> None:
         self._topic_arn = topic_arn
-        self._client: Any = boto3.client("sns", region_name=region)
+        self._region = region
+
+    @cached_property
+    def _client(self) -> Any:
+        return client("sns", self._region)
 
     def send(self, notifications: Sequence[Notification]) -> None:
         for notification in notifications:
@@ -41,7 +45,11 @@ class SnsTexter:
     own debug logging stays off in Lambda)."""
 
     def __init__(self, region: str) -> None:
-        self._client: Any = boto3.client("sns", region_name=region)
+        self._region = region
+
+    @cached_property
+    def _client(self) -> Any:
+        return client("sns", self._region)
 
     def send(self, messages: Sequence[CustomerMessage]) -> None:
         for message in messages:
@@ -54,7 +62,11 @@ class SnsReportMail:
 
     def __init__(self, topic_arn: str, region: str) -> None:
         self._topic_arn = topic_arn
-        self._client: Any = boto3.client("sns", region_name=region)
+        self._region = region
+
+    @cached_property
+    def _client(self) -> Any:
+        return client("sns", self._region)
 
     def published(self, record: ReportRecord) -> None:
         lines = [record.title, f"统计期间：{record.period.first.isoformat()} 至 {record.period.last.isoformat()}"]

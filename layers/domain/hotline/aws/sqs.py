@@ -11,9 +11,9 @@ from datetime import timedelta
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-import boto3
 from pydantic import BaseModel, Field, TypeAdapter
 
+from hotline.aws.clients import client
 from hotline.domain.tickets.publication import PublishedEvent
 from hotline.timescale import ScaledClock
 
@@ -53,7 +53,7 @@ class SqsWebhookQueue:
 
     @cached_property
     def _client(self) -> Any:
-        return boto3.client("sqs", region_name=self._region)
+        return client("sqs", self._region)
 
     def redeliver(self, partner_id: str, event_id: str) -> None:
         detail = Redelivery(partner_id=partner_id, event_id=event_id).model_dump()
@@ -78,7 +78,7 @@ class SqsReportRequests:
 
     @cached_property
     def _client(self) -> Any:
-        return boto3.client("sqs", region_name=self._region)
+        return client("sqs", self._region)
 
     def request(self, report_id: str) -> None:
         self._client.send_message(QueueUrl=self._queue_url, MessageBody=json.dumps({"report_id": report_id}))

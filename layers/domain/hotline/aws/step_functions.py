@@ -2,14 +2,15 @@
 
 import json
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from hotline.aws.clients import client
 from hotline.domain.base.clock import to_iso_z
 from hotline.domain.tickets.ports import ClockNotStarted
 from hotline.timescale import ScaledClock
@@ -28,25 +29,38 @@ def execution_name(number: str, generation: int) -> str:
 
 
 def execution_state(clock: ScaledClock, number: str, generation: int, wake_at: datetime | None) -> dict[str, Any]:
-    """The execution's state between wake-ups: what the next wake-up needs, and when it is (wall time)."""
+    """The execution's state between wake-ups: what the next wake-up needs, and when it is (wall time). With nothing
+    due it is `done`, and `wake_at` is now: a first generation's first wake-up goes to its Wait without a Choice
+    (infra/constructs/ticket_clock.py), so the Wait must have a time to reach."""
     return {
         "number": number,
         "generation": generation,
-        "wake_at": to_iso_z(clock.wall_time(wake_at)) if wake_at else None,
+        "wake_at": to_iso_z(clock.wall_time(wake_at or clock.now())),
         "done": wake_at is None,
     }
 
 
 class StepFunctionsRunner:
-    def __init__(self, state_machine_arn: str, region: str, clock: ScaledClock) -> None:
+    """A ticket's first generation runs on a machine that starts at its Wake state: intake's wake-up is due at once,
+    and a Wait for now would be one more billed transition. Later generations run on the one that sleeps first."""
+
+    def __init__(self, state_machine_arn: str, first_state_machine_arn: str, region: str, clock: ScaledClock) -> None:
         self._arn = state_machine_arn
+        self._first_arn = first_state_machine_arn
         self._clock = clock
-        self._client: Any = boto3.client("stepfunctions", region_name=region, config=CLIENT_CONFIG)
+        self._region = region
+
+    @cached_property
+    def _client(self) -> Any:
+        return client("stepfunctions", self._region, CLIENT_CONFIG)
+
+    def _machine(self, generation: int) -> str:
+        return self._first_arn if generation == 1 else self._arn
 
     def restart(self, number: str, generation: int, wake_at: datetime | None) -> None:
         try:
             if generation > 1:
-                self._stop(execution_name(number, generation - 1))
+                self._stop(number, generation - 1)
             if wake_at is not None:
                 self._start(number, generation, wake_at)
         except (ClientError, BotoCoreError) as error:
@@ -60,7 +74,7 @@ class StepFunctionsRunner:
     def _start(self, number: str, generation: int, wake_at: datetime) -> None:
         try:
             self._client.start_execution(
-                stateMachineArn=self._arn,
+                stateMachineArn=self._machine(generation),
                 name=execution_name(number, generation),
                 input=json.dumps(execution_state(self._clock, number, generation, wake_at)),
             )
@@ -70,8 +84,9 @@ class StepFunctionsRunner:
             if error.response["Error"]["Code"] != "ExecutionAlreadyExists":
                 raise
 
-    def _stop(self, name: str) -> None:
-        execution_arn = self._arn.replace(":stateMachine:", ":execution:") + f":{name}"
+    def _stop(self, number: str, generation: int) -> None:
+        machine = self._machine(generation)
+        execution_arn = machine.replace(":stateMachine:", ":execution:") + f":{execution_name(number, generation)}"
         try:
             self._client.stop_execution(executionArn=execution_arn, cause="the ticket clock restarted")
         except ClientError as error:

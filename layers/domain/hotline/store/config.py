@@ -1,4 +1,7 @@
-"""Small keyed documents: the catalogue and the partners (with the pointer from API key to partner)."""
+"""Small keyed documents: the catalogue, the units and the partners (with the pointer from API key to partner).
+
+The catalogue and the units are configuration, kept per container (hotline.store.config_cache); partners are read
+afresh every time, so a revoked or rotated key is refused at once."""
 
 import time
 from contextlib import suppress
@@ -15,12 +18,13 @@ from hotline.domain.config.units import Unit
 from hotline.domain.partners.partner import Partner
 from hotline.domain.tickets.catalog import DEFAULT_CATALOG, Catalog
 from hotline.store import paging
+from hotline.store.config_cache import ConfigCache
 from hotline.store.models import TableModels
 
 
-def _get_doc(model: type[Model], pk: str, sk: str) -> dict | None:  # type: ignore[type-arg]
+def _get_doc(model: type[Model], pk: str, sk: str, *, consistent: bool = False) -> dict | None:  # type: ignore[type-arg]
     try:
-        return dict(model.get(pk, sk).doc)  # type: ignore[attr-defined]
+        return dict(model.get(pk, sk, consistent_read=consistent).doc)  # type: ignore[attr-defined]
     except model.DoesNotExist:
         return None
 
@@ -28,15 +32,19 @@ def _get_doc(model: type[Model], pk: str, sk: str) -> dict | None:  # type: igno
 class DynamoCatalogRepository:
     """The stored catalogue, or the default one until an admin stores another."""
 
-    def __init__(self, models: TableModels) -> None:
+    def __init__(self, models: TableModels, cache: ConfigCache) -> None:
         self._item = models.item
+        self._cache = cache
 
     def get(self) -> Catalog:
-        doc = _get_doc(self._item, "CONFIG#catalog", "CONFIG")
+        return self._cache.get("catalog", self._load)
+
+    def _load(self) -> Catalog:
+        doc = _get_doc(self._item, "CONFIG#catalog", "CONFIG", consistent=True)
         return Catalog.model_validate(doc) if doc else DEFAULT_CATALOG
 
     def save(self, catalog: Catalog) -> None:
-        self._item("CONFIG#catalog", "CONFIG", doc=catalog.model_dump(mode="json")).save()
+        self._cache.save(self._item("CONFIG#catalog", "CONFIG", doc=catalog.model_dump(mode="json")))
 
 
 LEASE_SECONDS = 15
@@ -170,12 +178,16 @@ class DynamoPartnerRepository:
 
 
 class DynamoUnitRepository:
-    def __init__(self, models: TableModels) -> None:
+    def __init__(self, models: TableModels, cache: ConfigCache) -> None:
         self._item = models.item
+        self._cache = cache
 
     def get(self, unit_id: str) -> Unit | None:
-        doc = _get_doc(self._item, f"UNIT#{unit_id}", "UNIT")
+        return self._cache.get(f"unit:{unit_id}", lambda: self._load(unit_id))
+
+    def _load(self, unit_id: str) -> Unit | None:
+        doc = _get_doc(self._item, f"UNIT#{unit_id}", "UNIT", consistent=True)
         return Unit.model_validate(doc) if doc else None
 
     def save(self, unit: Unit) -> None:
-        self._item(f"UNIT#{unit.id}", "UNIT", doc=unit.model_dump(mode="json")).save()
+        self._cache.save(self._item(f"UNIT#{unit.id}", "UNIT", doc=unit.model_dump(mode="json")))

@@ -1,14 +1,16 @@
 """What counts as the same matter (similar tickets, repeat complaints) as a stored document, CONFIG#duplicates."""
 
 from hotline.domain.duplicates.rules import DEFAULT_DUPLICATE_RULES, DuplicateRules
+from hotline.store.config_cache import ConfigCache
 from hotline.store.models import TableModels
 
 
 class DynamoDuplicateRules:
     """The stored rules; the defaults until an admin stores some."""
 
-    def __init__(self, models: TableModels) -> None:
+    def __init__(self, models: TableModels, cache: ConfigCache | None = None) -> None:
         self._item = models.item
+        self._cache = cache  # writes bump the configuration's stamp (hotline.store.config_cache)
 
     def get(self) -> DuplicateRules:
         try:
@@ -18,4 +20,8 @@ class DynamoDuplicateRules:
         return DuplicateRules.model_validate(doc)
 
     def save(self, rules: DuplicateRules) -> None:
-        self._item("CONFIG#duplicates", "CONFIG", doc=rules.model_dump(mode="json")).save()
+        item = self._item("CONFIG#duplicates", "CONFIG", doc=rules.model_dump(mode="json"))
+        if self._cache is None:
+            item.save()
+        else:
+            self._cache.save(item)

@@ -16,7 +16,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.condition import Condition
@@ -31,7 +31,8 @@ from hotline.domain.incidents.ports import Hold, IncidentWrite, Taken
 from hotline.domain.incidents.rules import DEFAULT_RULES, IncidentRules
 from hotline.domain.tickets.notification import Notification
 from hotline.store import paging
-from hotline.store.models import TableModels
+from hotline.store.config_cache import ConfigCache
+from hotline.store.models import Json, TableModels
 
 INCIDENTS, RULES = "INCIDENTS", "CONFIG#incidents"
 
@@ -41,12 +42,12 @@ def _model(models: TableModels) -> Any:
         Meta = models.item.Meta
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
-        doc = JSONAttribute(null=True)  # an incident, an area held, the rules
+        doc = Json(null=True)  # an incident, an area held, the rules
         status = UnicodeAttribute(null=True)  # an incident's, to list by
         version = NumberAttribute(null=True)  # an incident's
         incident = UnicodeAttribute(null=True)  # who holds an area, or claimed a ticket
-        outbox = JSONAttribute(null=True)
-        notifications = JSONAttribute(null=True)
+        outbox = Json(null=True)
+        notifications = Json(null=True)
 
     return IncidentItem
 
@@ -67,7 +68,8 @@ CLAIM = "INCIDENT"
 
 
 class DynamoIncidentStore:
-    def __init__(self, models: TableModels) -> None:
+    def __init__(self, models: TableModels, cache: ConfigCache | None = None) -> None:
+        self._cache = cache  # configuration writes bump the stamp (hotline.store.config_cache)
         self._item = _model(models)
         self._connection = Connection(region=models.item.Meta.region)
 
@@ -78,7 +80,11 @@ class DynamoIncidentStore:
             return DEFAULT_RULES
 
     def save_rules(self, rules: IncidentRules) -> None:
-        self._item(RULES, "CONFIG", doc=rules.model_dump(mode="json")).save()
+        item = self._item(RULES, "CONFIG", doc=rules.model_dump(mode="json"))
+        if self._cache is None:
+            item.save()
+        else:
+            self._cache.save(item)  # bumps the configuration's stamp (hotline.store.config_cache)
 
     def get(self, incident_id: str, *, consistent: bool = False) -> Incident | None:
         try:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
@@ -26,7 +26,7 @@ from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.knowledge.article import Article, Entry, StoredArticle
 from hotline.domain.knowledge.ports import Change, StaleWrite
 from hotline.store import paging
-from hotline.store.models import TableModels
+from hotline.store.models import Json, TableModels
 
 KNOWLEDGE, REVISION, CHANGES = "KNOWLEDGE", "REVISION", "KNOWLEDGE#CHANGES"
 CHANGE_LOG_SECONDS = 7 * 24 * 3600
@@ -38,8 +38,8 @@ def _model(models: TableModels) -> Any:
         Meta = models.item.Meta
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
-        doc = JSONAttribute(null=True)  # an article version
-        entry = JSONAttribute(null=True)  # an article's search form
+        doc = Json(null=True)  # an article version
+        entry = Json(null=True)  # an article's search form
         revision = NumberAttribute(null=True)
         citations = NumberAttribute(null=True)
         expires_at = NumberAttribute(null=True)  # the table's TTL attribute

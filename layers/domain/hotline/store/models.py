@@ -6,7 +6,8 @@ Items, by key:
                                       `messages`: the table's stream publishes and sends them from there, and,
                                       when public, its public form as `public_doc`
   TICKET#<number> / EVENT#<at>#<id>   its timeline, written in the same transaction as each change
-  SERIAL#<YYMM>   / SERIAL            the month's last ticket serial
+  SERIAL#<YYMM>   / SERIAL            the month's last allocated ticket serial (an atomic counter)
+  SERIAL#<YYMM>   / VOID#<serial>     a serial allocated but never used by a ticket, and why (for auditors)
   PARTNER#<id>    / PARTNER           a partner;  APIKEY#<key id> / APIKEY  points a key at it
   PARTNERS        / PARTNER#<id>      a copy of each partner, so admins list them with one Query
   EXTREF#<partner>#<ref> / EXTREF     the ticket a partner's external_ref names (claimed with the ticket)
@@ -15,10 +16,12 @@ Items, by key:
   PARTNER#<id>    / KEYLEASE          who may change the partner's key right now (rotate, revoke; expires)
   TICKET#<number> / CODEFAILS         wrong access codes for the ticket in the current window (expires)
   CONFIG#<name>   / CONFIG            configuration documents (catalogue …)
+  CONFIG#stamp    / CONFIG            the configuration's version stamp, bumped with every change (config_cache)
   UNIT#<id>       / UNIT              a handling unit and its parent
   idempotency#…   / <hash>            Powertools idempotency records (expire through TTL)
 """
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +30,15 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProject
 from pynamodb.models import Model
 
 FEED = "TICKET"
+
+
+class Json(JSONAttribute):
+    """JSON in UTF-8 without padding: DynamoDB bills writes per KB of the item, and PynamoDB's default escapes every
+    Chinese character to 6 bytes (3 in UTF-8) and pads every separator."""
+
+    def serialize(self, value: Any) -> str | None:
+        return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
 
 # index name -> (partition key attribute, sort key attribute); the CDK table is built from this too.
 TICKET_INDEXES: dict[str, tuple[str, str]] = {
@@ -48,10 +60,27 @@ TICKET_INDEXES: dict[str, tuple[str, str]] = {
 }
 
 # Indexes that project only these attributes (besides the keys; none: keys only); the others project every
-# attribute. The public index holds each public ticket's coarsened public form and nothing personal; the sweep
-# needs only the ticket's number from its index and reads the ticket itself consistently; so does the callback
-# queue, which then reads its page of tickets in one batch.
-TICKET_INDEX_INCLUDES: dict[str, list[str]] = {"public": ["public_doc"], "customer_due": [], "callbacks": []}
+# attribute. Every ticket write is paid again in each index whose entry it changes, by the entry's size: the listings'
+# indexes hold only what their filters test (the listing then reads its page of tickets in one BatchGetItem), and the
+# public index each public ticket's coarsened public form and nothing personal. The survey sweep needs only the
+# ticket's number from its index and reads the ticket itself consistently; so does the callback queue, which then
+# reads its page of tickets in one batch. Main's new filters (category, received_since, problem) are projected where
+# an index's listing may test them.
+TICKET_INDEX_INCLUDES: dict[str, list[str]] = {
+    "by_status": ["channel", "ticket_type", "overdue", "problem_key"],
+    "by_channel": ["overdue", "received_key", "problem_key"],
+    "by_type": ["overdue", "problem_key"],
+    "by_unit": ["status", "channel", "ticket_type", "phone_hash", "overdue", "category", "received_key", "problem_key"],
+    "by_partner": [],
+    "by_phone": ["status", "channel", "ticket_type", "overdue", "problem_key"],
+    "by_category": ["status", "channel", "ticket_type", "phone_hash", "overdue", "problem_key"],
+    "feed": ["overdue", "problem_key"],
+    "overdue": ["status", "channel", "ticket_type", "phone_hash", "category", "problem_key"],
+    "problem": ["status", "channel", "ticket_type", "phone_hash", "overdue", "category", "received_key"],
+    "public": ["public_doc"],
+    "customer_due": [],
+    "callbacks": [],
+}
 
 
 def _index(name: str) -> type[GlobalSecondaryIndex[Any]]:
@@ -88,7 +117,7 @@ def bind(table_name: str, region: str) -> TableModels:
         "Meta": meta,
         "pk": UnicodeAttribute(hash_key=True),
         "sk": UnicodeAttribute(range_key=True),
-        "doc": JSONAttribute(),
+        "doc": Json(),
         "status": UnicodeAttribute(),
         "channel": UnicodeAttribute(),
         "ticket_type": UnicodeAttribute(),
@@ -99,16 +128,16 @@ def bind(table_name: str, region: str) -> TableModels:
         "feed": UnicodeAttribute(),
         "overdue": UnicodeAttribute(null=True),
         "public": UnicodeAttribute(null=True),
-        "public_doc": JSONAttribute(null=True),
+        "public_doc": Json(null=True),
         "received_key": UnicodeAttribute(),
         "customer_due_key": UnicodeAttribute(null=True),
         "callback_key": UnicodeAttribute(null=True),
         "problem_key": UnicodeAttribute(null=True),
         "updated_key": UnicodeAttribute(),
         "channel_key": UnicodeAttribute(),
-        "outbox": JSONAttribute(null=True),
-        "notifications": JSONAttribute(null=True),
-        "messages": JSONAttribute(null=True),
+        "outbox": Json(null=True),
+        "notifications": Json(null=True),
+        "messages": Json(null=True),
         "version": VersionAttribute(),
     }
     ticket_attrs.update({f"{name}_index": _index(name)() for name in TICKET_INDEXES})
@@ -118,7 +147,7 @@ def bind(table_name: str, region: str) -> TableModels:
         Meta = meta  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
-        doc = JSONAttribute()
+        doc = Json()
 
     class SerialModel(Model):
         Meta = meta  # type: ignore[assignment]
@@ -132,7 +161,7 @@ def bind(table_name: str, region: str) -> TableModels:
         Meta = meta  # type: ignore[assignment]
         pk = UnicodeAttribute(hash_key=True)
         sk = UnicodeAttribute(range_key=True)
-        doc = JSONAttribute()
+        doc = Json()
         expires_at = NumberAttribute(null=True)  # the table's TTL attribute (Unix seconds)
 
     class GuardModel(Model):

@@ -15,6 +15,7 @@ from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.reports.policy import DEFAULT_POLICY, ReportKind, ReportPolicy
 from hotline.domain.reports.record import ReportRecord
 from hotline.store import paging
+from hotline.store.config_cache import ConfigCache
 from hotline.store.models import TableModels
 
 
@@ -23,7 +24,8 @@ def _listing_sk(record: ReportRecord) -> str:
 
 
 class DynamoReportRecords:
-    def __init__(self, models: TableModels) -> None:
+    def __init__(self, models: TableModels, cache: ConfigCache | None = None) -> None:
+        self._cache = cache  # configuration writes bump the stamp (hotline.store.config_cache)
         self._item = models.item
         self._connection = Connection(region=models.item.Meta.region)
 
@@ -68,7 +70,11 @@ class DynamoReportRecords:
         return ReportPolicy.model_validate(doc)
 
     def save_policy(self, policy: ReportPolicy) -> None:
-        self._item("CONFIG#reports", "CONFIG", doc=policy.model_dump(mode="json")).save()
+        item = self._item("CONFIG#reports", "CONFIG", doc=policy.model_dump(mode="json"))
+        if self._cache is None:
+            item.save()
+        else:
+            self._cache.save(item)  # bumps the configuration's stamp (hotline.store.config_cache)
 
     def _write(self, record: ReportRecord, *, new: bool) -> None:
         doc = record.model_dump(mode="json")

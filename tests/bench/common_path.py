@@ -1,0 +1,373 @@
+"""What a ticket costs on the common path, intake to a closed survey, at list prices (tests/bench/cost.py).
+
+Measured on moto with the real ticket clock (the ASL executed, every Lambda in this process, the table stream
+delivered to the events function one write at a time, as Lambda does when tickets are not queueing): a citizen
+submits with a mobile number, the clock routes it, the unit accepts and replies, and the ticket closes. A second
+ticket is measured after a first one warmed the containers (cold starts depend on traffic, not on the ticket).
+
+The survey (issue 11, being built on main) is modeled on what it will do: the customer's answer is the closing
+request measured here (an API request that reads and writes the ticket), plus its `survey.answered` timeline item
+and event; the receipt and the reply (carrying the survey link) are texted, one SNS publish each; the survey sweep
+runs every 5 minutes (a Scheduler invocation, a Lambda, one Query of its keys-only index), shared by the tickets of
+those 5 minutes at REFERENCE_TICKETS_PER_DAY.
+"""
+
+import json
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from hotline.domain.customers.messages import TEMPLATES
+from hotline.domain.tickets.customer_message import MessageKind
+from hotline.services import api_services
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.dynamo_type import DynamoType
+
+from infra.app import STACK_NAME
+from infra.local import atomic
+from infra.local.deploy import synthesize
+from infra.local.pollers import Filter, StreamPoller
+from tests.bench import cost
+from tests.bench.meter import Meter, Usage
+from tests.integration.clock_harness import ClockHarness, clock_harness
+from tests.integration.conftest import staff_claims
+from tests.support.forms import FORM
+from tests.support.lambda_context import LambdaContext
+
+REFERENCE_TICKETS_PER_DAY = 1_000
+"""A small centre's day: what the survey sweep's fixed runs are shared by (more tickets, less each)."""
+SWEEPS_PER_DAY = 24 * 60 // 5
+LAMBDA_PLATFORM_LOG_BYTES = 400
+"""Lambda's own `platform.start` and `platform.report` records per invocation (JSON log format)."""
+STEP_FUNCTIONS_LOG_ENVELOPE_BYTES = 150
+"""What a logged history event carries besides the event (execution ARN, ids, timestamps)."""
+SURVEY_EVENTS = ("survey.sent", "survey.answered")
+"""Timeline items and bus events the survey adds: sent with the reply, answered with the close."""
+SURVEY_TRANSITIONS = 1
+"""After the reply, a clock generation sleeps until the callback needs it; the survey's answer stops it there."""
+TIMELINE_ITEM = {"pk": {"S": "TICKET#2611-000123"}, "sk": {"S": "EVENT#…"}, "doc": {"S": "x" * 600}}
+"""A timeline item's size class: under 1 KB, like the ones measured."""
+TICKET_ITEMS_ONLY = '{"dynamodb": {"Keys": {"sk": {"S": ["TICKET"]}}}}'
+"""The stream mapping's filter (infra/constructs/ticket_events.py)."""
+API = "functions.api.handler.handler"
+CLOCK = "functions.clock.handler.handler"
+EVENTS = "functions.events.handler.handler"
+SAMPLE_LINK = "https://12345.example.gov.cn/survey/2611-000123?code=Xb3kP9qLmN2vR7tY4wZ8aQ"
+SAMPLE_CODE = "27191510"
+UNIT = staff_claims("unit", unit="district-urban-management", username="unit1")
+AGENT = staff_claims("agent", username="agent1")
+SUPERVISOR = staff_claims("supervisor", username="supervisor1")
+REPLY = {"result": "已协调施工单位，夜间已停止施工", "cause_code": "construction.permit"}
+
+
+@dataclass(frozen=True)
+class Term:
+    service: str
+    what: str
+    quantity: float
+    unit: str
+    usd: float
+
+
+@dataclass(frozen=True)
+class Measured:
+    usage: Usage
+    transitions: int
+    executions: int
+    step_functions_log_bytes: int
+    memory_mb: dict[str, int]
+    ticket_item_bytes: int
+    ticket_bytes_stored: int
+    listing: tuple[float, float]
+    """Read units of one page of 50 tickets: keys and filters in the index + BatchGetItem, and had the index held
+    every attribute."""
+
+
+def memory_by_handler() -> dict[str, int]:
+    """Each function's configured memory, from the synthesized template (what a deployment gets)."""
+    with tempfile.TemporaryDirectory() as out:
+        template = json.loads((synthesize(Path(out)) / f"{STACK_NAME}.template.json").read_text())
+    return {
+        props["Handler"]: int(props["MemorySize"])
+        for props in (r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function")
+        if props["Handler"].startswith("functions.")
+    }
+
+
+def _backend_item(pk: str, sk: str) -> dict[str, Any] | None:
+    table = api_services().settings.table_name
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    found = backend.get_item(table, {"pk": {"S": pk}, "sk": {"S": sk}})
+    return None if found is None else dict(found.to_json()["Attributes"])
+
+
+def _status(number: str) -> str:
+    """Read from moto's memory, not through a request: waiting is the harness's, not the ticket's cost."""
+    item = _backend_item(f"TICKET#{number}", "TICKET")
+    return str(item["status"]["S"]) if item else ""
+
+
+def _wait_for(number: str, status: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while _status(number) != status:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{number} never reached {status} (it is {_status(number)!r})")
+        time.sleep(0.05)
+
+
+def _one_ticket(clock: ClockHarness, deliver: Any) -> str:
+    """The common path; `deliver` hands each write to the events function as the stream's poller would."""
+    number = str(clock.api.call("POST", "/v1/tickets", FORM).body["number"])
+    deliver()
+    _wait_for(number, "dispatched")  # the clock's first wake-up routes it
+    deliver()
+    for action, claims, body in (
+        ("accept", UNIT, {}),
+        ("reply", UNIT, REPLY),
+        ("close", AGENT, {"resolution": "resolved", "note": "回访满意"}),  # stands in for the survey's answer
+    ):
+        reply = clock.api.call("POST", f"/v1/staff/tickets/{number}/{action}", body, claims=claims)
+        assert reply.status == 200, reply.body
+        deliver()
+    return number
+
+
+def _step_functions_log_bytes(clock: ClockHarness, number: str) -> int:
+    """Level ALL without execution data (infra/constructs/ticket_clock.py): every history event, no payloads."""
+    client = boto3.client("stepfunctions", region_name="us-east-1")
+    total = 0
+    for execution in clock.executions(number):
+        events = client.get_execution_history(executionArn=execution["executionArn"], maxResults=1000)["events"]
+        for event in events:
+            details = {k: v for k, v in event.items() if k not in {"timestamp", "type", "id", "previousEventId"}}
+            for detail in details.values():
+                if isinstance(detail, dict):
+                    detail.pop("input", None)
+                    detail.pop("output", None)
+            total += len(json.dumps(details, default=str)) + STEP_FUNCTIONS_LOG_ENVELOPE_BYTES
+    return total
+
+
+def measure() -> Measured:
+    memory = memory_by_handler()
+    atomic.install()  # DynamoDB applies each write atomically; moto needs the local cloud's lock to do the same
+    meter = Meter()
+    with pytest.MonkeyPatch.context() as monkeypatch, clock_harness(monkeypatch, time_scale=1) as clock:
+        from functions.events.handler import handler as events_handler
+
+        stream = boto3.client("dynamodb", region_name="us-east-1").describe_table(
+            TableName=api_services().settings.table_name
+        )["Table"]["LatestStreamArn"]
+        events = meter.timed(EVENTS, events_handler)
+        poller = StreamPoller(
+            stream,
+            lambda batch: events(batch, LambdaContext()),
+            interval=0,
+            max_retries=0,
+            accepts=Filter([TICKET_ITEMS_ONLY]),
+        )
+
+        def deliver() -> None:
+            while poller.poll_once():
+                pass
+
+        _one_ticket(clock, deliver)  # warms every container and the configuration it keeps
+        with meter.running():
+            number = _one_ticket(clock, deliver)
+        time.sleep(0.5)  # a stopped execution records its last event
+        entered = clock.states_entered(number)
+        executions = len(clock.executions(number))
+        sfn_logs = _step_functions_log_bytes(clock, number)
+        ticket_item = _backend_item(f"TICKET#{number}", "TICKET")
+        stored = _stored_bytes(number)
+        listing = _listing_read_units(clock)
+    return Measured(
+        usage=meter.usage,
+        transitions=sum(entered.values()),
+        executions=executions,
+        step_functions_log_bytes=sfn_logs,
+        memory_mb=memory,
+        ticket_item_bytes=cost.item_size(ticket_item),
+        ticket_bytes_stored=stored,
+        listing=listing,
+    )
+
+
+def _stored_bytes(number: str) -> int:
+    """The ticket's items (ticket and timeline) and their index entries, with DynamoDB's 100 bytes per item."""
+    table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].get_table(api_services().settings.table_name)
+    stored = table.items.get(DynamoType({"S": f"TICKET#{number}"}), {})
+    items = [dict(item.to_json()["Attributes"]) for item in stored.values()]
+    indexes = [
+        cost.Index(
+            index.name,
+            tuple(index.schema_key_attrs),
+            index.projection.get("ProjectionType", "ALL"),
+            tuple(index.projection.get("NonKeyAttributes", [])),
+        )
+        for index in table.global_indexes
+    ]
+    entries = [entry for item in items for index in indexes if (entry := index.entry(item, ("pk", "sk")))]
+    return sum(cost.item_size(item) + 100 for item in items + entries)
+
+
+def _listing_read_units(clock: ClockHarness) -> tuple[float, float]:
+    """A staff listing of 50 tickets measured as it runs, and as one Query over entries holding whole tickets."""
+    numbers = [str(clock.api.call("POST", "/v1/tickets", FORM).body["number"]) for _ in range(50)]
+    for number in numbers:  # their clocks' first wake-ups are done: the listing is metered alone
+        _wait_for(number, "dispatched")
+    meter = Meter()
+    with meter.running():
+        page = clock.api.call("GET", "/v1/staff/tickets", query="limit=50", claims=SUPERVISOR).body["items"]
+    sizes = [cost.item_size(_backend_item(f"TICKET#{t['number']}", "TICKET")) for t in page]
+    return meter.usage.dynamodb.read_units, cost.read_units(sum(sizes), consistent=False)
+
+
+def price(measured: Measured) -> list[Term]:
+    """Each billed term of one ticket: what was measured, plus the survey's terms (marked *, modeled)."""
+    usage, dynamo, requests = measured.usage, measured.usage.dynamodb, measured.usage.requests
+    sweeps = SWEEPS_PER_DAY / REFERENCE_TICKETS_PER_DAY
+    api = sum(1 for invocation in usage.invocations if invocation.handler == API)
+    memory = measured.memory_mb
+    wake_ups = [i for i in usage.invocations if i.handler == CLOCK]
+    # The sweep's function is sized like the clock's and does about as much: a Query, a stamp, nothing due.
+    sweep_ms = statistics.median(
+        cost.on_lambda_ms(i.cpu_ms - i.moto_ms, memory[CLOCK], {"dynamodb": 2}) for i in wake_ups
+    )
+    gb_seconds = sum(
+        cost.lambda_gb_seconds(cost.on_lambda_ms(i.cpu_ms - i.moto_ms, memory[i.handler], i.calls), memory[i.handler])
+        for i in usage.invocations
+    ) + sweeps * cost.lambda_gb_seconds(sweep_ms, memory[CLOCK])
+    invocations = len(usage.invocations) + sweeps
+    survey_items = len(SURVEY_EVENTS) * cost.item_write_units(None, TIMELINE_ITEM, transactional=True)
+    table_units = dynamo.write_units + survey_items
+    index_units = sum(dynamo.index_write_units.values())
+    read_units = dynamo.read_units + sweeps * cost.read_units(0, consistent=False)
+    transitions = measured.transitions + SURVEY_TRANSITIONS
+    events = usage.events_put + len(SURVEY_EVENTS)
+    publishes = requests["sns", "Publish"] + len(_texts())
+    queued = sum(n for (service, _), n in requests.items() if service == "sqs")
+    stored_objects = requests["s3", "PutObject"], requests["s3", "GetObject"]
+    per_transition = measured.step_functions_log_bytes / measured.transitions
+    log_bytes = usage.log_bytes + LAMBDA_PLATFORM_LOG_BYTES * invocations + per_transition * transitions
+    return [
+        Term(
+            "API Gateway",
+            "REST requests: submit, accept, reply, the survey's answer*",
+            api,
+            "requests",
+            api * cost.API_REQUEST,
+        ),
+        Term("AWS WAF", "the same requests, inspected", api, "requests", api * cost.WAF_REQUEST),
+        Term(
+            "Lambda",
+            "invocations: api, clock, events (one per write); sweep share*",
+            invocations,
+            "requests",
+            invocations * cost.LAMBDA_REQUEST,
+        ),
+        Term("Lambda", "duration at configured memory (arm64)", gb_seconds, "GB-s", gb_seconds * cost.LAMBDA_GB_SECOND),
+        Term(
+            "DynamoDB",
+            "table writes: ticket, timeline, serial; survey events*",
+            table_units,
+            "WRU",
+            table_units * cost.WRITE_UNIT,
+        ),
+        Term(
+            "DynamoDB", "index writes: entries added, changed, moved", index_units, "WRU", index_units * cost.WRITE_UNIT
+        ),
+        Term(
+            "DynamoDB",
+            "reads: configuration stamp, tickets; sweep share*",
+            read_units,
+            "RRU",
+            read_units * cost.READ_UNIT,
+        ),
+        Term(
+            "Step Functions",
+            "state transitions; the survey's clock generation*",
+            transitions,
+            "transitions",
+            transitions * cost.TRANSITION,
+        ),
+        Term("EventBridge", "events on the bus; survey.sent, survey.answered*", events, "events", events * cost.EVENT),
+        Term(
+            "SNS", "publishes: unit notifications; the two texts*", publishes, "publishes", publishes * cost.SNS_PUBLISH
+        ),
+        Term("SQS", "requests (partners' deliveries only)", queued, "requests", queued * cost.SQS_REQUEST),
+        Term("EventBridge Scheduler", "survey sweep runs, shared*", sweeps, "invocations", sweeps * cost.SCHEDULE),
+        Term(
+            "S3",
+            "requests (attachments only)",
+            sum(stored_objects),
+            "requests",
+            stored_objects[0] * cost.S3_PUT + stored_objects[1] * cost.S3_GET,
+        ),
+        Term(
+            "CloudWatch Logs",
+            "Lambda and Step Functions logs",
+            log_bytes / 2**30,
+            "GB",
+            log_bytes / 2**30 * cost.LOG_GB,
+        ),
+    ]
+
+
+def _texts() -> list[str]:
+    """What the common path texts the customer (issue 11): the receipt, and the reply carrying the survey link."""
+    number = "2611-000123"
+    return [
+        TEMPLATES[MessageKind.RECEIPT].format(
+            number=number, code=SAMPLE_CODE, link=SAMPLE_LINK.replace("survey", "track")
+        ),
+        TEMPLATES[MessageKind.REPLY].format(number=number, result=REPLY["result"], link=SAMPLE_LINK),
+    ]
+
+
+def report() -> dict[str, float]:
+    measured = measure()
+    terms = price(measured)
+    total = sum(term.usd for term in terms)
+    parts = sum(cost.sms_parts(text) for text in _texts())
+    dynamo = measured.usage.dynamodb
+    listed, listed_if_all = measured.listing
+    print("cost of a ticket on the common path, intake to a closed survey (us-east-1 list prices, arm64, on demand):")
+    for term in terms:
+        amount = f"{term.quantity:.4g} {term.unit}"
+        print(f"  {term.service:<22} {term.what:<58} {amount:>18} ${term.usd * 1000:.5f} per 1,000")
+    print(f"  {'total':<22} {'':<58} {'':>18} ${total * 1000:.4f} per 1,000 tickets")
+    print(
+        f"  * modeled: the survey (issue 11). Outside the total: SMS, {len(_texts())} texts = {parts} parts"
+        f" (${parts * cost.SMS_PART * 1000:.2f} per 1,000 at ${cost.SMS_PART} a part); storage"
+        f" {measured.ticket_bytes_stored / 1024:.1f} KB a ticket"
+        f" (${measured.ticket_bytes_stored / 2**30 * cost.STORAGE_GB_MONTH * 1000:.5f} per 1,000 a month)"
+    )
+    print(
+        f"  ticket item {measured.ticket_item_bytes} B; index writes {sum(dynamo.index_write_units.values()):g} WRU"
+        f" (every index projecting every attribute: {sum(dynamo.index_write_units_if_all.values()):g});"
+        f" a staff listing of 50: {listed:g} RRU (vs {listed_if_all:g} from whole tickets in the index)"
+    )
+    return {
+        "cost_usd_per_1000_tickets_common_path": round(total * 1000, 4),
+        "common_path_transitions": measured.transitions,
+        "common_path_transitions_with_survey": measured.transitions + SURVEY_TRANSITIONS,
+        "sms_parts_per_ticket_common_path": parts,
+        "sms_usd_per_1000_tickets_common_path": round(parts * cost.SMS_PART * 1000, 2),
+        "dynamodb_index_wru_per_ticket": sum(dynamo.index_write_units.values()),
+        "dynamodb_index_wru_per_ticket_if_all_projected": sum(dynamo.index_write_units_if_all.values()),
+        "listing_rru_page_of_50": listed,
+        "listing_rru_page_of_50_if_all_projected": listed_if_all,
+    }
+
+
+if __name__ == "__main__":
+    from tests.bench.figures import record
+
+    record(report())
