@@ -73,7 +73,9 @@ class Containers:
 
     def __init__(self, limit: int = CONTAINERS_PER_FUNCTION) -> None:
         self._limit = limit
-        self._lock = threading.Condition()
+        self._lock = threading.Lock()
+        self._freed: dict[str, threading.Condition] = {}
+        """Per function: a container came free (one waiter is woken for it, not every waiting invocation)."""
         self._idle: dict[str, list[Handler]] = {}
         self._running: Counter[str] = Counter()
         """Containers per function, idle or busy."""
@@ -84,7 +86,8 @@ class Containers:
     def container(self, handler_name: str) -> Iterator[Handler]:
         with self._lock:
             idle = self._idle.setdefault(handler_name, [])
-            self._lock.wait_for(lambda: bool(idle) or self._running[handler_name] < self._limit)
+            freed = self._freed.setdefault(handler_name, threading.Condition(self._lock))
+            freed.wait_for(lambda: bool(idle) or self._running[handler_name] < self._limit)
             handler = idle.pop() if idle else None
             if handler is None:
                 self._running[handler_name] += 1
@@ -101,7 +104,7 @@ class Containers:
                     self._idle.setdefault(handler_name, []).append(handler)
                 elif generation == self._generation:
                     self._running[handler_name] -= 1  # its cold start failed
-                self._lock.notify_all()
+                freed.notify()
 
     def discard(self) -> None:
         """Every function starts cold on its next invocation (tests change the environment between them)."""
@@ -110,7 +113,8 @@ class Containers:
             self._running.clear()
             self._started.clear()
             self._generation += 1
-            self._lock.notify_all()
+            for freed in self._freed.values():
+                freed.notify_all()
 
     @staticmethod
     def _cold_start(handler_name: str, *, isolated: bool) -> Handler:

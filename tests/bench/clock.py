@@ -30,6 +30,8 @@ def _submit(clock: ClockHarness, form: dict[str, Any]) -> str:
 def _act(clock: ClockHarness, number: str, action: str, claims: dict[str, Any], **body: Any) -> None:
     reply = clock.api.call("POST", f"/v1/staff/tickets/{number}/{action}", body, claims=claims)
     assert reply.status == 200, reply.body
+    # Staff act minutes apart: let the generation this action started enter its first state before the next one.
+    time.sleep(0.5)
 
 
 def _until(clock: ClockHarness, number: str, event: str) -> None:
@@ -126,6 +128,7 @@ def report() -> None:
             f"{executions} executions (${cost:,.0f} per million tickets)"
         )
     print(
-        "  (sped-up scenarios let due points that fall within a second share one wake-up; in real time each\n"
-        "   reminder, breach and ladder step is its own wake-up: 3 transitions — Wake, Due again?, Sleep)"
+        "  (a first generation starts at First wake, later ones at Sleep; sped-up scenarios let due points that fall\n"
+        "   within a second share one wake-up; in real time each reminder, breach and ladder step is its own\n"
+        "   wake-up: 3 transitions — Wake, Due again?, Sleep)"
     )

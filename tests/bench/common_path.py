@@ -34,7 +34,7 @@ from infra.local import atomic
 from infra.local.deploy import synthesize
 from infra.local.pollers import Filter, StreamPoller
 from tests.bench import cost
-from tests.bench.meter import Meter, Usage
+from tests.bench.meter import Meter, Usage, indexes
 from tests.integration.clock_harness import ClockHarness, clock_harness
 from tests.integration.conftest import staff_claims
 from tests.support.forms import FORM
@@ -79,7 +79,6 @@ class Term:
 class Measured:
     usage: Usage
     transitions: int
-    executions: int
     step_functions_log_bytes: int
     memory_mb: dict[str, int]
     ticket_item_bytes: int
@@ -182,7 +181,6 @@ def measure() -> Measured:
             number = _one_ticket(clock, deliver)
         time.sleep(0.5)  # a stopped execution records its last event
         entered = clock.states_entered(number)
-        executions = len(clock.executions(number))
         sfn_logs = _step_functions_log_bytes(clock, number)
         ticket_item = _backend_item(f"TICKET#{number}", "TICKET")
         stored = _stored_bytes(number)
@@ -190,7 +188,6 @@ def measure() -> Measured:
     return Measured(
         usage=meter.usage,
         transitions=sum(entered.values()),
-        executions=executions,
         step_functions_log_bytes=sfn_logs,
         memory_mb=memory,
         ticket_item_bytes=cost.item_size(ticket_item),
@@ -204,16 +201,7 @@ def _stored_bytes(number: str) -> int:
     table = dynamodb_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].get_table(api_services().settings.table_name)
     stored = table.items.get(DynamoType({"S": f"TICKET#{number}"}), {})
     items = [dict(item.to_json()["Attributes"]) for item in stored.values()]
-    indexes = [
-        cost.Index(
-            index.name,
-            tuple(index.schema_key_attrs),
-            index.projection.get("ProjectionType", "ALL"),
-            tuple(index.projection.get("NonKeyAttributes", [])),
-        )
-        for index in table.global_indexes
-    ]
-    entries = [entry for item in items for index in indexes if (entry := index.entry(item, ("pk", "sk")))]
+    entries = [entry for item in items for index in indexes(table) if (entry := index.entry(item, ("pk", "sk")))]
     return sum(cost.item_size(item) + 100 for item in items + entries)
 
 

@@ -24,7 +24,6 @@ from tests.bench import cost
 PRICED = {
     ("events", "PutEvents"),
     ("sns", "Publish"),
-    ("scheduler", "CreateSchedule"),
     ("s3", "PutObject"),
     ("s3", "GetObject"),
     *(("sqs", operation) for operation in ("SendMessage", "SendMessageBatch", "ReceiveMessage", "DeleteMessage")),
@@ -42,7 +41,6 @@ class DynamoUsage:
     """Per index, with the projections the table has."""
     index_write_units_if_all: Counter[str] = field(default_factory=Counter)
     """Per index, had every index projected every attribute (as before issue 14)."""
-    requests: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,7 @@ class Usage:
 
 
 class Meter:
-    """Records into `usage` while running and not paused (a harness polling for a result is not the ticket's cost)."""
+    """Records into `usage` while running."""
 
     def __init__(self) -> None:
         self.usage = Usage()
@@ -93,14 +91,6 @@ class Meter:
             for restore in undo:
                 restore()
 
-    @contextmanager
-    def paused(self) -> Iterator[None]:
-        self._on = False
-        try:
-            yield
-        finally:
-            self._on = True
-
     # -- DynamoDB, at moto -------------------------------------------------------------------------------------
 
     def _meter_dynamodb(self) -> Callable[[], None]:
@@ -113,8 +103,6 @@ class Meter:
                     return original(handler)
                 backend, body = handler.dynamodb_backend, handler.body
                 before = {key: _item(backend, *key) for key in _written_keys(name, body)}
-                with meter._lock:
-                    meter.usage.dynamodb.requests[name] += 1
                 response = original(handler)  # a refused write (a failed condition) is not counted in units
                 with meter._lock:
                     usage = meter.usage.dynamodb
@@ -252,11 +240,6 @@ Key = tuple[str, str]
 """(table, the key as JSON): what a write names."""
 
 
-def _key_of(table: Table, item: dict[str, Any]) -> str:
-    names = [table.hash_key_attr, *([table.range_key_attr] if table.range_key_attr else [])]
-    return json.dumps({name: item[name] for name in names}, sort_keys=True)
-
-
 def _written_keys(operation: str, body: dict[str, Any]) -> list[tuple[str, str]]:
     if operation in {"put_item", "update_item", "delete_item"}:
         spec = body
@@ -287,7 +270,7 @@ def _item(backend: DynamoDBBackend, table: str, key: str) -> cost.Item | None:
     return None if found is None else dict(found.to_json()["Attributes"])
 
 
-def _indexes(table: Table) -> list[cost.Index]:
+def indexes(table: Table) -> list[cost.Index]:
     return [
         cost.Index(
             name=index.name,
@@ -306,7 +289,7 @@ def _add_write(
         return  # a write that did not happen (a cancelled transaction, a failed condition)
     usage.write_units += cost.item_write_units(old, new, transactional=transactional)
     keys = (table.hash_key_attr, *([table.range_key_attr] if table.range_key_attr else []))
-    for index in _indexes(table):
+    for index in indexes(table):
         usage.index_write_units[index.name] += index.write_units(old, new, keys)
         usage.index_write_units_if_all[index.name] += replace(index, projection="ALL").write_units(old, new, keys)
 
