@@ -96,7 +96,9 @@ class Containers:
             generation = self._generation
         try:
             if handler is None:
-                handler = self._cold_start(handler_name, isolated=not first)
+                # Only our Lambda code gets copies: a test's stand-in handler records into its own module.
+                isolated = not first and handler_name.startswith(LAMBDA_PACKAGE)
+                handler = self._cold_start(handler_name, isolated=isolated)
             yield handler
         finally:
             with self._lock:
@@ -146,6 +148,9 @@ def _import_all(module_name: str) -> ModuleType:
     for found in pkgutil.walk_packages(own.__path__, f"{own.__name__}."):
         importlib.import_module(found.name)
     return module
+
+
+LAMBDA_PACKAGE = "functions."
 
 
 def _within(name: str, package: str) -> bool:
