@@ -13,13 +13,12 @@ among them SearchUnavailable, when the runtime's SQLite lacks FTS5 or its trigra
 deployment rather than at an agent's first search.
 """
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from hotline.aws.s3 import INDEX_KEY
@@ -27,6 +26,7 @@ from hotline.aws.s3 import INDEX_KEY
 from infra.constructs.alarms import any_alarm, dead_letters_alarm
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
+from infra.constructs.schedules import run_on_schedule
 from infra.nag import acknowledge
 
 INDEX_RATE = "rate(5 minutes)"
@@ -113,36 +113,15 @@ class KnowledgeIndex(Construct):
         )
 
     def _schedule(self) -> None:
-        # Scheduler's role may invoke exactly the function and put what it cannot deliver on the dead-letter queue;
-        # only schedules of this account may assume it.
-        role = iam.Role(
+        self.schedule = run_on_schedule(
             self,
-            "ScheduleRole",
-            assumed_by=iam.ServicePrincipal(
-                "scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}}
-            ),
-            description="EventBridge Scheduler brings the knowledge search index's image up to date.",
-        )
-        role.add_to_policy(
-            iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[self.function.function_arn])
-        )
-        role.add_to_policy(iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dead_letters.queue_arn]))
-        self.schedule = scheduler.CfnSchedule(
-            self,
-            "Schedule",
+            self.function,
+            self.dead_letters,
+            expression=INDEX_RATE,
             description="The knowledge search index's image, stored again when articles changed.",
-            schedule_expression=INDEX_RATE,
-            flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
-            state="ENABLED",
-            target=scheduler.CfnSchedule.TargetProperty(
-                arn=self.function.function_arn,
-                role_arn=role.role_arn,
-                retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(
-                    maximum_retry_attempts=TARGET_RETRY_ATTEMPTS,
-                    maximum_event_age_in_seconds=int(MAX_EVENT_AGE.to_seconds()),
-                ),
-                dead_letter_config=scheduler.CfnSchedule.DeadLetterConfigProperty(arn=self.dead_letters.queue_arn),
-            ),
+            role_description="EventBridge Scheduler brings the knowledge search index's image up to date.",
+            retry_attempts=TARGET_RETRY_ATTEMPTS,
+            max_event_age=MAX_EVENT_AGE,
         )
 
     def _let_use(self, function: lambda_.Function, *actions: str) -> None:

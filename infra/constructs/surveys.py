@@ -7,11 +7,9 @@ Scheduler retries a delivery it could not make, and Lambda retries the function'
 asynchronously); what still fails lands in one dead-letter queue, which raises an alarm, as the function's errors do.
 """
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_destinations as destinations
-from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -19,6 +17,7 @@ from constructs import Construct
 from infra.constructs.alarms import any_alarm, dead_letters_alarm
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
+from infra.constructs.schedules import run_on_schedule
 from infra.nag import acknowledge
 
 SWEEP_RATE = "rate(5 minutes)"
@@ -74,36 +73,15 @@ class Surveys(Construct):
             max_event_age=MAX_EVENT_AGE,
             on_failure=destinations.SqsDestination(self.dead_letters),
         )
-        # Scheduler's role may invoke exactly the function (a Lambda grant would add its versions too) and put what
-        # it cannot deliver on the dead-letter queue; only schedules of this account may assume it.
-        role = iam.Role(
+        self.schedule = run_on_schedule(
             self,
-            "ScheduleRole",
-            assumed_by=iam.ServicePrincipal(
-                "scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}}
-            ),
-            description="EventBridge Scheduler runs the survey sweep.",
-        )
-        role.add_to_policy(
-            iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[self.function.function_arn])
-        )
-        role.add_to_policy(iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.dead_letters.queue_arn]))
-        self.schedule = scheduler.CfnSchedule(
-            self,
-            "Schedule",
+            self.function,
+            self.dead_letters,
+            expression=SWEEP_RATE,
             description="The survey sweep: held texts, surveys to send, surveys expired (closed no_response).",
-            schedule_expression=SWEEP_RATE,
-            flexible_time_window=scheduler.CfnSchedule.FlexibleTimeWindowProperty(mode="OFF"),
-            state="ENABLED",
-            target=scheduler.CfnSchedule.TargetProperty(
-                arn=self.function.function_arn,
-                role_arn=role.role_arn,
-                retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(
-                    maximum_retry_attempts=TARGET_RETRY_ATTEMPTS,
-                    maximum_event_age_in_seconds=int(MAX_EVENT_AGE.to_seconds()),
-                ),
-                dead_letter_config=scheduler.CfnSchedule.DeadLetterConfigProperty(arn=self.dead_letters.queue_arn),
-            ),
+            role_description="EventBridge Scheduler runs the survey sweep.",
+            retry_attempts=TARGET_RETRY_ATTEMPTS,
+            max_event_age=MAX_EVENT_AGE,
         )
         self.alarm = dead_letters_alarm(
             self,
