@@ -40,7 +40,7 @@ test: install web lint $(CHROMIUM)  ## lint, type-check and run every test tier
 # The report page's test renders it in Debian's Chromium, which Playwright drives (it never downloads a browser).
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
-	$(SUDO) apt-get install -y -qq --no-install-recommends chromium
+	$(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,6 @@
 """The bulletin's HTML page rendered in headless Chromium (Debian's `chromium`, driven by Playwright; `make test`
 installs it): its charts are drawn, nothing is fetched, nothing fails."""
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,24 +12,18 @@ from hotline.domain.reports.bulletin import Names, compose
 from hotline.domain.reports.figures import Figures
 from hotline.domain.reports.policy import DEFAULT_POLICY, Period, ReportKind
 from hotline.domain.tickets.catalog import DEFAULT_CATALOG
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from infra.local.units import DEMO_UNITS
+from tests.support.browser import chromium
 from tests.unit.fakes import FakeAggregates
 from tests.unit.reports.world import FIRST, LAST, Fortnight
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (make test does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def test_the_report_page_renders_its_charts_in_chromium(browser: Browser, tmp_path: Path) -> None:
