@@ -11,10 +11,12 @@ from infra.constructs.incidents import Incidents
 from infra.constructs.knowledge import KnowledgeIndex
 from infra.constructs.layers import SharedLayers
 from infra.constructs.reports import Reports
+from infra.constructs.site import Site
 from infra.constructs.storage import TicketStore
 from infra.constructs.surveys import Surveys
 from infra.constructs.ticket_clock import TicketClock
 from infra.constructs.ticket_events import TicketEvents
+from infra.constructs.uploads import Uploads
 from infra.constructs.webhooks import Webhooks
 from infra.nag import acknowledge
 
@@ -39,13 +41,24 @@ class HotlineStack(Stack):
         clock.let_notify(events.function)  # sends the notifications each ticket write stored (the outbox)
         webhooks = Webhooks(self, "Webhooks", bus=events.bus, table=store.table, layers=layers, environment=environment)
         webhooks.let_redeliver(api.function)
-        # The public site the texts to customers link to (`-c site_url=https://…`); until the web pages are hosted,
-        # the API's own address.
-        site_url = str(
-            self.node.try_get_context("site_url")
-            or f"https://{api.rest_api.rest_api_id}.execute-api.{self.region}.{self.url_suffix}/{STAGE}"
+        # Citizens' photos and files, posted by their browsers on the site's pages straight to the bucket.
+        uploads = Uploads(self, "Uploads")
+        uploads.let_sign(api.function)
+        # The web pages, on CloudFront's domain or on the site's own (`-c site_url=https://… -c
+        # site_certificate_arn=…`): the texts to customers link there, and only its pages may call the API.
+        site = Site(
+            self,
+            "Site",
+            api=api.rest_api,
+            staff=staff,
+            uploads=[uploads.bucket],
+            site_url=self.node.try_get_context("site_url"),
+            certificate_arn=self.node.try_get_context("site_certificate_arn"),
         )
+        site_url = site.url
+        api.allow_origin(site.origin)
         api.function.add_environment("SITE_URL", site_url)
+        uploads.allow_origin(site.origin)
         # A primary's reply reaching its bound tickets opens their surveys: links to the site, tokens as keyed hashes.
         events.function.add_environment("SITE_URL", site_url)
         api.hash_key.grant_read(events.function)
@@ -81,6 +94,9 @@ class HotlineStack(Stack):
         ops = OpsTopic(self, "Ops")
         ops.notify_on_every_alarm(self)  # the alarms above and any added later
         CfnOutput(self, "ApiUrl", value=api.rest_api.url)
+        CfnOutput(self, "SiteUrl", value=site.url)
+        CfnOutput(self, "SiteBucketName", value=site.bucket.bucket_name)
+        CfnOutput(self, "DistributionId", value=site.distribution.distribution_id)
         CfnOutput(self, "RestApiId", value=api.rest_api.rest_api_id)
         CfnOutput(self, "Stage", value=STAGE)
         CfnOutput(self, "TableName", value=store.table.table_name)
@@ -99,6 +115,7 @@ class HotlineStack(Stack):
         CfnOutput(self, "ReportDeadLetterQueueUrl", value=reports.dead_letters.queue_url)
         CfnOutput(self, "ReportMailTopicArn", value=reports.mail.topic_arn)
         CfnOutput(self, "KnowledgeIndexBucketName", value=knowledge.bucket.bucket_name)
+        CfnOutput(self, "UploadsBucketName", value=uploads.bucket.bucket_name)
         CfnOutput(self, "IncidentDeadLetterQueueUrl", value=incidents.dead_letters.queue_url)
         acknowledge(
             self,

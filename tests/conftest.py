@@ -54,7 +54,7 @@ def create_hash_key() -> str:
 def create_api_resources() -> dict[str, str]:
     """What the API function's settings name besides the table and hash key, created in moto: a ticket clock that
     records executions without running them, the webhook delivery queue, the REST API partners' plans bind to, the
-    reports' bucket and queue, and the bucket of the knowledge index's image."""
+    reports' bucket and queue, the bucket of the knowledge index's image and the uploads bucket."""
     stepfunctions = boto3.client("stepfunctions", region_name="us-east-1")
     machine = stepfunctions.create_state_machine(
         name=f"clock-{uuid4().hex[:8]}",
@@ -68,6 +68,8 @@ def create_api_resources() -> dict[str, str]:
     reports = boto3.client("sqs", region_name="us-east-1").create_queue(QueueName=f"reports-{uuid4().hex[:8]}")
     knowledge = f"knowledge-{uuid4().hex[:8]}"
     boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=knowledge)
+    uploads = f"uploads-{uuid4().hex[:8]}"
+    boto3.client("s3", region_name="us-east-1").create_bucket(Bucket=uploads)
     return {
         "CLOCK_STATE_MACHINE_ARN": str(machine),
         "CLOCK_FIRST_STATE_MACHINE_ARN": str(machine),
@@ -78,6 +80,7 @@ def create_api_resources() -> dict[str, str]:
         "REPORTS_BUCKET": bucket,
         "REPORT_QUEUE_URL": str(reports["QueueUrl"]),
         "KNOWLEDGE_INDEX_BUCKET": knowledge,
+        "UPLOADS_BUCKET": uploads,
     }
 
 

@@ -12,7 +12,7 @@ SWAGGER_UI = Path(event_handler.__file__).parent / "openapi" / "swagger_ui"
 TITLE, VERSION = "Hotline API", "1.0.0"
 
 
-def swagger(app: APIGatewayRestResolver) -> Response[Any]:
+def swagger(app: APIGatewayRestResolver, *, as_json: bool) -> Response[Any]:
     from aws_lambda_powertools.event_handler.openapi.compat import model_json
     from aws_lambda_powertools.event_handler.openapi.models import Server
     from aws_lambda_powertools.event_handler.openapi.swagger_ui import generate_swagger_html
@@ -21,7 +21,7 @@ def swagger(app: APIGatewayRestResolver) -> Response[Any]:
     document = app.get_openapi_schema(servers=[Server(url=app._get_base_path() or "/")])
     # Escaped so that the document cannot close the page's <script> element.
     spec = model_json(document, by_alias=True, exclude_none=True, indent=2).replace("</", "<\\/")
-    if (app.current_event.query_string_parameters or {}).get("format") == "json":
+    if as_json:
         return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=spec)
     script = (SWAGGER_UI / "swagger-ui-bundle.min.js").read_text(encoding="utf-8")
     style = (SWAGGER_UI / "swagger-ui.min.css").read_text(encoding="utf-8")

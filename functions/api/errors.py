@@ -13,6 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from hotline.domain.base.errors import (
     Conflict,
     Forbidden,
+    Gone,
     HotlineError,
     InvalidInput,
     InvalidPageToken,
@@ -38,6 +39,7 @@ STATUS_OF: dict[type[HotlineError], HTTPStatus] = {
     Unauthenticated: HTTPStatus.UNAUTHORIZED,
     Forbidden: HTTPStatus.FORBIDDEN,
     Conflict: HTTPStatus.CONFLICT,
+    Gone: HTTPStatus.GONE,
     TooManyAttempts: HTTPStatus.TOO_MANY_REQUESTS,
     MalformedBody: HTTPStatus.BAD_REQUEST,
     UnsupportedMediaType: HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -121,7 +123,8 @@ ERRORS: dict[HTTPStatus, str] = {
     HTTPStatus.CONFLICT: "Clashes with the current state",
     HTTPStatus.REQUEST_ENTITY_TOO_LARGE: f"The body exceeds {MAX_BODY_BYTES} bytes",
     HTTPStatus.UNSUPPORTED_MEDIA_TYPE: "The body is not UTF-8 JSON sent as application/json",
-    HTTPStatus.UNPROCESSABLE_ENTITY: "Valid JSON or parameters with invalid values; `fields` names each",
+    HTTPStatus.UNPROCESSABLE_ENTITY: "Valid JSON or parameters with invalid values, or a query parameter the "
+    "operation does not take; `fields` names each",
     HTTPStatus.TOO_MANY_REQUESTS: "Throttled, or the day's quota is used up",
 }
 POWERTOOLS_422 = "#/components/schemas/HTTPValidationError"
@@ -140,9 +143,8 @@ def _implied(operation: dict[str, Any]) -> set[HTTPStatus]:
     """The errors any operation of this shape can answer, whatever its route does."""
     parameters = operation.get("parameters", [])
     has_body = "requestBody" in operation
-    found = {HTTPStatus.TOO_MANY_REQUESTS}
-    if parameters or has_body:
-        found.add(HTTPStatus.UNPROCESSABLE_ENTITY)
+    # Every operation refuses a query parameter it does not take (functions.api.limits.check_query_names).
+    found = {HTTPStatus.TOO_MANY_REQUESTS, HTTPStatus.UNPROCESSABLE_ENTITY}
     if has_body:
         found |= {HTTPStatus.BAD_REQUEST, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, HTTPStatus.UNSUPPORTED_MEDIA_TYPE}
     if any(p["in"] == "path" for p in parameters):

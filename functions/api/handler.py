@@ -3,12 +3,13 @@
 import json
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.shared.json_encoder import Encoder
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -16,7 +17,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.api import errors, routes
 from functions.api.docs import TITLE, VERSION, swagger
 from functions.api.identity import PARTNER_CONTEXT, authorize, security_schemes
-from functions.api.limits import check_json_body, oversize_body
+from functions.api.limits import check_json_body, check_query_names, oversize_body
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
@@ -25,6 +26,7 @@ logger = Logger(service="hotline-api")
 
 ROUTE_MODULES = (
     "public",
+    "uploads",
     "partner",
     "staff_tickets",
     "partners_admin",
@@ -43,6 +45,7 @@ ROUTE_MODULES = (
 SERVED_BY: dict[str, tuple[str, ...]] = {
     "/v1/tickets": ("public", "surveys"),
     "/v1/catalog": ("public",),
+    "/v1/uploads": ("uploads",),
     "/v1/faq": ("knowledge",),
     "/v1/partner/tickets": ("partner", "surveys"),
     "/v1/partner/webhook": ("webhooks",),
@@ -100,7 +103,8 @@ def serving(path: str) -> list[str]:
 
 class Gatekeeper(OpenAPIRequestValidationMiddleware):
     """Runs where Powertools validates the request, just before it: first who may call the route, then
-    whether a body it reads is JSON at all — so a role that may not act gets 403 whatever its body holds."""
+    whether a body it reads is JSON at all — so a role that may not act gets 403 whatever its body holds — and, under
+    /v1, whether it declares every query parameter sent (Open311 clients send extras, such as jurisdiction_id)."""
 
     def handler(self, app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:  # type: ignore[override]
         from hotline.services import api_services
@@ -111,6 +115,8 @@ class Gatekeeper(OpenAPIRequestValidationMiddleware):
             app.append_context(**{PARTNER_CONTEXT: caller})
         if route.dependant.body_params:
             check_json_body(app.current_event)
+        if route.path.startswith("/v1/"):
+            check_query_names(route, app.current_event)
         return super().handler(app, next_middleware)
 
 
@@ -123,8 +129,8 @@ app.configure_openapi(title=TITLE, version=VERSION)
 
 
 @app.get("/v1/docs", include_in_schema=False)
-def docs() -> Response[Any]:
-    return swagger(app)
+def docs(document: Annotated[str | None, Query(alias="format")] = None) -> Response[Any]:
+    return swagger(app, as_json=document == "json")
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
@@ -132,9 +138,24 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     from hotline.services import api_services  # with the domain behind it: a first request's, not the import's
 
     # An incomplete environment fails the invocation (SettingsError) rather than one route.
-    api_services().config.new_request()
+    services = api_services()
+    services.config.new_request()
     app.include(serving(event.get("path") or ""))
-    return with_charset(oversize_body(event) or app.resolve(event, context))
+    answer = with_charset(oversize_body(event) or app.resolve(event, context))
+    return readable_by_site(answer, event, services.settings.site_origin)
+
+
+def readable_by_site(response: dict[str, Any], event: dict[str, Any], origin: str) -> dict[str, Any]:
+    """Let the site's pages (on CloudFront's origin in AWS) read every answer, errors and limits included, and no
+    other origin's pages. Added here rather than by the resolver's CORS, which only covers the routes included
+    after the settings (loaded on the first request) are known; API Gateway answers the preflight requests."""
+    asked = next((v for k, v in (event.get("headers") or {}).items() if k.lower() == "origin"), None)
+    allowed = CORSConfig(allow_origin=origin).to_dict(asked)
+    if "multiValueHeaders" in response:
+        response["multiValueHeaders"].update({name: [value] for name, value in allowed.items()})
+    else:
+        response["headers"] = {**(response.get("headers") or {}), **allowed}
+    return response
 
 
 def with_charset(response: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Request limits: the body size before the resolver runs, and what a JSON body must be before it is validated."""
+"""Request limits: the body size before the resolver runs, what a JSON body must be before it is validated, and
+the query parameters a route takes."""
 
 import base64
 import binascii
@@ -6,8 +7,9 @@ import json
 from http import HTTPStatus
 from typing import Any, NoReturn
 
+from aws_lambda_powertools.event_handler.api_gateway import Route
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
-from hotline.domain.base.errors import HotlineError
+from hotline.domain.base.errors import FieldProblem, HotlineError, InvalidInput
 
 from functions.api.refusals import open311_refusal
 from functions.api.schemas.errors import ErrorBody, ErrorDetail
@@ -117,3 +119,13 @@ def check_json_body(event: BaseProxyEvent) -> None:
     except ValueError:  # the interpreter's limit on digits in an int (4,300)
         raise MalformedBody("a number in the body has too many digits") from None
     _check_values(value)
+
+
+def check_query_names(route: Route, event: BaseProxyEvent) -> None:
+    """Refuse a query parameter the route does not declare (422 naming it): a misspelt or unsupported filter would
+    otherwise be ignored, and the caller would take an unfiltered listing for a filtered one."""
+    declared = {param.alias for param in route.dependant.query_params}
+    unknown = sorted(set(event.resolved_query_string_parameters or {}) - declared)
+    if unknown:
+        problems = [FieldProblem(name, "unknown query parameter") for name in unknown]
+        raise InvalidInput(f"unknown query parameter: {', '.join(unknown)}", problems)

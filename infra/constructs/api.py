@@ -1,6 +1,6 @@
 """The REST API: one Lambda behind API Gateway; public, partner (API key) and staff (Cognito) branches."""
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
@@ -147,7 +147,7 @@ class TicketApi(Construct):
         integration = apigw.LambdaIntegration(self.function, proxy=True)
         v1 = self.rest_api.root.add_resource("v1")
         # Public routes (form submission, tracking, catalogue, docs) and JSON 404/405s for the rest of /v1.
-        v1.add_proxy(default_integration=integration, any_method=True)
+        public = v1.add_proxy(default_integration=integration, any_method=True)
         v1.add_resource("partner").add_proxy(
             default_integration=integration,
             default_method_options=apigw.MethodOptions(api_key_required=True),
@@ -156,15 +156,16 @@ class TicketApi(Construct):
         # Open311 GeoReport v2: public at the gateway; the key is the `api_key` form field, checked in Lambda.
         self.rest_api.root.add_resource("open311").add_proxy(default_integration=integration, any_method=True)
         authorizer = apigw.CognitoUserPoolsAuthorizer(self, "StaffAuthorizer", cognito_user_pools=[user_pool])
-        v1.add_resource("staff").add_proxy(
+        staff = v1.add_resource("staff").add_proxy(
             default_integration=integration,
             default_method_options=apigw.MethodOptions(
                 authorizer=authorizer, authorization_type=apigw.AuthorizationType.COGNITO
             ),
             any_method=True,
         )
+        self._browser_routes = (public, staff)  # what the site's pages call
         self._administer_partner_keys()
-        for response_type, (status, code) in GATEWAY_ERRORS.items():
+        self._gateway_responses = [
             self.rest_api.add_gateway_response(
                 f"Gateway{code.title().replace('_', '')}{status}",
                 type=response_type,
@@ -173,6 +174,8 @@ class TicketApi(Construct):
                     "application/json": '{"error": {"code": "' + code + '", "message": $context.error.messageString}}'
                 },
             )
+            for response_type, (status, code) in GATEWAY_ERRORS.items()
+        ]
         acknowledge(
             self.rest_api,
             "AwsSolutions::AwsSolutions-APIG2",
@@ -188,6 +191,22 @@ class TicketApi(Construct):
             "AwsSolutions::AwsSolutions-COG4",
             "Only /v1/staff uses Cognito; public routes are open and partner routes require an API key.",
         )
+
+    def allow_origin(self, origin: str) -> None:
+        """Browsers may call the public and staff routes from the site's pages on `origin`, and from no other origin:
+        API Gateway answers their preflight requests, and its own refusals (401, 429 …) are readable there too.
+        The function's answers say the same (functions/api/handler.py, from SITE_URL)."""
+        for resource in self._browser_routes:
+            resource.add_cors_preflight(
+                allow_origins=[origin],
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+                allow_headers=["Authorization", "Content-Type"],
+                max_age=Duration.hours(1),
+            )
+        for response in self._gateway_responses:
+            refusal = response.node.default_child
+            assert isinstance(refusal, apigw.CfnGatewayResponse)
+            refusal.response_parameters = {"gatewayresponse.header.Access-Control-Allow-Origin": f"'{origin}'"}
 
     def _administer_partner_keys(self) -> None:
         """The admin routes create usage plans and API keys (one each per partner) and rotate and revoke keys."""

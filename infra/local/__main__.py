@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from infra.local.cloud import start
+from infra.web import NotBuilt
 
 STOP_SECONDS = 3.0
 
@@ -26,14 +27,23 @@ def main() -> int:
     state_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     time_scale = float(os.environ.get("TIME_SCALE") or "1")
-    cloud = start(port, state_dir, time_scale=time_scale)
+    try:
+        cloud = start(port, state_dir, time_scale=time_scale)
+    except NotBuilt as missing:
+        print(missing, file=sys.stderr)
+        return 1
     info = cloud.describe()
-    (state_dir / "local.json").write_text(json.dumps(info, indent=2) + "\n")
+    # Written whole, then renamed: whoever waits for the file (the e2e tests) never reads it half-written.
+    written = state_dir / "local.json.tmp"
+    written.write_text(json.dumps(info, indent=2) + "\n")
+    written.replace(state_dir / "local.json")
     elapsed = time.perf_counter() - started
     print(
         f"""
 Hotline local cloud is up in {elapsed:.1f} s (state in memory; it is gone when you stop).
 
+  Site         {info["site_url"]}  the citizen pages: submit, track, survey
+  Console      {info["console_url"]}  staff sign in as a user below
   API          {info["api_url"]}
   API docs     {info["docs_url"]}  (Swagger UI; OpenAPI in docs/openapi.json)
   Partner key  {info["partner_api_key"]}     send as header  x-api-key

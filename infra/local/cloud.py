@@ -19,11 +19,25 @@ from hotline.settings import load
 from hotline.timescale import ScaledClock
 from moto.server import ThreadedMotoServer
 
-from infra.local import api_gateway, atomic, cognito, events, lambdas, memory, outbox, pollers, scheduler, stepfunctions
+from infra import web
+from infra.local import (
+    api_gateway,
+    atomic,
+    cognito,
+    events,
+    lambdas,
+    memory,
+    outbox,
+    pollers,
+    s3_forms,
+    scheduler,
+    stepfunctions,
+)
 from infra.local.deploy import REGION, Deployment, deploy, synthesize
 from infra.local.gateway import Gateway, serve
 from infra.local.pollers import Pollers
 from infra.local.seed import DemoData, seed
+from infra.local.site import SIGN_IN_PATH, Site
 
 
 def free_port() -> int:
@@ -76,6 +90,8 @@ class LocalCloud:
         return {
             "time_scale": float(os.environ["HOTLINE_LOCAL_TIME_SCALE"]),
             "api_url": self.api_url,
+            "site_url": f"{self.api_url}/",
+            "console_url": f"{self.api_url}/{web.CONSOLE}/",
             "docs_url": f"{self.api_url}/v1/docs",
             "moto_url": self.moto_url,
             "partner_api_key": self.demo.partner_api_key,
@@ -97,6 +113,8 @@ class LocalCloud:
 
 
 def start(port: int, state_dir: Path, host: str = "127.0.0.1", time_scale: float = 1.0) -> LocalCloud:
+    dist = web.built()  # before minutes of start-up: the pages are part of what is served
+    url = f"http://{host}:{port}"
     moto_port = free_port()
     _prepare_process(moto_port, time_scale)
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
@@ -116,14 +134,25 @@ def start(port: int, state_dir: Path, host: str = "127.0.0.1", time_scale: float
     stepfunctions.install()
     events.install()
     cognito.install()
+    s3_forms.install()  # browsers post uploads to moto's S3: policies checked, CORS by the bucket's rules
     local = load(LocalSettings)
     clock = ScaledClock(local.time_origin, local.time_scale)
     texts = state_dir / "outbox.jsonl"
     outbox.install(texts, clock.now)  # what would have been texted, for people to read
-    deployment = deploy(synthesize(state_dir / "cdk.out", f"http://{host}:{port}"), state_dir / "assets")
+    deployment = deploy(synthesize(state_dir / "cdk.out", url), state_dir / "assets")
     running = pollers.start()  # before the seed's writes, which the stream pollers deliver too
     demo = seed(deployment)
-    http = serve(Gateway(deployment, moto_url), host, port)
+    config: dict[str, object] = {
+        "api_url": "",  # the API is on the site's origin
+        "cognito": {
+            "url": f"{url}{SIGN_IN_PATH}",
+            "client_id": deployment.outputs["UserPoolClientId"],
+            "region": REGION,
+        },
+    }
+    # Browsers post uploads to moto's S3 and staff open their links there: moto's origin is the uploads bucket's.
+    csp = web.content_security_policy(connect=[moto_url], images=[moto_url])
+    http = serve(Gateway(deployment, moto_url), Site(dist, config, moto_url, csp), host, port)
     threading.Thread(target=http.serve_forever, name="gateway", daemon=True).start()
     schedules = scheduler.start(REGION, clock.now, local.time_scale)  # moto stores schedules; this fires them
-    return LocalCloud(f"http://{host}:{port}", moto_url, deployment, demo, http, moto, running, schedules, texts)
+    return LocalCloud(url, moto_url, deployment, demo, http, moto, running, schedules, texts)

@@ -3,7 +3,7 @@
 moto's CloudFormation creates what it supports (DynamoDB, Lambda, IAM, SNS, API Gateway's RestApi …). What it
 skips is created here from the same template: the Cognito user pool, its groups and client, the state
 machines (in the Step Functions backend that executes them), the secrets (with values generated here) and the
-EventBridge Scheduler schedules (which infra/local/scheduler.py fires).
+EventBridge Scheduler schedules (which infra/local/scheduler.py fires) and buckets' CORS rules.
 """
 
 import json
@@ -52,17 +52,49 @@ def _zip_asset(source: Path, cache: Path) -> Path:
     return target
 
 
-def _publish_assets(assembly: Path, cache: Path) -> None:
-    """What the CDK CLI's asset publishing does: file assets into the bootstrap bucket."""
+def _publish_assets(assembly: Path, cache: Path, template: dict[str, Any]) -> None:
+    """What the CDK CLI's asset publishing does: file assets into the bootstrap bucket (those the template uses)."""
     s3 = boto3.client("s3", region_name=REGION)
     bucket = f"cdk-hnb659fds-assets-{ACCOUNT}-{REGION}"
     s3.create_bucket(Bucket=bucket)
     manifest = json.loads((assembly / f"{STACK_NAME}.assets.json").read_text())
+    used = json.dumps(template)
     for asset in manifest["files"].values():
+        destinations = [d["objectKey"] for d in asset["destinations"].values() if d["objectKey"] in used]
+        if not destinations:
+            continue
         source = assembly / asset["source"]["path"]
         body = _zip_asset(source, cache) if asset["source"].get("packaging") == "zip" else source
-        for destination in asset["destinations"].values():
-            s3.upload_file(str(body), bucket, destination["objectKey"])
+        for key in destinations:
+            s3.upload_file(str(body), bucket, key)
+
+
+def _for_moto(template: dict[str, Any]) -> dict[str, Any]:
+    """The template without what moto cannot create and the local cloud does itself: the copying of web/dist into the
+    site's bucket (infra/local/site.py serves web/dist; CDK's deployment function runs the AWS CLI from a layer) and
+    the CORS preflights' MOCK methods (infra/local/gateway.py answers them from the template). moto skips the
+    CloudFront resources, which it does not know."""
+    resources = template["Resources"]
+    left_out: set[str] = set()
+    for logical, resource in resources.items():
+        if resource["Type"] == "Custom::CDKBucketDeployment":
+            function = resource["Properties"]["ServiceToken"]["Fn::GetAtt"][0]
+            layers = [layer["Ref"] for layer in resources[function]["Properties"].get("Layers", [])]
+            left_out.update((logical, function, *layers))
+        elif resource["Type"] == "AWS::ApiGateway::Method" and resource["Properties"]["Integration"]["Type"] == "MOCK":
+            left_out.add(logical)
+    kept = {}
+    for logical, resource in resources.items():
+        if logical not in left_out:
+            needs = resource.get("DependsOn")
+            if needs:
+                resource = {**resource, "DependsOn": [n for n in _as_list(needs) if n not in left_out]}
+            kept[logical] = resource
+    return {**template, "Resources": kept}
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return value if isinstance(value, list) else [value]
 
 
 def _create_cognito(template: dict[str, Any]) -> dict[str, str]:
@@ -202,6 +234,25 @@ def _create_schedules(template: dict[str, Any], physical: dict[str, str]) -> Non
         physical[logical] = created["ScheduleArn"]
 
 
+def _put_bucket_cors(template: dict[str, Any], physical: dict[str, str]) -> None:
+    """moto's CloudFormation skips a bucket's CORS rules (the uploads bucket takes posts from the site alone): each
+    is put as declared, its origins literal (the local cloud synthesizes with the site's URL)."""
+    s3 = boto3.client("s3", region_name=REGION)
+    optional = {"AllowedHeaders": "AllowedHeaders", "ExposedHeaders": "ExposeHeaders", "MaxAge": "MaxAgeSeconds"}
+    for logical, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::S3::Bucket" or "CorsConfiguration" not in resource.get("Properties", {}):
+            continue
+        rules: list[Any] = []
+        for rule in resource["Properties"]["CorsConfiguration"]["CorsRules"]:
+            if not all(isinstance(origin, str) for origin in rule["AllowedOrigins"]):
+                raise ValueError(f"{logical}: CORS origins must be literal here, not {rule['AllowedOrigins']}")
+            rules.append(
+                {"AllowedMethods": rule["AllowedMethods"], "AllowedOrigins": rule["AllowedOrigins"]}
+                | {api: rule[cfn] for cfn, api in optional.items() if cfn in rule}
+            )
+        s3.put_bucket_cors(Bucket=physical[logical], CORSConfiguration={"CORSRules": rules})
+
+
 def _outputs(template: dict[str, Any], physical: dict[str, str]) -> dict[str, str]:
     """Outputs that are a plain Ref or a literal; the API URL is the local gateway's, not AWS's."""
     outputs: dict[str, str] = {}
@@ -216,15 +267,16 @@ def _outputs(template: dict[str, Any], physical: dict[str, str]) -> dict[str, st
 
 def deploy(assembly: Path, cache: Path) -> Deployment:
     template = json.loads((assembly / f"{STACK_NAME}.template.json").read_text())
+    for_moto = _for_moto(template)
     boto3.client("ssm", region_name=REGION).put_parameter(
         Name=BOOTSTRAP_VERSION_PARAMETER, Value="30", Type="String", Overwrite=True
     )
-    _publish_assets(assembly, cache)
+    _publish_assets(assembly, cache, for_moto)
     created_secrets = _create_secrets(template)
     cloudformation = boto3.client("cloudformation", region_name=REGION)
     cloudformation.create_stack(
         StackName=STACK_NAME,
-        TemplateBody=json.dumps(_resolved(template, created_secrets)),
+        TemplateBody=json.dumps(_resolved(for_moto, created_secrets)),
         Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
     )
     cloudformation.get_waiter("stack_create_complete").wait(StackName=STACK_NAME, WaiterConfig={"Delay": 1})
@@ -237,4 +289,5 @@ def deploy(assembly: Path, cache: Path) -> Deployment:
     physical.update(_create_cognito(template))
     _create_state_machines(assembly, template, physical)
     _create_schedules(template, physical)
+    _put_bucket_cors(template, physical)
     return Deployment(template=template, outputs=_outputs(template, physical), physical_ids=physical)

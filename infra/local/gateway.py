@@ -17,6 +17,7 @@ import jwt
 from infra.local.deploy import REGION, Deployment
 from infra.local.lambdas import invocation_client
 from infra.local.proxy_event import proxy_event
+from infra.local.site import Site
 
 log = logging.getLogger("hotline.local")
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
@@ -33,7 +34,9 @@ GATEWAY_MESSAGES = {
 class Method:
     api_key_required: bool
     authorization: str
-    function_logical_id: str
+    function_logical_id: str | None
+    mock: tuple[int, dict[str, str]] | None = None
+    """A MOCK integration's answer (CORS preflights): its status and headers."""
 
 
 @dataclass
@@ -68,6 +71,16 @@ class Route:
         return literal, len(self.segments)
 
 
+def _headers_of(parameters: dict[str, str], prefix: str) -> dict[str, str]:
+    """Header values as the template gives them (`"'value'"`, a literal) by header name."""
+    return {k.removeprefix(prefix): v.strip("'") for k, v in parameters.items() if k.startswith(prefix)}
+
+
+def _mock(integration: dict[str, Any]) -> tuple[int, dict[str, str]]:
+    (answer,) = integration["IntegrationResponses"]
+    return int(answer["StatusCode"]), _headers_of(answer.get("ResponseParameters", {}), "method.response.header.")
+
+
 def _function_of(integration: dict[str, Any]) -> str:
     def walk(node: Any) -> Iterator[str]:
         if isinstance(node, dict):
@@ -99,15 +112,18 @@ def routes_of(template: dict[str, Any]) -> list[Route]:
         resource_id = props["ResourceId"]
         pattern = path_of(resource_id["Ref"]) if "Ref" in resource_id else "/"
         route = routes.setdefault(pattern, Route(pattern))
+        integration = props["Integration"]
+        mock = integration["Type"] == "MOCK"
         route.methods[props["HttpMethod"]] = Method(
             api_key_required=bool(props.get("ApiKeyRequired")),
             authorization=props.get("AuthorizationType", "NONE"),
-            function_logical_id=_function_of(props["Integration"]),
+            function_logical_id=None if mock else _function_of(integration),
+            mock=_mock(integration) if mock else None,
         )
     return sorted(routes.values(), key=lambda r: r.specificity, reverse=True)
 
 
-def gateway_responses_of(template: dict[str, Any]) -> dict[str, tuple[int, str]]:
+def gateway_responses_of(template: dict[str, Any]) -> dict[str, tuple[int, str, dict[str, str]]]:
     responses = {}
     for resource in template["Resources"].values():
         if resource["Type"] == "AWS::ApiGateway::GatewayResponse":
@@ -115,6 +131,7 @@ def gateway_responses_of(template: dict[str, Any]) -> dict[str, tuple[int, str]]
             responses[props["ResponseType"]] = (
                 int(props["StatusCode"]),
                 props["ResponseTemplates"]["application/json"],
+                _headers_of(props.get("ResponseParameters", {}), "gatewayresponse.header."),
             )
     return responses
 
@@ -191,10 +208,10 @@ class Gateway:
     # -- one request ------------------------------------------------------------------------------
 
     def refusal(self, response_type: str) -> tuple[int, dict[str, str], bytes]:
-        status, template = self.responses.get(response_type) or self.responses["DEFAULT_4XX"]
+        status, template, headers = self.responses.get(response_type) or self.responses["DEFAULT_4XX"]
         message = GATEWAY_MESSAGES.get(response_type, response_type.replace("_", " ").capitalize())
         body = template.replace("$context.error.messageString", json.dumps(message))
-        return status, {"Content-Type": "application/json"}, body.encode()
+        return status, {"Content-Type": "application/json", **headers}, body.encode()
 
     def handle(
         self, method: str, target: str, headers: dict[str, str], body: bytes
@@ -207,6 +224,9 @@ class Gateway:
             spec = route.methods.get(method) or route.methods.get("ANY")
             if spec is None:
                 raise Refusal("MISSING_AUTHENTICATION_TOKEN")
+            if spec.mock:
+                status, mocked = spec.mock
+                return status, mocked, b""
             api_key, api_key_id = self._api_key(headers) if spec.api_key_required else (None, None)
             claims = self._claims(headers) if spec.authorization == "COGNITO_USER_POOLS" else None
         except Refusal as refusal:
@@ -224,6 +244,7 @@ class Gateway:
             api_key_id=api_key_id,
             claims=claims,
         )
+        assert spec.function_logical_id is not None  # any integration but MOCK is the Lambda's
         function = self.deployment.physical_ids[spec.function_logical_id]
         answer = self._lambda.invoke(FunctionName=function, Payload=json.dumps(event).encode())
         if answer.get("FunctionError"):
@@ -244,7 +265,9 @@ class Gateway:
         raise Refusal("MISSING_AUTHENTICATION_TOKEN")
 
 
-def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
+def serve(gateway: Gateway, site: Site, host: str, port: int) -> ThreadingHTTPServer:
+    """One port, as one origin: the API (its paths) and the web pages (the rest)."""
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -252,7 +275,9 @@ def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
             started = time.perf_counter()
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
-            status, headers, payload = gateway.handle(self.command, self.path, dict(self.headers.items()), body)
+            given, path = dict(self.headers.items()), urlsplit(self.path).path
+            answer = site.answer(self.command, path, given, body)
+            status, headers, payload = answer or gateway.handle(self.command, self.path, given, body)
             self.send_response(status)
             for name, value in headers.items():
                 if name.lower() not in {"content-length", "connection"}:
@@ -265,7 +290,7 @@ def serve(gateway: Gateway, host: str, port: int) -> ThreadingHTTPServer:
             log.info(
                 "%s %s -> %s (%.0f ms)",
                 self.command,
-                urlsplit(self.path).path,
+                path,
                 status,
                 (time.perf_counter() - started) * 1000,
             )

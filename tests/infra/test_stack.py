@@ -117,7 +117,8 @@ def test_functions_are_arm64_python3_with_json_logs_kept_for_a_while(synthesized
         props = function["Properties"]
         assert props["Architectures"] == ["arm64"], name
         assert re.fullmatch(r"python3\.1\d", props["Runtime"]), (name, props["Runtime"])
-        assert props["LoggingConfig"]["LogFormat"] == "JSON", name
+        if props["Handler"].startswith("functions."):  # ours log with Powertools; CDK's site deployment prints text
+            assert props["LoggingConfig"]["LogFormat"] == "JSON", name
         group = _ref(props["LoggingConfig"]["LogGroup"])
         assert log_groups[group]["Properties"]["RetentionInDays"] > 0, name
 
@@ -266,8 +267,13 @@ def test_a_waf_web_acl_with_managed_rules_and_per_address_rates_guards_the_stage
 
 def test_routes_are_split_by_audience(synthesized: Synthesized) -> None:
     methods = _methods_by_path(synthesized)
-    assert set(methods) == {"/v1/{proxy+}", "/v1/partner/{proxy+}", "/v1/staff/{proxy+}", "/open311/{proxy+}"}
-    assert all(set(by_verb) == {"ANY"} for by_verb in methods.values())
+    # OPTIONS: the CORS preflights of the routes the site's pages call (tests/infra/test_site.py).
+    assert {path: set(by_verb) for path, by_verb in methods.items()} == {
+        "/v1/{proxy+}": {"ANY", "OPTIONS"},
+        "/v1/partner/{proxy+}": {"ANY"},
+        "/v1/staff/{proxy+}": {"ANY", "OPTIONS"},
+        "/open311/{proxy+}": {"ANY"},
+    }
 
     public = methods["/v1/{proxy+}"]["ANY"]
     assert public["AuthorizationType"] == "NONE"
@@ -985,6 +991,34 @@ def test_the_reports_bucket_is_private_encrypted_and_ssl_only(synthesized: Synth
     assert [r for r in reads if bucket in json.dumps(r)] == [
         {"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/reports/*"]]}
     ]
+
+
+def test_the_uploads_bucket_is_private_encrypted_ssl_only_and_takes_posts_from_the_site_alone(
+    synthesized: Synthesized,
+) -> None:
+    (_, props) = _private_bucket(synthesized, "UploadsFiles")
+    (rule,) = props["Properties"]["CorsConfiguration"]["CorsRules"]
+    (distribution, _) = _only(synthesized.of_type("AWS::CloudFront::Distribution"))
+    assert rule["AllowedMethods"] == ["POST"]
+    assert rule["AllowedOrigins"] == [{"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}]]}]
+    assert "AllowedHeaders" not in rule  # a form post sends none a preflight would have to allow
+
+
+def test_the_api_alone_signs_posts_and_reads_uploaded_files_under_uploads(synthesized: Synthesized) -> None:
+    (bucket, _) = _bucket_named(synthesized, "UploadsFiles")
+    files = {"Fn::Join": ["", [{"Fn::GetAtt": [bucket, "Arn"]}, "/uploads/*"]]}
+    _, api = _function(synthesized, API_HANDLER)
+    statements = _statements_of(synthesized, _ref(api["Properties"]["Role"]))
+    touching = [s for s in statements if bucket in json.dumps(s["Resource"])]
+    assert sorted((sorted(_as_list(s["Action"])), json.dumps(s["Resource"])) for s in touching) == sorted(
+        [
+            (["s3:GetObject", "s3:PutObject"], json.dumps(files)),
+            (["s3:ListBucket"], json.dumps({"Fn::GetAtt": [bucket, "Arn"]})),
+        ]
+    )
+    assert api["Properties"]["Environment"]["Variables"]["UPLOADS_BUCKET"] == {"Ref": bucket}
+    others = [p for p in synthesized.of_type("AWS::IAM::Policy").values() if bucket in json.dumps(p)]
+    assert all({"Ref": _ref(api["Properties"]["Role"])} in p["Properties"]["Roles"] for p in others)
 
 
 # -- major incidents ------------------------------------------------------------------------------------

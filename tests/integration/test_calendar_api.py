@@ -113,6 +113,30 @@ def test_contradictory_or_malformed_day_changes_are_422(api: Api, change: dict) 
     assert api.call("POST", "/v1/staff/calendars/cn/days", change, claims=ADMIN).status == 422
 
 
+def test_every_staff_member_lists_the_calendars_page_by_page(api: Api) -> None:
+    listed = api.call("GET", "/v1/staff/calendars", claims=staff_claims("unit", unit="x"))
+    assert listed.status == 200, listed.body
+    (cn,) = listed.body["items"]  # built in, never stored
+    assert (cn["id"], cn["time_zone"], listed.body["next"]) == ("cn", "Asia/Shanghai", None)
+    assert 2026 in cn["years"] and 2027 not in cn["years"] and cn["years"] == sorted(cn["years"])
+
+    for calendar_id in ("hk", "au"):
+        body = {"name": calendar_id.upper(), "time_zone": "UTC", "holidays": ["2027-01-01"]}
+        assert api.call("PUT", f"/v1/staff/calendars/{calendar_id}", body, claims=ADMIN).status == 200
+    assert api.call("POST", "/v1/staff/calendars/cn/days", {"holidays": ["2027-01-01"]}, claims=ADMIN).status == 200
+    seen, token = [], None
+    while True:
+        query = "limit=1" + (f"&next={token}" if token else "")
+        page = api.call("GET", "/v1/staff/calendars", query=query, claims=AGENT).body
+        assert len(page["items"]) <= 1
+        seen += [(c["id"], c["name"], c["years"][-1]) for c in page["items"]]
+        if not (token := page["next"]):
+            break
+    assert seen == [("au", "AU", 2027), ("cn", cn["name"], 2027), ("hk", "HK", 2027)]  # cn now stored, listed once
+    assert api.call("GET", "/v1/staff/calendars", query="next=bogus", claims=AGENT).status == 400
+    assert api.call("GET", "/v1/staff/calendars").status == 401
+
+
 def test_admin_creates_and_replaces_a_calendar(api: Api) -> None:
     body = {
         "name": "Hong Kong",

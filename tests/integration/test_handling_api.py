@@ -140,6 +140,24 @@ def test_full_manual_path_from_phone_call_to_resolved(units: Api) -> None:
     assert [e["type"] for e in customer["timeline"]][-1] == "ticket.closed"
 
 
+def test_the_record_lists_what_its_reader_may_do_now(units: Api) -> None:
+    api = units
+    number, _ = register(api)
+
+    def actions(claims: dict[str, Any]) -> list[str]:
+        listed: list[str] = ok(api.call("GET", f"/v1/staff/tickets/{number}", claims=claims))["actions"]
+        return listed
+
+    assert actions(DISPATCHER) == ["dispatch", "urge", "close", "change-priority", "link"]
+    view = ok(act(api, number, "dispatch", {"unit_id": URBAN}, DISPATCHER))
+    assert view["actions"] == ["urge", "change-priority", "link"]  # the acting member's, in the action's answer too
+    assert actions(UNIT) == ["accept", "return", "request-extension"]
+    ok(act(api, number, "accept", {}, UNIT))
+    ok(act(api, number, "reply", {"result": "已责令停止夜间施工", "cause_code": "construction.permit"}, UNIT))
+    assert actions(UNIT) == []
+    assert actions(AGENT) == ["urge", "close", "reopen", "publish", "callback", "link"]  # a phone call's survey: a call
+
+
 def test_return_sends_back_to_dispatch_and_reopen_resumes_the_unit(units: Api) -> None:
     api = units
     number = dispatched(api)
@@ -453,3 +471,26 @@ def test_units_read_with_their_chain_and_admins_replace_them(units: Api) -> None
     # A new unit can take tickets at once.
     number, _ = register(api)
     assert ok(act(api, number, "dispatch", {"unit_id": "district-water"}, DISPATCHER))["unit_id"] == "district-water"
+
+
+def test_every_staff_member_lists_the_units_page_by_page(units: Api) -> None:
+    api = units
+    listed = ok(api.call("GET", "/v1/staff/units", claims=UNIT))
+    assert [u["id"] for u in listed["items"]] == sorted(["headquarters", "leadership", "hotline-office", URBAN, MARKET])
+    assert listed["next"] is None
+    assert next(u for u in listed["items"] if u["id"] == URBAN)["name_zh"] == "区城管局"
+
+    new = {"id": "district-water", "name": "District water", "name_zh": "区水务局", "parent_id": "hotline-office"}
+    ok(api.call("PUT", "/v1/staff/units/district-water", new, claims=ADMIN))
+    seen, token = [], None
+    while True:
+        page = ok(
+            api.call("GET", "/v1/staff/units", query="limit=2" + (f"&next={token}" if token else ""), claims=AGENT)
+        )
+        assert len(page["items"]) <= 2
+        seen += [u["id"] for u in page["items"]]
+        if not (token := page["next"]):
+            break
+    assert seen == sorted([*(u["id"] for u in listed["items"]), "district-water"])
+    assert api.call("GET", "/v1/staff/units", query="next=bogus", claims=AGENT).status == 400
+    assert api.call("GET", "/v1/staff/units").status == 401

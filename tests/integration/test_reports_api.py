@@ -102,6 +102,7 @@ def test_todays_figures_count_each_event_once_however_often_the_stream_delivers_
     assert [(line["unit_id"], line["rank"]) for line in today["assessment"]] == [(URBAN, 1), (MARKET, 2)]
     market = today["assessment"][1]
     assert market["rework_rate"] == {"value": 1.0, "numerator": 1, "denominator": 1}
+    assert basics["rework_rate"] == {"value": 0.5, "numerator": 1, "denominator": 2}  # the centre's
     assert basics["by_region"] == [
         {"code": "chaoyang", "name": "chaoyang", "count": 2, "share": {"value": 1.0, "numerator": 2, "denominator": 2}}
     ]

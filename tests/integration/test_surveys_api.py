@@ -3,10 +3,12 @@ one-time link, a partner for its own tickets, agents work the callback queue (an
 the customer until the ticket closes `no_response`)."""
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hotline.services import surveys_services
 
 from tests.integration.conftest import Api, Reply, staff_claims
 from tests.integration.test_customer_texts import MORNING, SITE, domain_time_from, stored_item
@@ -21,6 +23,7 @@ UNIT = staff_claims("unit", unit=URBAN, username="unit1")
 REPLY = {"result": "已责令施工单位停止夜间施工", "cause_code": "construction.permit"}
 SATISFIED = {"grade": "satisfied", "solved": True, "comment": "处理很及时"}
 DISSATISFIED = {"grade": "dissatisfied", "solved": False, "comment": "晚上十一点后仍在施工"}
+PAST_THE_WINDOW = datetime(2026, 11, 25, 2, tzinfo=UTC)  # Wednesday 10:00: replied Friday, 2 working days are over
 
 
 @pytest.fixture
@@ -147,6 +150,77 @@ def test_a_wrong_code_answers_exactly_like_an_unknown_number(morning: Api) -> No
     assert mistaken.status == unknown.status == 404
     assert mistaken.body == unknown.body
     assert ok(morning.call("GET", f"/v1/staff/tickets/{number}", claims=AGENT))["status"] == "replied"
+
+
+def test_the_texts_link_reads_the_ticket_it_asks_about_as_the_access_code_does(morning: Api) -> None:
+    number, code = submitted(morning)
+    reply(morning, number)
+    token = parse_qs(urlsplit(survey_link(number)).query)["code"][0]
+
+    by_link = ok(morning.call("GET", f"/v1/tickets/{number}", query=f"code={token}"))
+
+    assert by_link == ok(morning.call("GET", f"/v1/tickets/{number}", query=f"code={code}"))
+    assert (by_link["status"], by_link["note"]) == ("replied", REPLY["result"])
+    assert "contact" not in by_link and "handling" not in by_link  # the customer's view, nothing more
+
+
+def test_a_wrong_link_code_is_an_unknown_number_and_counts_towards_the_limit(morning: Api) -> None:
+    number, _ = submitted(morning)
+    reply(morning, number)
+    token = parse_qs(urlsplit(survey_link(number)).query)["code"][0]
+    wrong = token[:-1] + ("A" if token[-1] != "A" else "B")
+
+    unknown = morning.call("GET", "/v1/tickets/2611-999999", query=f"code={token}")
+    mistaken = morning.call("GET", f"/v1/tickets/{number}", query=f"code={wrong}")
+
+    assert mistaken.status == unknown.status == 404 and mistaken.body == unknown.body
+    for _ in range(9):
+        assert morning.call("GET", f"/v1/tickets/{number}", query=f"code={wrong}").status == 404
+    locked = morning.call("GET", f"/v1/tickets/{number}", query=f"code={token}")
+    assert (locked.status, locked.body["error"]["code"]) == (429, "too_many_attempts")  # even the right link
+
+
+def test_a_second_answer_by_the_link_is_409_and_the_link_still_shows_the_ticket(morning: Api) -> None:
+    number, code = submitted(morning)
+    reply(morning, number)
+    token = parse_qs(urlsplit(survey_link(number)).query)["code"][0]
+    assert ok(answer(morning, number, token, SATISFIED))["status"] == "closed"
+
+    again = answer(morning, number, token, DISSATISFIED)
+    with_code = answer(morning, number, code, DISSATISFIED)
+
+    assert again.status == with_code.status == 409
+    assert again.body == with_code.body
+    assert (again.body["error"]["code"], again.body["error"]["current_status"]) == ("survey_answered", "closed")
+    view = ok(morning.call("GET", f"/v1/tickets/{number}", query=f"code={token}"))
+    assert (view["status"], view["resolution"], view["note"]) == ("closed", "resolved", REPLY["result"])
+    assert view["timeline"][-2]["type"] == "survey.answered"
+
+
+def test_the_link_has_expired_once_the_survey_closed_unanswered_or_its_window_is_over(
+    morning: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unanswered, code = submitted(morning)
+    answered, _ = submitted(morning)
+    tokens: dict[str, str] = {}
+    for number in (unanswered, answered):
+        reply(morning, number)
+        tokens[number] = parse_qs(urlsplit(survey_link(number)).query)["code"][0]
+    ok(answer(morning, answered, tokens[answered], SATISFIED))
+
+    domain_time_from(monkeypatch, PAST_THE_WINDOW)
+    services = surveys_services()
+    assert services.sweep.sweep(services.clock.now()) == 1  # closes the unanswered one `no_response`
+
+    for number, token in tokens.items():
+        read = morning.call("GET", f"/v1/tickets/{number}", query=f"code={token}")
+        again = answer(morning, number, token, SATISFIED)
+        for refused in (read, again):
+            assert refused.status == 410, refused.body
+            assert refused.body["error"] == {"code": "survey_link_expired", "message": "this survey link has expired"}
+    assert ok(morning.call("GET", f"/v1/tickets/{unanswered}", query=f"code={code}"))["resolution"] == "no_response"
+    expired = answer(morning, unanswered, code, SATISFIED)
+    assert (expired.status, expired.body["error"]["code"]) == (409, "survey_expired")  # the access code still works
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 from typing import Any, TypeVar
 
@@ -35,6 +35,7 @@ from hotline.domain.tickets.numbering import format_number
 from hotline.domain.tickets.ports import ClockNotStarted, Numbered, TicketFilter, TicketWrite
 from hotline.domain.tickets.publication import PublishedEvent
 from hotline.domain.tickets.ticket import Ticket, TicketEvent
+from hotline.domain.uploads.ports import PostForm, StoredFile
 
 from infra.local.units import DEMO_UNITS
 
@@ -160,6 +161,10 @@ def _matches(ticket: Ticket, where: TicketFilter) -> bool:
         "problem": ticket.handling.problem,
     }
     if any(getattr(where, name) is not None and getattr(where, name) != value for name, value in wanted.items()):
+        return False
+    if (where.extension_pending and ticket.handling.extension is None) or (
+        where.supervised and not ticket.handling.supervised
+    ):
         return False
     if where.received_since is not None and ticket.received_at < where.received_since:
         return False
@@ -344,6 +349,9 @@ class FakeCalendarRepository:
     def save(self, calendar: WorkingCalendar) -> None:
         self.calendars[calendar.id] = calendar
 
+    def list(self, page: PageRequest) -> Page[WorkingCalendar]:
+        return _paged(sorted(self.calendars.values(), key=lambda c: c.id), page)
+
 
 @dataclass
 class FakeHandlingConfigRepository:
@@ -381,6 +389,9 @@ class FakeUnitRepository:
 
     def save(self, unit: Unit) -> None:
         self.units[unit.id] = unit
+
+    def list(self, page: PageRequest) -> Page[Unit]:
+        return _paged(sorted(self.units.values(), key=lambda u: u.id), page)
 
 
 @dataclass
@@ -569,3 +580,27 @@ class FakeMeter:
 
     def declared(self, count: int) -> None:
         self.declared_count += count
+
+
+@dataclass
+class FakeFileStore:
+    """The uploads bucket: a test puts a file where a browser would have posted it; forms and links spell out what
+    they allow."""
+
+    files: dict[str, StoredFile] = field(default_factory=dict)
+    signed_at: datetime = datetime(2026, 9, 30, 2, 0, tzinfo=UTC)
+
+    def put(self, key: str, content_type: str = "image/jpeg", size: int = 2048) -> str:
+        self.files[key] = StoredFile(content_type=content_type, size=size)
+        return key
+
+    def post_form(self, key: str, content_type: str, max_bytes: int, lifetime: timedelta) -> PostForm:
+        fields = {"key": key, "Content-Type": content_type, "content-length-range": f"1,{max_bytes}"}
+        return PostForm(url="https://uploads.example/", fields=fields, expires_at=self.signed_at + lifetime)
+
+    def stat(self, key: str) -> StoredFile | None:
+        return self.files.get(key)
+
+    def link(self, key: str, name: str | None, content_type: str, inline: bool, lifetime: timedelta) -> str:
+        shown = "inline" if inline else "attachment"
+        return f"https://uploads.example/{key}?type={content_type}&{shown}={name}&seconds={lifetime.seconds}"

@@ -18,6 +18,7 @@ from hotline.domain.staff.roles import Role, StaffMember
 from hotline.domain.tickets.catalog import Channel, TicketType
 from hotline.domain.tickets.notification import Notification
 from hotline.domain.tickets.ticket import Actor, Ticket, TicketDraft, TicketEvent
+from hotline.domain.uploads.uploads import Uploads
 
 from tests.support.clock import FixedClock
 from tests.unit.fakes import (
@@ -25,6 +26,7 @@ from tests.unit.fakes import (
     FakeArticleShelf,
     FakeCatalogRepository,
     FakeCodeAttempts,
+    FakeFileStore,
     FakeRunner,
     FakeTicketRepository,
     demo_rules,
@@ -76,6 +78,8 @@ class World:
     runner: FakeRunner = field(default_factory=FakeRunner)
     shelf: FakeArticleShelf = field(default_factory=FakeArticleShelf)
     """The knowledge articles direct answers may cite (none until a test shelves some)."""
+    files: FakeFileStore = field(default_factory=FakeFileStore)
+    """The uploads bucket (empty until a test puts a file)."""
 
     def __post_init__(self) -> None:
         ids = count(1)
@@ -97,6 +101,7 @@ class World:
             new_id=new_id,
             site=SITE,
             articles=self.shelf,
+            uploads=Uploads(self.files, self.clock),
         )
         self.lifecycle = Lifecycle(
             self.store,

@@ -11,9 +11,9 @@ from hotline.services import api_services
 from pydantic import BeforeValidator
 
 from functions.api.identity import STAFF, staff_of, staff_roles
-from functions.api.routes.common import Moment
+from functions.api.routes.common import Limit, Moment, NextToken, page_request
 from functions.api.schemas.admin import CalendarIn, DaysIn
-from functions.api.schemas.staff import CalendarView, DeadlineView
+from functions.api.schemas.staff import CalendarList, CalendarSummary, CalendarView, DeadlineView
 
 router = APIGatewayRouter()
 TAGS = ["calendars"]
@@ -33,6 +33,12 @@ From = Annotated[
 
 def _admin() -> StaffMember:
     return staff_of(router.current_event)
+
+
+@router.get("/v1/staff/calendars", summary="Every working calendar, by id", tags=TAGS, security=STAFF)
+def calendars(limit: Limit = 50, next_token: NextToken = None) -> CalendarList:
+    page = api_services().config_admin.calendars_page(page_request(limit, next_token))
+    return CalendarList(items=[CalendarSummary.of(calendar) for calendar in page.items], next=page.next)
 
 
 @router.get(

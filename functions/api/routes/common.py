@@ -1,6 +1,7 @@
 """Pieces every audience's routes share."""
 
 from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -12,6 +13,7 @@ from hotline.domain.tickets.ticket import Ticket
 from hotline.domain.tickets.view import TicketView
 from pydantic import AfterValidator, AwareDatetime
 
+from functions.api import errors
 from functions.api.schemas.common import TicketCreated, TicketList
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")]
@@ -30,6 +32,13 @@ def _plausible(moment: datetime) -> datetime:
 Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
 """An instant with an offset (or Z), between 1970 and 2999."""
 
+
+SURVEY_LINK_EXPIRED = errors.error(
+    HTTPStatus.GONE,
+    "`survey_link_expired`: the code is the survey link's, and the link has expired: its survey closed without an "
+    "answer (expired, or ended by staff), or it was answered and the survey's window is over",
+)
+"""The customer routes that take the text's survey link as `code` (customers/access.py: `survey_link_lasts`)."""
 
 CREATED: dict[int, OpenAPIResponse] = {
     201: {

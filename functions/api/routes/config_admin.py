@@ -19,7 +19,8 @@ from hotline.domain.staff.roles import ADMIN_ROLES, StaffMember
 from hotline.services import api_services
 
 from functions.api.identity import STAFF, staff_of, staff_roles
-from functions.api.schemas.staff import UnitChain
+from functions.api.routes.common import Limit, NextToken, page_request
+from functions.api.schemas.staff import UnitChain, UnitList
 
 router = APIGatewayRouter()
 TAGS = ["staff: configuration"]
@@ -97,6 +98,12 @@ def causes() -> CauseCatalog:
 )
 def replace_causes(catalog: Annotated[CauseCatalog, Body()]) -> CauseCatalog:
     return api_services().config_admin.replace_causes(_admin(), catalog)
+
+
+@router.get("/v1/staff/units", summary="Every unit, by id", tags=TAGS, security=STAFF)
+def units(limit: Limit = 50, next_token: NextToken = None) -> UnitList:
+    page = api_services().config_admin.units_page(page_request(limit, next_token))
+    return UnitList(items=page.items, next=page.next)
 
 
 @router.get(

@@ -50,9 +50,10 @@ def _bound(description: str, conflicts: str) -> dict[int, OpenAPIResponse]:
     ),
 )
 def link(number: str, body: Annotated[LinkIn, Body()]) -> StaffTicketView:
-    services = api_services()
+    services, staff = api_services(), _staff()
+    ticket = services.linking.link(number, body.primary, staff)
     return StaffTicketView.of_record(
-        services.queries.with_timeline(services.linking.link(number, body.primary, _staff()))
+        services.queries.with_timeline(ticket), staff, links=services.uploads.links(ticket.attachments)
     )
 
 
@@ -66,9 +67,10 @@ def link(number: str, body: Annotated[LinkIn, Body()]) -> StaffTicketView:
     responses=_bound("The ticket's record", "`not_bound`"),
 )
 def unlink(number: str, body: Annotated[UnlinkIn, Body()]) -> StaffTicketView:
-    services = api_services()
+    services, staff = api_services(), _staff()
+    ticket = services.linking.unlink(number, staff, body.reason)
     return StaffTicketView.of_record(
-        services.queries.with_timeline(services.linking.unlink(number, _staff(), body.reason))
+        services.queries.with_timeline(ticket), staff, links=services.uploads.links(ticket.attachments)
     )
 
 

@@ -16,21 +16,21 @@ from functions.api.schemas.staff import StaffTicketView
 
 router = APIGatewayRouter()
 
-ACTIONS: dict[str, tuple[type[c.Command], str]] = {
-    "dispatch": (c.Dispatch, "Dispatch to a unit (dispatcher, supervisor)"),
-    "accept": (c.Accept, "Accept the dispatched ticket (its unit)"),
-    "request-info": (c.RequestInfo, "Ask the customer for information; pauses the resolve timer"),
-    "info-received": (c.InfoReceived, "The customer answered; resumes the resolve timer"),
-    "reply": (c.Reply, "Reply with the result and cause; ends the ticket clock"),
-    "return": (c.Return, "Return a mis-dispatched ticket to the dispatch queue"),
-    "request-extension": (c.RequestExtension, "Ask for more time before the resolve deadline"),
-    "decide-extension": (c.DecideExtension, "Approve or deny the waiting extension (supervisor)"),
-    "urge": (c.Urge, "Urge the unit (催办)"),
-    "supervise": (c.Supervise, "Put the ticket under supervision (督办, supervisor)"),
-    "close": (c.Close, "Close as direct answer, referral, duplicate, resolved or no response"),
-    "reopen": (c.Reopen, "Reopen a replied or closed ticket"),
-    "change-priority": (c.ChangePriority, "Change the priority; deadlines follow at once"),
-    "publish": (c.Publish, "Show or hide the ticket on the public map (Open311), with a reason"),
+SUMMARIES: dict[type[c.Command], str] = {
+    c.Dispatch: "Dispatch to a unit (dispatcher, supervisor)",
+    c.Accept: "Accept the dispatched ticket (its unit)",
+    c.RequestInfo: "Ask the customer for information; pauses the resolve timer",
+    c.InfoReceived: "The customer answered; resumes the resolve timer",
+    c.Reply: "Reply with the result and cause; ends the ticket clock",
+    c.Return: "Return a mis-dispatched ticket to the dispatch queue",
+    c.RequestExtension: "Ask for more time before the resolve deadline",
+    c.DecideExtension: "Approve or deny the waiting extension (supervisor)",
+    c.Urge: "Urge the unit (催办)",
+    c.Supervise: "Put the ticket under supervision (督办, supervisor)",
+    c.Close: "Close as direct answer, referral, duplicate, resolved or no response",
+    c.Reopen: "Reopen a replied or closed ticket",
+    c.ChangePriority: "Change the priority; deadlines follow at once",
+    c.Publish: "Show or hide the ticket on the public map (Open311), with a reason",
 }
 
 
@@ -45,8 +45,11 @@ RESPONSES: dict[int, OpenAPIResponse] = {
 
 def _route(action: str, command_type: type[c.Command], summary: str) -> None:
     def act(number: str, command: Annotated[command_type, Body()]) -> StaffTicketView:  # type: ignore[valid-type]
-        ticket = api_services().lifecycle.act(number, staff_of(router.current_event), command)
-        return StaffTicketView.of_record(api_services().queries.with_timeline(ticket))
+        staff = staff_of(router.current_event)
+        services = api_services()
+        ticket = services.lifecycle.act(number, staff, command)
+        links = services.uploads.links(ticket.attachments)
+        return StaffTicketView.of_record(services.queries.with_timeline(ticket), staff, links=links)
 
     act.__name__ = f"act_{action.replace('-', '_')}"
     path = f"/v1/staff/tickets/<number>/{action}"
@@ -60,5 +63,5 @@ def _route(action: str, command_type: type[c.Command], summary: str) -> None:
     )(act)
 
 
-for name, (kind, text) in ACTIONS.items():
-    _route(name, kind, text)
+for kind, text in SUMMARIES.items():
+    _route(kind.name, kind, text)

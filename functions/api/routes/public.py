@@ -11,7 +11,7 @@ from hotline.domain.tickets.ticket import Actor
 from hotline.services import api_services
 
 from functions.api import errors
-from functions.api.routes.common import CREATED, created
+from functions.api.routes.common import CREATED, SURVEY_LINK_EXPIRED, created
 from functions.api.schemas.common import TicketCreated
 from functions.api.schemas.public import CatalogView, CustomerInfoIn, CustomerTicketView, FormTicketIn
 
@@ -28,13 +28,18 @@ def submit(ticket: Annotated[FormTicketIn, Body()]) -> Response[TicketCreated]:
 
 @router.get(
     "/v1/tickets/<number>",
-    summary="Track a ticket with its access code",
+    summary="Track a ticket with its access code or the text's survey link",
+    description="`code` is the access code, or the `code` of the survey link in the reply's text: the same view, "
+    "while the survey waits for its answer and, once answered, until the survey's window ends (`expires_at` of "
+    "`survey.sent`), so that the link shows the result it asks about and what the answer did. A wrong code is 404 "
+    "like an unknown number and counts towards the limit; a link that no longer lasts is 410.",
     tags=["public"],
     responses={
         200: {
             "description": "The ticket as its customer sees it",
             "content": {"application/json": {"model": CustomerTicketView}},
         },
+        **SURVEY_LINK_EXPIRED,
         **errors.error(
             HTTPStatus.TOO_MANY_REQUESTS,
             "Throttled, or `too_many_attempts`: 10 wrong access codes for this ticket within the hour (every code "
@@ -42,7 +47,12 @@ def submit(ticket: Annotated[FormTicketIn, Body()]) -> Response[TicketCreated]:
         ),
     },
 )
-def track(number: str, code: Annotated[str, Query(min_length=1, max_length=32)]) -> CustomerTicketView:
+def track(
+    number: str,
+    code: Annotated[
+        str, Query(min_length=1, max_length=32, description="The access code, or the code of the survey link.")
+    ],
+) -> CustomerTicketView:
     return CustomerTicketView.of(api_services().queries.for_customer(number, code))
 
 

@@ -1,12 +1,12 @@
 """Staff (Cognito groups as roles): register tickets for callers, list and read them."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.staff.roles import CENTRE_ROLES, StaffMember
-from hotline.domain.tickets.catalog import Channel, TicketType
+from hotline.domain.tickets.catalog import CATEGORY_CODE, Channel, TicketType
 from hotline.domain.tickets.ports import TicketFilter
 from hotline.domain.tickets.ticket import Status
 from hotline.services import api_services
@@ -45,6 +45,9 @@ def listing(
     unit: Annotated[str | None, Query(pattern=r"^[a-z0-9-]{2,64}$", description="A unit's inbox")] = None,
     overdue: Annotated[bool | None, Query(description="Only tickets with a passed deadline (true) or none")] = None,
     problem: Annotated[bool | None, Query(description="Only problem tickets (问题工单, true) or none")] = None,
+    category: Annotated[str | None, Query(pattern=CATEGORY_CODE, description="Exactly this catalogue category")] = None,
+    extension: Annotated[Literal["pending"] | None, Query(description="An extension request awaits a decision")] = None,
+    supervised: Annotated[Literal["true"] | None, Query(description="Under supervision (督办)")] = None,
     limit: Limit = 50,
     next_token: NextToken = None,
 ) -> StaffTicketList:
@@ -56,6 +59,9 @@ def listing(
         unit_id=unit,
         overdue=overdue,
         problem=problem,
+        category=category,
+        extension_pending=extension == "pending",
+        supervised=supervised == "true",
     )
     page = api_services().queries.staff_list(_staff(), where, page_request(limit, next_token))
     return StaffTicketList(items=[StaffTicketSummary.of(t) for t in page.items], next=page.next)
@@ -66,4 +72,5 @@ def read(number: str) -> StaffTicketView:
     services, staff = api_services(), _staff()
     record = services.queries.for_staff(number, staff)
     file = services.customer_files.shown_to(staff, record.ticket)
-    return StaffTicketView.of_record(record, CustomerSummary.of(file) if file else None)
+    customer = CustomerSummary.of(file) if file else None
+    return StaffTicketView.of_record(record, staff, customer, links=services.uploads.links(record.ticket.attachments))

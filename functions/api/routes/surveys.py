@@ -14,7 +14,7 @@ from hotline.services import api_services
 
 from functions.api import errors
 from functions.api.identity import PARTNER, current_partner, staff_of, staff_roles
-from functions.api.routes.common import Limit, NextToken, page_request
+from functions.api.routes.common import SURVEY_LINK_EXPIRED, Limit, NextToken, page_request
 from functions.api.schemas.public import CustomerTicketView
 from functions.api.schemas.staff import CallbackItem, CallbackList, StaffTicketView
 
@@ -37,11 +37,14 @@ def _answered(model: type[object], description: str, conflicts: str = ANSWERED) 
     "/v1/tickets/<number>/survey",
     summary="Answer the survey with the access code or the text's link",
     description="Satisfied or basically satisfied closes the ticket `resolved`; dissatisfied sends it back to its unit "
-    "for rework. `code` is the access code, or the `code` of the survey link in the text (valid until the survey "
-    "closes). A wrong code is 404 like an unknown number and counts towards the tracking limit.",
+    "for rework. `code` is the access code, or the `code` of the survey link in the text. One answer per round: "
+    "a second one is 409 `survey_answered`, by the access code or the link. A wrong code is 404 like an unknown "
+    "number and counts towards the tracking limit; the link of a survey that closed without an answer, or of an "
+    "answered one past the survey's window, is 410 `survey_link_expired`.",
     tags=["public"],
     responses={
         **_answered(CustomerTicketView, "The ticket as its customer sees it, closed or back with its unit"),
+        **SURVEY_LINK_EXPIRED,
         **errors.error(
             HTTPStatus.TOO_MANY_REQUESTS,
             "Throttled, or `too_many_attempts`: 10 wrong access codes for this ticket within the hour",
@@ -91,6 +94,7 @@ def callbacks(limit: Limit = 50, next_token: NextToken = None) -> CallbackList:
     responses=_answered(StaffTicketView, "The updated record"),
 )
 def record_call(number: str, body: Annotated[CallRecord, Body()]) -> StaffTicketView:
-    services = api_services()
-    ticket = services.surveys.record_call(number, staff_of(router.current_event), body)
-    return StaffTicketView.of_record(services.queries.with_timeline(ticket))
+    services, staff = api_services(), staff_of(router.current_event)
+    ticket = services.surveys.record_call(number, staff, body)
+    links = services.uploads.links(ticket.attachments)
+    return StaffTicketView.of_record(services.queries.with_timeline(ticket), staff, links=links)

@@ -6,8 +6,9 @@ from hotline.domain.base.clock import UtcDatetime
 from hotline.domain.intake.reads import TicketRecord
 from hotline.domain.tickets.catalog import Catalog, Channel, TicketType
 from hotline.domain.tickets.progress import RESOLUTION_LABELS, STATUS_LABELS, PublicEntry, public_timeline
-from hotline.domain.tickets.ticket import Resolution, Status, Text, TicketDraft
+from hotline.domain.tickets.ticket import Attachment, Resolution, Status, Text, TicketDraft
 from hotline.domain.tickets.timers import TimerName
+from hotline.domain.uploads.rules import MAX_FILES
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -15,6 +16,12 @@ class FormTicketIn(TicketDraft):
     """A ticket submitted by a citizen through the web or mobile form."""
 
     channel: Literal["web", "mobile"] = "web"
+    attachments: list[Attachment] = Field(
+        default_factory=list,
+        max_length=MAX_FILES,
+        description="Photos and PDFs uploaded with `POST /v1/uploads`: `ref` is the upload's `key` (never a link), "
+        "`name` the file's name, `content_type` its type.",
+    )
     public: bool = Field(
         default=False,
         description="Publish my report on the public map: its street (no house number), its place to about "
@@ -42,6 +49,9 @@ class CustomerTicketView(BaseModel):
         description="Handled together with this ticket about the same matter (合并办理): its reply is this one's too."
     )
     timeline: list[PublicEntry] = Field(description="What happened that concerns the customer, oldest first.")
+    attachments: list[str] = Field(
+        description="The names of the files sent with the ticket (the files themselves are shown to staff only)."
+    )
 
     @classmethod
     def of(cls, record: TicketRecord) -> "CustomerTicketView":
@@ -62,6 +72,7 @@ class CustomerTicketView(BaseModel):
             note=handling.public_note,
             handled_with=handling.primary,
             timeline=public_timeline(record.timeline),
+            attachments=[a.name or f"附件{i}" for i, a in enumerate(t.attachments, 1)],
         )
 
 

@@ -1,6 +1,7 @@
 """Staff: registering a ticket for a caller, the full record, calendars and deadlines, units."""
 
 import re
+from collections.abc import Mapping
 from datetime import date, time
 from typing import Annotated, Any, Literal
 
@@ -8,11 +9,16 @@ from hotline.domain.base.calendar import WorkingCalendar
 from hotline.domain.base.clock import UtcDatetime, to_iso_z
 from hotline.domain.config.admin import Deadline
 from hotline.domain.config.units import Unit
+from hotline.domain.duplicates.linking import link_actions
+from hotline.domain.handling.lifecycle import allowed
 from hotline.domain.intake.reads import TicketRecord
+from hotline.domain.staff.roles import StaffMember
+from hotline.domain.surveys.answering import may_record_call
 from hotline.domain.tickets.disposition import Disposition
 from hotline.domain.tickets.survey import Grade, Survey, SurveyChannel
 from hotline.domain.tickets.ticket import (
     Actor,
+    Attachment,
     Counts,
     CustomerWait,
     ExtensionRequest,
@@ -124,10 +130,17 @@ class StaffTicketSummary(TicketView):
     """A ticket as staff list it: what its partner sees, and how far it is escalated."""
 
     escalation_level: int = Field(description="0 none, 1 unit manager, 2 hotline office, 3 leadership, 4 HQ.")
+    next_deadline: TimerView | None = Field(description="The open deadline due first, for the queues; null when none.")
 
     @classmethod
     def of(cls, ticket: Ticket) -> "StaffTicketSummary":
-        return cls(**TicketView.of(ticket).model_dump(), escalation_level=ticket.handling.escalation_level)
+        timers = [(name, timer) for name, timer in ticket.handling.timers.items() if timer.open]
+        first = min(timers, key=lambda named: named[1].due, default=None)
+        return cls(
+            **TicketView.of(ticket).model_dump(),
+            escalation_level=ticket.handling.escalation_level,
+            next_deadline=TimerView.of(*first) if first else None,
+        )
 
 
 class StaffTicketList(BaseModel):
@@ -135,11 +148,24 @@ class StaffTicketList(BaseModel):
     next: str | None = Field(default=None, description="Pass as `next` to get the following page.")
 
 
+class StaffAttachment(Attachment):
+    url: str | None = Field(
+        description="A link to the uploaded file for 5 minutes (reading the ticket again makes new ones); null for a "
+        "partner's https link, which is the `ref` itself."
+    )
+
+
 class StaffTicketView(StaffTicketSummary):
+    attachments: list[StaffAttachment]  # type: ignore[assignment]  # the summary's, each with its link
     partner_id: str | None
     public: bool = Field(description="Shown on the public map (Open311), coarsened; see the `publish` action.")
     version: int = Field(description="Send it back as `version` with an action to guard against concurrent changes.")
     handling: HandlingView
+    actions: list[str] = Field(
+        description="What the signed-in staff member may do to the ticket now, by role and status: the names of "
+        "`POST …/{number}/{action}` (`dispatch`, `accept` …, `callback`, `link`, `unlink`). An action may still be "
+        "refused on finer state (409), e.g. `decide-extension` without a waiting request."
+    )
     timeline: list[TimelineEntry]
     customer: CustomerSummary | None = Field(
         default=None,
@@ -148,14 +174,25 @@ class StaffTicketView(StaffTicketSummary):
     )
 
     @classmethod
-    def of_record(cls, record: TicketRecord, customer: CustomerSummary | None = None) -> "StaffTicketView":
+    def of_record(
+        cls,
+        record: TicketRecord,
+        staff: StaffMember,
+        customer: CustomerSummary | None = None,
+        *,
+        links: Mapping[str, str],
+    ) -> "StaffTicketView":
+        """`links`: the uploaded files' short-lived links, by key (hotline.domain.uploads)."""
         ticket = record.ticket
+        callback = ["callback"] if may_record_call(staff, ticket) else []
         return cls(
-            **StaffTicketSummary.of(ticket).model_dump(),
+            **StaffTicketSummary.of(ticket).model_dump(exclude={"attachments"}),
+            attachments=[StaffAttachment(**a.model_dump(), url=links.get(a.ref)) for a in ticket.attachments],
             partner_id=ticket.partner_id,
             public=ticket.public,
             version=ticket.version,
             handling=HandlingView.of(ticket),
+            actions=[*allowed(staff, ticket), *callback, *link_actions(staff, ticket)],
             timeline=[TimelineEntry.of(e) for e in record.timeline],
             customer=customer,
         )
@@ -208,8 +245,32 @@ class CalendarView(BaseModel):
         return cls.model_validate({**calendar.model_dump(mode="json"), "working_hours": periods})
 
 
+class CalendarSummary(BaseModel):
+    id: str
+    name: str
+    time_zone: str
+    years: list[int] = Field(
+        description="The years it has holidays or make-up workdays for, in order; in any other year only the weekend "
+        "is off"
+    )
+
+    @classmethod
+    def of(cls, calendar: WorkingCalendar) -> "CalendarSummary":
+        return cls(id=calendar.id, name=calendar.name, time_zone=calendar.time_zone, years=calendar.years)
+
+
+class CalendarList(BaseModel):
+    items: list[CalendarSummary] = Field(description="By id: the stored calendars and the built-in ones (`cn`).")
+    next: str | None = None
+
+
 class UnitChain(BaseModel):
     items: list[Unit]
+
+
+class UnitList(BaseModel):
+    items: list[Unit] = Field(description="By id.")
+    next: str | None = None
 
 
 class CallbackItem(StaffTicketSummary):

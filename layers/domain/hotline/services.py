@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 from hotline.aws.api_gateway import ApiGatewayKeys
 from hotline.aws.cloudwatch import EmfMeter
 from hotline.aws.eventbridge import EventBridgeBus, EventBridgeReportBus
-from hotline.aws.s3 import S3IndexImages, S3ReportFiles
+from hotline.aws.s3 import S3IndexImages, S3ReportFiles, S3Uploads
 from hotline.aws.secrets_manager import secret_key
 from hotline.aws.sns import SnsNotifier, SnsReportMail, SnsTexter
 from hotline.aws.sqs import SqsReportRequests, SqsWebhookQueue
@@ -46,6 +46,7 @@ from hotline.domain.reports.desk import Aggregator, Publisher, ReportDesk
 from hotline.domain.surveys.answering import Surveys
 from hotline.domain.surveys.sweep import SurveySweep
 from hotline.domain.tickets.ports import CatalogRepository
+from hotline.domain.uploads.uploads import Uploads
 from hotline.domain.webhooks.delivery import PUBLIC_ENDPOINTS, EndpointPolicy
 from hotline.domain.webhooks.sender import WebhookSender
 from hotline.domain.webhooks.subscriptions import PartnerWebhooks
@@ -111,6 +112,7 @@ class ApiServices:
     customer_files: CustomerFiles
     duplicate_rules: DuplicateRulesAdmin
     incidents: IncidentDesk
+    uploads: Uploads
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,7 @@ def build_api(config: ApiSettings) -> ApiServices:
     )
     rules = _handling_config(stored, calendars, units)
     knowledge = DynamoKnowledgeStore(models)
+    uploads = Uploads(S3Uploads(config.uploads_bucket, config.aws_region), clock)
     intake = Intake(
         tickets=tickets,
         catalog=catalog,
@@ -246,6 +249,7 @@ def build_api(config: ApiSettings) -> ApiServices:
         pepper=pepper,
         site=config.site_url,
         articles=knowledge,
+        uploads=uploads,
     )
     attempts = DynamoCodeAttempts(models)
     public_reads = PublicReads(tickets)
@@ -254,7 +258,7 @@ def build_api(config: ApiSettings) -> ApiServices:
         settings=config,
         config=kept,
         intake=intake,
-        queries=TicketQueries(tickets, pepper, attempts, clock),
+        queries=TicketQueries(tickets, pepper, attempts, clock, catalog),
         pepper=pepper,
         public_reads=public_reads,
         catalog=catalog,
@@ -309,6 +313,7 @@ def build_api(config: ApiSettings) -> ApiServices:
             clock=clock,
             zone=config.zone,
         ),
+        uploads=uploads,
     )
 
 

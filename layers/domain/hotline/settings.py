@@ -8,6 +8,7 @@ and the tests set the same. `LocalCloud` is the one group that only the local cl
 
 from datetime import UTC, datetime
 from typing import TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -70,8 +71,14 @@ class Notifications(_Group):
 class Site(_Group):
     site_url: str = Field(
         min_length=1,
-        description="The public site's base URL, for the links in texts to customers (survey, tracking).",
+        description="The public site's base URL, for the links in texts to customers (survey, tracking), and the"
+        " one origin whose pages may call the API from a browser (CORS).",
     )
+
+    @property
+    def site_origin(self) -> str:
+        address = urlsplit(self.site_url)
+        return f"{address.scheme}://{address.netloc}"
 
 
 class ReportFiles(_Group):
@@ -92,11 +99,26 @@ class KnowledgeIndex(_Group):
     )
 
 
+class UploadedFiles(_Group):
+    uploads_bucket: str = Field(
+        min_length=3, description="The private bucket browsers post tickets' photos and files to."
+    )
+
+
 class ApiSettings(
-    Table, HashKey, UsagePlans, ClockStarter, DeliveryQueue, Site, ReportFiles, ReportQueue, KnowledgeIndex
+    Table,
+    HashKey,
+    UsagePlans,
+    ClockStarter,
+    DeliveryQueue,
+    Site,
+    ReportFiles,
+    ReportQueue,
+    KnowledgeIndex,
+    UploadedFiles,
 ):
     """functions/api: hashes, partners' usage plans, starts clocks, queues redeliveries, links surveys, orders reports
-    and links their files, starts the knowledge search index from its image."""
+    and links their files, starts the knowledge search index from its image, signs uploads and links the files."""
 
 
 class ClockSettings(Table):

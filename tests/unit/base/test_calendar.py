@@ -247,6 +247,9 @@ def test_with_days_adds_2027_holidays_and_workdays(cn: WorkingCalendar) -> None:
     assert removed.is_working_day(date(2027, 1, 1)) and not removed.is_working_day(date(2027, 1, 2))
     assert removed.holidays == cn.holidays and removed.workdays == cn.workdays
 
+    # The years it knows: the library's, then 2027 once an admin entered a day of it.
+    assert (cn.years[0], cn.years[-1]) == (2004, 2026) and edited.years == [*cn.years, 2027]
+
 
 def test_with_days_refuses_a_date_added_to_both_sets(cn: WorkingCalendar) -> None:
     with pytest.raises(ValueError, match="both"):

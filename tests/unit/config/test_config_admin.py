@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hotline.domain.base.calendar import Duration, DurationUnit
 from hotline.domain.base.errors import FieldProblem, Forbidden, InvalidInput, NotFound
+from hotline.domain.base.paging import PageRequest
 from hotline.domain.config.admin import ConfigAdmin
 from hotline.domain.config.ladder import DEFAULT_LADDER
 from hotline.domain.config.policies import DEFAULT_POLICIES
@@ -62,6 +63,17 @@ def test_a_calendar_is_stored_under_the_paths_id_with_defaults_for_what_is_left_
     admin = _admin()
     saved = admin.replace_calendar(ADMIN, "test", {**CALENDAR, "id": "test"})
     assert admin.calendar("test") == saved and saved.id == "test" and saved.working_hours
+
+
+def test_any_staff_lists_the_calendars_by_id_page_by_page() -> None:
+    admin = _admin()
+    admin.replace_calendar(ADMIN, "hk", {**CALENDAR, "holidays": ["2026-12-25", "2027-01-01"]})
+    admin.replace_calendar(ADMIN, "a-test", CALENDAR)
+
+    first = admin.calendars_page(PageRequest(limit=2))
+    assert [c.id for c in first.items] == ["a-test", "cn"] and first.next
+    rest = admin.calendars_page(PageRequest(limit=2, token=first.next))
+    assert [(c.id, c.years) for c in rest.items] == [("hk", [2026, 2027])] and rest.next is None
 
 
 def test_a_calendar_with_another_id_or_invalid_values_is_refused_naming_the_fields() -> None:

@@ -10,6 +10,7 @@ from hotline.domain.base.calendar import Duration, DurationUnit
 from hotline.domain.base.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hotline.domain.changes.change import SAVE_ATTEMPTS
 from hotline.domain.handling import commands as c
+from hotline.domain.handling.lifecycle import allowed
 from hotline.domain.handling.wake_up import Wake
 from hotline.domain.staff.roles import Role, StaffMember
 from hotline.domain.tickets.catalog import Priority, TicketType
@@ -89,6 +90,7 @@ COMMANDS: dict[str, c.Command] = {
     "close": c.Close(resolution=Resolution.DIRECT_ANSWER, answer="末班车22:30发车"),
     "reopen": c.Reopen(reason="市民不满意"),
     "change-priority": c.ChangePriority(priority=Priority.HIGH, reason="涉及老人"),
+    "publish": c.Publish(public=True, reason="市民同意公开"),
 }
 
 
@@ -168,6 +170,37 @@ def test_another_units_handler_cannot_even_see_the_ticket(world: World, action: 
     number = world.in_progress()
     with pytest.raises(NotFound):
         world.act(number, MARKET_HANDLER, COMMANDS[action])
+
+
+EVERYONE = (AGENT, DISPATCHER, URBAN_HANDLER, MARKET_HANDLER, SUPERVISOR, ADMIN)
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_the_allowed_actions_are_exactly_those_that_pass_the_role_and_status_checks(status: Status) -> None:
+    # What the staff view offers (`actions`) must never disagree with what acting does.
+    for who in EVERYONE:
+        world = World()
+        offered = allowed(who, world.ticket(STATES[status](world)))
+        for action, command in COMMANDS.items():
+            world = World()
+            number = STATES[status](world)
+            try:
+                world.act(number, who, command)
+                passed = True
+            except (Forbidden, NotFound):
+                passed = False
+            except Conflict as error:
+                passed = error.code != "invalid_transition"
+            except InvalidInput:
+                passed = True  # past the checks, refused on the body
+            assert (action in offered) == passed, (action, status, who.username)
+
+
+def test_the_allowed_actions_of_a_unit_handler_and_a_dispatcher(world: World) -> None:
+    number = world.routed_noise()
+    assert allowed(URBAN_HANDLER, world.ticket(number)) == ["accept", "return", "request-extension"]
+    assert allowed(MARKET_HANDLER, world.ticket(number)) == []  # not its unit's ticket
+    assert allowed(DISPATCHER, world.ticket(bus(world))) == ["dispatch", "urge", "close", "change-priority"]
 
 
 def test_a_unit_handler_cannot_see_a_ticket_no_unit_holds_and_unknown_numbers_are_not_found(world: World) -> None:

@@ -15,7 +15,8 @@ from hotline.domain.partners.partner import Partner
 from hotline.domain.staff.roles import Role, StaffMember
 from hotline.domain.tickets.catalog import Channel, TicketType
 from hotline.domain.tickets.ports import TicketFilter
-from hotline.domain.tickets.ticket import Actor, Contact, TicketDraft
+from hotline.domain.tickets.ticket import Actor, Contact, ExtensionRequest, TicketDraft
+from hotline.domain.uploads.uploads import Uploads
 
 from tests.support.clock import FixedClock
 from tests.unit.fakes import (
@@ -23,6 +24,7 @@ from tests.unit.fakes import (
     FakeArticleShelf,
     FakeCatalogRepository,
     FakeCodeAttempts,
+    FakeFileStore,
     FakeRunner,
     FakeTicketRepository,
     demo_rules,
@@ -59,12 +61,13 @@ def intake(store: FakeTicketRepository, clock: FixedClock) -> Intake:
         new_id=lambda: f"id-{next(ids)}",
         site="https://12345.example.gov.cn",
         articles=FakeArticleShelf(),
+        uploads=Uploads(FakeFileStore(), clock),
     )
 
 
 @pytest.fixture
 def queries(store: FakeTicketRepository, clock: FixedClock) -> TicketQueries:
-    return TicketQueries(store, TEST_PEPPER, FakeCodeAttempts(), clock)
+    return TicketQueries(store, TEST_PEPPER, FakeCodeAttempts(), clock, FakeCatalogRepository())
 
 
 def _draft(
@@ -298,6 +301,48 @@ def test_centre_staff_list_everything_and_may_filter_by_unit(
     assert {t.number for t in everything.items} == set(by_unit.values())
     power = queries.staff_list(agent, TicketFilter(unit_id="power"), PageRequest())
     assert [t.number for t in power.items] == [by_unit["power"]]
+
+
+def _listed(queries: TicketQueries, staff: StaffMember, where: TicketFilter) -> set[str]:
+    return {t.number for t in queries.staff_list(staff, where, PageRequest()).items}
+
+
+def test_staff_list_one_category_and_an_unknown_one_is_refused_naming_it(
+    intake: Intake, queries: TicketQueries
+) -> None:
+    noise, bus = (
+        intake.register(_draft(code), Channel.WEB, CITIZEN).ticket.number for code in ("urban.noise", "transport.bus")
+    )
+    agent = _staff(Role.AGENT)
+    assert _listed(queries, agent, TicketFilter(category="transport.bus")) == {bus}
+    assert _listed(queries, agent, TicketFilter(category="urban.noise")) == {noise}
+    assert _listed(queries, agent, TicketFilter(category="urban")) == set()  # exactly the category, not its children
+    with pytest.raises(InvalidInput) as refused:
+        queries.staff_list(agent, TicketFilter(category="urban.nosie"), PageRequest())
+    assert [f.field for f in refused.value.fields] == ["category"]
+
+
+def test_the_extension_and_supervision_queues_hold_only_their_tickets_and_a_unit_sees_its_own(
+    queries: TicketQueries, store: FakeTicketRepository, by_unit: dict[str | None, str]
+) -> None:
+    request = ExtensionRequest(requested_by=Actor(role="unit", id="u1"), requested_at=START, due=START, reason="协调")
+    changes: dict[str, dict[str, object]] = {
+        "water": {"extension": request},
+        "power": {"extension": request, "supervised": True},
+    }
+    for unit, change in changes.items():
+        ticket = store.tickets[by_unit[unit]]
+        store.tickets[ticket.number] = ticket.model_copy(update={"handling": ticket.handling.model_copy(update=change)})
+    water, power = by_unit["water"], by_unit["power"]
+
+    supervisor = _staff(Role.SUPERVISOR)
+    assert _listed(queries, supervisor, TicketFilter(extension_pending=True)) == {water, power}
+    assert _listed(queries, supervisor, TicketFilter(supervised=True)) == {power}
+    assert _listed(queries, supervisor, TicketFilter(extension_pending=True, supervised=True)) == {power}
+    assert _listed(queries, supervisor, TicketFilter(extension_pending=True, unit_id="water")) == {water}
+    handler = _staff(Role.UNIT, unit_id="water")
+    assert _listed(queries, handler, TicketFilter(extension_pending=True)) == {water}
+    assert _listed(queries, handler, TicketFilter(supervised=True)) == set()
 
 
 def test_unit_handler_reads_only_its_units_tickets(queries: TicketQueries, by_unit: dict[str | None, str]) -> None:

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from hotline.domain.config.causes import DEFAULT_CAUSES
-from hotline.domain.reports.bulletin import Names, compose
+from hotline.domain.reports.bulletin import Bulletin, Names, compose
 from hotline.domain.reports.desk import Aggregator, bulletins
 from hotline.domain.reports.figures import Figures, Rate
 from hotline.domain.reports.policy import DEFAULT_POLICY, Period, ReportKind, ReportPolicy, Weights
@@ -141,6 +141,7 @@ def test_the_bulletin_rates_keep_their_parts(aggregates: FakeAggregates) -> None
     assert basics.direct_rate == Rate(value=0.2, numerator=1, denominator=5)
     assert basics.accept_on_time == Rate(value=0.75, numerator=3, denominator=4)
     assert basics.resolve_on_time == Rate(value=0.8333, numerator=5, denominator=6)
+    assert basics.rework_rate == Rate(value=0.5, numerator=3, denominator=6)  # the centre's 发回重办率
     assert (basics.replied_on_time, basics.replied_late) == (5, 1)
     assert [(s.code, s.count) for s in basics.by_type] == [("complaint", 4), ("consultation", 1)]
     assert [(s.name, s.count) for s in basics.closed] == [("已解决", 2), ("直接答复", 1), ("回访未获回复", 1)]
@@ -152,6 +153,13 @@ def test_the_bulletin_rates_keep_their_parts(aggregates: FakeAggregates) -> None
         ("urban.noise", 2, 0.6667),
         ("market.consumer", 1, 0.0),
     ]
+
+
+def test_a_bulletin_stored_before_the_centres_rework_rate_still_reads(aggregates: FakeAggregates) -> None:
+    stored = compose(figures_of(aggregates), PERIOD, NAMES, DEFAULT_POLICY, AT).model_dump(mode="json")
+    del stored["basics"]["rework_rate"]
+
+    assert Bulletin.model_validate(stored).basics.rework_rate is None
 
 
 def test_the_unit_assessment_scores_and_ranks_the_units(aggregates: FakeAggregates) -> None:

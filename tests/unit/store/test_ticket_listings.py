@@ -27,17 +27,40 @@ PARTNER_FILTERS = [
     TicketFilter(partner_id="city-app", updated_since=datetime(2026, 11, 1, tzinfo=UTC)),
 ]
 
+REPOSITORY = DynamoTicketRepository(bind("hotline", "us-east-1"))
 
-@pytest.mark.parametrize("where", STAFF_FILTERS + PARTNER_FILTERS, ids=lambda w: w.model_dump_json(exclude_none=True))
-def test_a_listing_filters_only_on_attributes_its_index_holds(where: TicketFilter) -> None:
-    repository = DynamoTicketRepository(bind("hotline", "us-east-1"))
-    index, _, _, _, used = repository._plan(where)
-    condition = repository._filters(where, used)
+
+def _plan(where: TicketFilter) -> tuple[str, set[str]]:
+    """The index the listing queries, and what its filter tests that the index's entries lack."""
+    index, _, _, _, used = REPOSITORY._plan(where)
+    condition = REPOSITORY._filters(where, used)
     tested: dict[str, str] = {}
     if condition is not None:
         condition.serialize(tested, {})
-    held = {"pk", "sk", *TICKET_INDEXES[index], *TICKET_INDEX_INCLUDES[index]}
-    assert set(tested) <= held, f"{index} lacks {set(tested) - held}"
+    return index, set(tested) - {"pk", "sk", *TICKET_INDEXES[index], *TICKET_INDEX_INCLUDES[index]}
+
+
+@pytest.mark.parametrize("where", STAFF_FILTERS + PARTNER_FILTERS, ids=lambda w: w.model_dump_json(exclude_none=True))
+def test_a_listing_filters_only_on_attributes_its_index_holds(where: TicketFilter) -> None:
+    index, lacking = _plan(where)
+    assert not lacking, f"{index} lacks {lacking}"
+
+
+@pytest.mark.parametrize("queue", [{"extension_pending": True}, {"supervised": True}], ids=str)
+def test_the_console_queues_read_their_sparse_index_whatever_else_they_filter_on(queue: dict[str, bool]) -> None:
+    """Supervisors' queues (an extension awaiting a decision, supervised tickets) with every other staff filter: the
+    queue's small index, never the unit's whole inbox or the feed, and nothing tested that its entries lack."""
+    choices = {
+        **CHOICES,
+        "category": [None, "urban.noise"],
+        "problem": [None, True, False],
+        "supervised": [False, True],
+    }
+    for values in itertools.product(*choices.values()):
+        where = TicketFilter(**{**dict(zip(choices, values, strict=True)), **queue})
+        index, lacking = _plan(where)
+        assert index == ("extension" if where.extension_pending else "supervised"), where
+        assert not lacking, f"{where}: {index} lacks {lacking}"
 
 
 def test_every_listing_index_names_its_projection() -> None:

@@ -164,6 +164,25 @@ def test_the_texts_link_answers_its_own_round_only(world: SurveyWorld) -> None:
     assert ticket.status is Status.CLOSED
 
 
+def test_a_second_answer_by_the_link_is_the_same_conflict_as_by_the_access_code(world: SurveyWorld) -> None:
+    number = replied(world)
+    link = world.link_code(number)
+    world.surveys.answer(number, link, answer("satisfied"))
+
+    with pytest.raises(Conflict) as by_link:
+        world.surveys.answer(number, link, answer("dissatisfied"))
+    with pytest.raises(Conflict) as by_code:
+        world.surveys.answer(number, world.codes[number], answer("dissatisfied"))
+
+    assert (by_link.value.code, by_link.value.message, by_link.value.current_status) == (
+        by_code.value.code,
+        by_code.value.message,
+        "closed",
+    )
+    assert by_link.value.code == "survey_answered"
+    assert world.code_attempts.failures(number, world.clock.now()) == 0
+
+
 def test_a_wrong_code_is_not_found_like_an_unknown_number_and_counts_towards_the_lockout(world: SurveyWorld) -> None:
     number = replied(world)
 

@@ -2,7 +2,7 @@
 partner surveys close the ticket `no_response` after their window; a second run changes nothing."""
 
 import pytest
-from hotline.domain.base.errors import NotFound
+from hotline.domain.base.errors import Gone
 from hotline.domain.handling import commands as c
 from hotline.domain.tickets.catalog import Channel
 from hotline.domain.tickets.customer_message import MessageKind
@@ -125,8 +125,9 @@ def test_an_expired_survey_cannot_be_answered(world: SurveyWorld) -> None:
     world.at(EXPIRES)
     world.sweep.wake(number)
 
-    with pytest.raises(NotFound):
+    with pytest.raises(Gone) as gone:
         world.surveys.answer(number, link, answer("satisfied"))  # the link closed with the survey
+    assert gone.value.code == "survey_link_expired"
 
 
 def test_the_sweep_pages_through_every_due_ticket(world: SurveyWorld) -> None:

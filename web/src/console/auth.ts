@@ -45,7 +45,15 @@ export function hasRole(...roles: Role[]): boolean {
   return roles.some((role) => staff.value?.roles.includes(role));
 }
 
-export class SignInError extends Error {}
+export class SignInError extends Error {
+  /** Cognito's error type (NotAuthorizedException, UserNotConfirmedException …) or the challenge it asks for. */
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
 
 export async function signIn(username: string, password: string): Promise<void> {
   const { cognito } = await siteConfig();
@@ -64,10 +72,14 @@ export async function signIn(username: string, password: string): Promise<void> 
   const body = (await answer.json().catch(() => ({}))) as {
     AuthenticationResult?: { IdToken?: string };
     message?: string;
+    __type?: string;
     ChallengeName?: string;
   };
   const idToken = body.AuthenticationResult?.IdToken;
-  if (!answer.ok || !idToken) throw new SignInError(body.message ?? body.ChallengeName ?? `HTTP ${answer.status}`);
+  if (!answer.ok || !idToken) {
+    const code = body.__type?.split("#").pop() ?? body.ChallengeName ?? `HTTP ${answer.status}`;
+    throw new SignInError(body.message ?? code, code);
+  }
   sessionStorage.setItem(KEY, idToken);
   token.value = idToken;
 }

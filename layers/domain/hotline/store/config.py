@@ -178,6 +178,10 @@ class DynamoPartnerRepository:
 
 
 class DynamoUnitRepository:
+    """UNIT#<id> holds a unit, UNITS/UNIT#<id> a copy for listing (no Scan), both written in one transaction."""
+
+    LISTING = "units"
+
     def __init__(self, models: TableModels, cache: ConfigCache) -> None:
         self._item = models.item
         self._cache = cache
@@ -190,4 +194,17 @@ class DynamoUnitRepository:
         return Unit.model_validate(doc) if doc else None
 
     def save(self, unit: Unit) -> None:
-        self._cache.save(self._item(f"UNIT#{unit.id}", "UNIT", doc=unit.model_dump(mode="json")))
+        doc = unit.model_dump(mode="json")
+        self._cache.save(
+            self._item(f"UNIT#{unit.id}", "UNIT", doc=doc), self._item("UNITS", f"UNIT#{unit.id}", doc=doc)
+        )
+
+    def list(self, page: PageRequest) -> Page[Unit]:
+        return paging.query_page(
+            self.LISTING,
+            page,
+            lambda start: self._item.query(
+                "UNITS", self._item.sk.startswith("UNIT#"), limit=page.limit, last_evaluated_key=start
+            ),
+            lambda item: Unit.model_validate(item.doc),
+        )

@@ -47,10 +47,11 @@ class ConfigCache:
                 self._kept[key] = value
         return value
 
-    def save(self, item: Model) -> None:
-        """Store a configuration document and bump the stamp, in one transaction."""
+    def save(self, *items: Model) -> None:
+        """Store a configuration document (and its copies) and bump the stamp, in one transaction."""
         with TransactWrite(connection=self._connection) as tx:
-            tx.save(item)
+            for item in items:
+                tx.save(item)
             tx.update(self._counter(*STAMP), actions=[self._counter.serial.add(1)])
         with self._lock:  # this container reads its own change back at once
             self._kept.clear()

@@ -57,7 +57,14 @@ TICKET_INDEXES: dict[str, tuple[str, str]] = {
     # sparse: only replied tickets whose survey waits for a callback call, oldest callback due first
     "callbacks": ("feed", "callback_key"),
     "problem": ("feed", "problem_key"),  # sparse: only problem tickets (问题工单), newest first
+    # sparse: only tickets whose extension request awaits a supervisor's decision, newest first
+    "extension": ("feed", "extension_key"),
+    "supervised": ("feed", "supervised_key"),  # sparse: only supervised tickets (督办), newest first
 }
+
+QUEUE_INCLUDES = ["status", "channel", "ticket_type", "unit_id", "phone_hash", "overdue", "category", "problem_key"]
+"""What the extension and supervision queues' entries hold: a listing's plan picks them before any other index
+(hotline.store.tickets), so they hold whatever else it may test, the unit among it (a unit's handlers' own queue)."""
 
 # Indexes that project only these attributes (besides the keys; none: keys only); the others project every
 # attribute. Every ticket write is paid again in each index whose entry it changes, by the entry's size: the listings'
@@ -77,6 +84,8 @@ TICKET_INDEX_INCLUDES: dict[str, list[str]] = {
     "feed": ["overdue", "problem_key"],
     "overdue": ["status", "channel", "ticket_type", "phone_hash", "category", "problem_key"],
     "problem": ["status", "channel", "ticket_type", "phone_hash", "overdue", "category", "received_key"],
+    "extension": [*QUEUE_INCLUDES, "supervised_key"],
+    "supervised": QUEUE_INCLUDES,
     "public": ["public_doc"],
     "customer_due": [],
     "callbacks": [],
@@ -133,6 +142,8 @@ def bind(table_name: str, region: str) -> TableModels:
         "customer_due_key": UnicodeAttribute(null=True),
         "callback_key": UnicodeAttribute(null=True),
         "problem_key": UnicodeAttribute(null=True),
+        "extension_key": UnicodeAttribute(null=True),
+        "supervised_key": UnicodeAttribute(null=True),
         "updated_key": UnicodeAttribute(),
         "channel_key": UnicodeAttribute(),
         "outbox": Json(null=True),

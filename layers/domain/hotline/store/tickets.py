@@ -185,6 +185,8 @@ class DynamoTicketRepository:
             customer_due_key=_sort_key(to_iso_z(due), ticket.number) if (due := ticket.customer_due) else None,
             callback_key=_sort_key(to_iso_z(call), ticket.number) if (call := ticket.callback_due) else None,
             problem_key=_sort_key(received, ticket.number) if ticket.handling.problem else None,
+            extension_key=_sort_key(received, ticket.number) if ticket.handling.extension is not None else None,
+            supervised_key=_sort_key(received, ticket.number) if ticket.handling.supervised else None,
             updated_key=_sort_key(to_iso_z(ticket.updated_at), ticket.number),
             channel_key=f"{ticket.type.value}#{_sort_key(received, ticket.number)}",
             outbox=[event.model_dump(mode="json") for event in events],
@@ -302,13 +304,22 @@ class DynamoTicketRepository:
             # A partner syncs forward in time, so its listing runs oldest change first.
             since = ticket.updated_key > to_iso_z(where.updated_since) if where.updated_since else None
             return "by_partner", where.partner_id, since, True, {"partner_id", "updated_since"}
+        # The console's queues of requests awaiting a decision and of supervised tickets: small sparse indexes (keyed
+        # like received_key), read before a unit's whole inbox or the feed would be.
+        since = to_iso_z(where.received_since) if where.received_since else None
+        if where.extension_pending:
+            received = ticket.extension_key >= since if since else None
+            return "extension", FEED, received, False, {"extension_pending", "received_since"}
+        if where.supervised:
+            received = ticket.supervised_key >= since if since else None
+            return "supervised", FEED, received, False, {"supervised", "received_since"}
         if where.unit_id is not None:
             return "by_unit", where.unit_id, None, False, {"unit_id"}
         if where.problem:
             return "problem", FEED, None, False, {"problem"}
         if where.overdue:
             return "overdue", FEED, None, False, {"overdue"}
-        received = ticket.received_key >= to_iso_z(where.received_since) if where.received_since else None
+        received = ticket.received_key >= since if since else None
         if where.category is not None:
             return "by_category", where.category, received, False, {"category", "received_since"}
         if where.phone_hash is not None:
@@ -341,6 +352,10 @@ class DynamoTicketRepository:
             conditions.append(ticket.overdue.exists() if where.overdue else ticket.overdue.does_not_exist())
         if where.problem is not None and "problem" not in used:
             conditions.append(ticket.problem_key.exists() if where.problem else ticket.problem_key.does_not_exist())
+        if where.extension_pending and "extension_pending" not in used:
+            conditions.append(ticket.extension_key.exists())
+        if where.supervised and "supervised" not in used:
+            conditions.append(ticket.supervised_key.exists())
         if where.updated_since is not None and "updated_since" not in used:
             conditions.append(ticket.updated_key > to_iso_z(where.updated_since))
         if where.received_since is not None and "received_since" not in used:

@@ -129,6 +129,11 @@ class WorkingCalendar(BaseModel):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
+    @property
+    def years(self) -> list[int]:
+        """The years it has holidays or make-up workdays for, in order: a year missing counts weekends only."""
+        return sorted({day.year for day in self.holidays | self.workdays})
+
     def local(self, moment: datetime) -> datetime:
         """The instant in the calendar's zone."""
         return _aware(moment).astimezone(self.zone)

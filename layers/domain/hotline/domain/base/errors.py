@@ -39,6 +39,14 @@ class NotFound(HotlineError):
     code = "not_found"
 
 
+class Gone(HotlineError):
+    """Was valid, and has ended for good (HTTP 410): e.g. the link of a survey that is over."""
+
+    def __init__(self, message: str, code: str = "gone") -> None:
+        super().__init__(message)
+        self.code = code
+
+
 class TooManyAttempts(HotlineError):
     """Too many wrong secrets for one thing in a short time; refused for a while, right or wrong (HTTP 429)."""
 

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from hotline.domain.base.calendar import Duration, WorkingCalendar
 from hotline.domain.base.errors import FieldProblem, InvalidInput, NotFound
+from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.config.causes import CauseCatalog
 from hotline.domain.config.ladder import Ladder
 from hotline.domain.config.messages import MessageTemplates
@@ -40,6 +41,10 @@ class ConfigAdmin:
     units: UnitRepository
 
     # -- calendars ----------------------------------------------------------------------------------------
+
+    def calendars_page(self, page: PageRequest) -> Page[WorkingCalendar]:
+        """Every calendar, by id (any staff member: the calendars page, the policies' calendar)."""
+        return self.calendars.list(page)
 
     def calendar(self, calendar_id: str) -> WorkingCalendar:
         found = self.calendars.get(calendar_id)
@@ -147,6 +152,10 @@ class ConfigAdmin:
         if not chain:
             raise NotFound(f"no unit '{unit_id}'")
         return chain
+
+    def units_page(self, page: PageRequest) -> Page[Unit]:
+        """Every unit, by id (any staff member: pickers and the organisation chart)."""
+        return self.units.list(page)
 
     def replace_unit(self, by: StaffMember, unit_id: str, unit: Unit) -> Unit:
         _require_admin(by)

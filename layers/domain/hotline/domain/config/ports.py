@@ -3,6 +3,7 @@
 from typing import Literal, Protocol
 
 from hotline.domain.base.calendar import WorkingCalendar
+from hotline.domain.base.paging import Page, PageRequest
 from hotline.domain.config.causes import CauseCatalog
 from hotline.domain.config.ladder import Ladder
 from hotline.domain.config.messages import MessageTemplates
@@ -38,6 +39,10 @@ class UnitRepository(Protocol):
 
     def save(self, unit: Unit) -> None: ...
 
+    def list(self, page: PageRequest) -> Page[Unit]:
+        """Every unit, by id."""
+        ...
+
 
 class CalendarRepository(Protocol):
     def get(self, calendar_id: str) -> WorkingCalendar | None:
@@ -45,3 +50,7 @@ class CalendarRepository(Protocol):
         ...
 
     def save(self, calendar: WorkingCalendar) -> None: ...
+
+    def list(self, page: PageRequest) -> Page[WorkingCalendar]:
+        """Every calendar `get` gives, by id: the stored ones and the built-in ones not stored yet."""
+        ...

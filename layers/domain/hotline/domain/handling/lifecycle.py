@@ -38,6 +38,9 @@ class Permission:
     only: Mapping[Status, frozenset[Role]] = field(default_factory=dict)
     """Narrower roles from some statuses; `roles` is everyone who may act from any."""
 
+    def allows(self, staff: StaffMember, status: Status) -> bool:
+        return status in self.statuses and bool(staff.roles & self.only.get(status, self.roles))
+
 
 PERMISSIONS: dict[type[c.Command], Permission] = {
     c.Dispatch: Permission("dispatch", SUPERVISION_ROLES | {Role.DISPATCHER}, frozenset({S.RECEIVED})),
@@ -67,6 +70,15 @@ PERMISSIONS: dict[type[c.Command], Permission] = {
     c.ChangePriority: Permission("change the priority", CENTRE_ROLES, ALL_OPEN - {S.REPLIED}),
     c.Publish: Permission("publish", SUPERVISION_ROLES | {Role.AGENT}, frozenset(S)),
 }
+
+
+def allowed(staff: StaffMember, ticket: Ticket) -> list[str]:
+    """The names of the actions `staff` may take on `ticket` now by role and status: those `act` does not refuse as
+    forbidden, unknown or `invalid_transition` (one may still refuse on finer state, e.g. no extension waiting)."""
+    if not staff.can_see(ticket):
+        return []
+    return [kind.name for kind, permission in PERMISSIONS.items() if permission.allows(staff, ticket.status)]
+
 
 DIRECT_ONLY = ("answer", "agency", "articles")
 """What only a direct close (direct_answer, referred) records: refused with any other resolution, never dropped."""

@@ -21,6 +21,7 @@ from hotline.domain.tickets.numbering import month_of, new_access_code
 from hotline.domain.tickets.ports import ArticleShelf, CatalogRepository, ClockRunner, TicketRepository
 from hotline.domain.tickets.ticket import Actor, ClockState, Handling, Ticket, TicketDraft, new_event_id
 from hotline.domain.tickets.timers import TimerName
+from hotline.domain.uploads.uploads import Uploads
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Intake:
     """The public site the receipt text links to."""
     articles: ArticleShelf = field(kw_only=True)
     """The knowledge articles a direct answer may cite."""
+    uploads: Uploads = field(kw_only=True)
+    """The files tickets may refer to: uploaded through the API (partners may also give https links)."""
 
     def register(
         self,
@@ -60,6 +63,8 @@ class Intake:
         """A new ticket: routed and clocked from its receipt, or — with a disposition, the matter settled while the
         caller was on the line (直办) — stored closed with it, never routed and never clocked."""
         self._check_category(draft)
+        attachments = self.uploads.claim(draft.attachments, links=partner_id is not None)
+        draft = draft.model_copy(update={"attachments": attachments})
         now = self.clock.now()
         ticket_id = self.new_id()
         code = self.new_code()

@@ -1,6 +1,7 @@
 """Reading tickets: each audience sees only what is theirs, and "not yours" looks like "unknown".
 
-A customer reads a ticket with its access code, within the limit on wrong codes (hotline.domain.customers.access).
+A customer reads a ticket with its access code or the text's survey link, within the limit on wrong codes
+(hotline.domain.customers.access).
 """
 
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from hotline.domain.intake.public_reports import PublicReport
 from hotline.domain.partners.partner import Partner
 from hotline.domain.staff.roles import StaffMember
 from hotline.domain.tickets.numbering import UNKNOWN, is_number
-from hotline.domain.tickets.ports import TicketFilter, TicketRepository
+from hotline.domain.tickets.ports import CatalogRepository, TicketFilter, TicketRepository
 from hotline.domain.tickets.ticket import Ticket, TicketEvent
 
 
@@ -34,9 +35,10 @@ class TicketQueries:
     pepper: Pepper
     attempts: CodeAttempts
     clock: Clock
+    catalog: CatalogRepository
 
     def for_customer(self, number: str, code: str) -> TicketRecord:
-        ticket = admit(self._get(number), code, self.pepper, self.attempts, self.clock.now())
+        ticket = admit(self._get(number), code, self.pepper, self.attempts, self.clock.now(), survey_link=True)
         return TicketRecord(ticket, self.tickets.timeline(number))
 
     def for_partner(self, number: str, partner: Partner) -> Ticket:
@@ -58,6 +60,9 @@ class TicketQueries:
         return TicketRecord(ticket, self.tickets.timeline(ticket.number))
 
     def staff_list(self, staff: StaffMember, where: TicketFilter, page: PageRequest) -> Page[Ticket]:
+        if where.category is not None and not self.catalog.get().knows(where.category):
+            problem = f"'{where.category}' is not in the catalogue"
+            raise InvalidInput("unknown category", [FieldProblem("category", problem)])
         if not staff.sees_all_tickets:
             # A unit handler's listing is its own inbox, whatever filter it asked for.
             where = where.model_copy(update={"unit_id": staff.unit_id or "-"})

@@ -118,6 +118,10 @@ class Basics(BaseModel):
     replied_on_time: int
     replied_late: int = Field(description="Met after the resolve due (recorded breached too).")
     resolve_on_time: Rate = Field(description="Replied by the resolve due / replied (按时办结率).")
+    rework_rate: Rate | None = Field(
+        default=None,
+        description="Reworks (reopened) / replied (发回重办率); null in reports made before it was counted.",
+    )
     closed: list[Share] = Field(description="Closed, by resolution.")
     trend: list[DayFigures] = Field(description="Each day of the period.")
 
@@ -394,6 +398,7 @@ def _basics(figures: Figures, period: Period, names: Names) -> Basics:
         replied_on_time=t("replied_on_time"),
         replied_late=t("replied_late"),
         resolve_on_time=Rate.of(t("replied_on_time"), t("replied")),
+        rework_rate=Rate.of(t("reworks"), t("replied")),
         closed=[
             Share(code=code, name=RESOLUTION_NAMES[code], count=n, share=Rate.of(n, sum(closed.values())))
             for code, n in closed.items()

@@ -28,6 +28,11 @@ CALLBACK_ROLES = SUPERVISION_ROLES | {Role.AGENT}
 CUSTOMER = Actor(role="customer")
 
 
+def may_record_call(staff: StaffMember, ticket: Ticket) -> bool:
+    """Whether `staff` may record a callback call on `ticket` now: a survey waits for the customer's answer."""
+    return bool(staff.roles & CALLBACK_ROLES) and staff.can_see(ticket) and ticket.pending_survey is not None
+
+
 @dataclass
 class Surveys(Workshop):
     runner: ClockRunner = field(kw_only=True)
@@ -36,12 +41,9 @@ class Surveys(Workshop):
     queue: CallbackQueue = field(kw_only=True)
 
     def answer(self, number: str, code: str, answer: Answer) -> Ticket:
-        """The customer's answer; `code` is the access code or the pending round's link token (wrong: 404, counted
-        with wrong access codes for tracking)."""
-        ticket = self._get(number)
-        survey = ticket.pending_survey if ticket else None
-        token_hash = survey.token_hash if survey else None
-        admit(ticket, code, self.pepper, self.attempts, self.clock.now(), token_hash=token_hash)
+        """The customer's answer; `code` is the access code or the survey link's token (wrong: 404, counted with
+        wrong access codes for tracking; a link that no longer lasts: 410; an answered round: 409 as below)."""
+        admit(self._get(number), code, self.pepper, self.attempts, self.clock.now(), survey_link=True)
         return self._change(number, CUSTOMER, lambda change: take_answer(change, pending(change), answer))
 
     def answer_for_partner(self, number: str, partner: Partner, answer: Answer) -> Ticket:

@@ -39,8 +39,11 @@ class Label(BaseModel):
     name_zh: str
 
 
+CATEGORY_CODE = r"^[a-z0-9_.-]{1,64}$"
+
+
 class Category(BaseModel):
-    code: str = Field(pattern=r"^[a-z0-9_.-]{1,64}$")
+    code: str = Field(pattern=CATEGORY_CODE)
     name: str
     name_zh: str
     types: list[TicketType] = Field(
@@ -70,6 +73,9 @@ class Catalog(BaseModel):
 
         for root in self.categories:
             yield from visit(root, None)
+
+    def knows(self, category: str) -> bool:
+        return any(node.code == category for node, _ in self.walk())
 
     def allows(self, category: str, ticket_type: TicketType) -> bool | None:
         """None when the category is unknown; otherwise whether it may be used for the type."""

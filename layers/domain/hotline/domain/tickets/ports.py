@@ -25,6 +25,8 @@ class TicketFilter(BaseModel):
     received_since: datetime | None = Field(default=None, description="Received at or after this instant.")
     overdue: bool | None = None
     problem: bool | None = None
+    extension_pending: bool = Field(default=False, description="Only tickets whose extension awaits a decision.")
+    supervised: bool = Field(default=False, description="Only tickets under supervision (督办).")
 
 
 class TicketWrite(NamedTuple):
