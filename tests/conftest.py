@@ -8,6 +8,9 @@ import boto3
 import pytest
 from hotline.store.models import TICKET_INDEX_INCLUDES, TICKET_INDEXES
 from moto import mock_aws
+from playwright.sync_api import Browser
+
+from tests.support.browser import chromium
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.setdefault("AWS_REGION", "us-east-1")  # Lambda sets it; the functions' settings require it
@@ -95,6 +98,13 @@ def table_name(aws: None) -> str:
     name = f"hotline-{uuid4().hex[:8]}"
     create_table(name)
     return name
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Chromium per test process: Playwright's sync API runs one instance per thread."""
+    with chromium() as launched:
+        yield launched
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

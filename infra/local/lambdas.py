@@ -157,6 +157,41 @@ def _within(name: str, package: str) -> bool:
     return name == package or name.startswith(package + ".")
 
 
+class _PerThread:
+    """An attribute whose value belongs to the thread that set it."""
+
+    def __init__(self) -> None:
+        self._held = threading.local()
+
+    def __get__(self, owner: object, kind: type | None = None) -> Any:
+        try:
+            return self._held.value
+        except AttributeError:
+            raise AttributeError("current_event") from None
+
+    def __set__(self, owner: object, value: Any) -> None:
+        self._held.value = value
+
+
+def _one_request_per_thread() -> None:
+    """Powertools' resolver keeps the request it is resolving on a class (`BaseRouter.current_event = …`), which every
+    container's copy of our code shares with the others (Powertools itself is one copy: a copy per container would
+    mix its classes). In Lambda a process runs one request; here each invocation runs on a thread of its own, so the
+    request is kept per thread: two containers' concurrent requests no longer read each other's query string."""
+    from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+
+    current = _PerThread()
+
+    class RouterType(type(BaseRouter)):  # type: ignore[misc]
+        current_event = current  # `BaseRouter.current_event` itself, read or set
+
+    BaseRouter.current_event = current  # type: ignore[assignment]  # an instance's `self.current_event`
+    BaseRouter.__class__ = RouterType  # type: ignore[method-assign]  # then the class's own, through its new type
+
+
+_one_request_per_thread()
+
+
 _import_lock = threading.Lock()
 containers = Containers()
 

@@ -1,11 +1,9 @@
 """The bulletin's HTML page rendered in headless Chromium (Debian's `chromium`, driven by Playwright; `make test`
 installs it): its charts are drawn, nothing is fetched, nothing fails."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from hotline.domain.config.causes import DEFAULT_CAUSES
 from hotline.domain.reports import page
 from hotline.domain.reports.bulletin import Names, compose
@@ -15,15 +13,8 @@ from hotline.domain.tickets.catalog import DEFAULT_CATALOG
 from playwright.sync_api import Browser
 
 from infra.local.units import DEMO_UNITS
-from tests.support.browser import chromium
 from tests.unit.fakes import FakeAggregates
 from tests.unit.reports.world import FIRST, LAST, Fortnight
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 def test_the_report_page_renders_its_charts_in_chromium(browser: Browser, tmp_path: Path) -> None:

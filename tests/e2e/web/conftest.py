@@ -10,21 +10,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.e2e.conftest import ROOT
-from tests.support.browser import chromium
 
 SCREENSHOTS = ROOT / ".hotline" / "screenshots"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+DESK = {"viewport": {"width": 1366, "height": 900}}
 BLOCKING = {"serious", "critical"}
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
+@pytest.fixture(autouse=True)
+def patient() -> Iterator[None]:
+    """The local cloud, Chromium and other tests share two cores: a page may take seconds to show."""
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 def _watched(context: BrowserContext) -> Iterator[Page]:
@@ -47,7 +49,7 @@ def phone(browser: Browser) -> Iterator[Page]:
 def desk(browser: Browser) -> Iterator[Page]:
     """A desktop tab, as staff use the console."""
     yield from _watched(
-        browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai")
+        browser.new_context(**DESK, locale="zh-CN", timezone_id="Asia/Shanghai")  # type: ignore[arg-type]
     )
 
 

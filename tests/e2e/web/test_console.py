@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Cloud
 from tests.e2e.web.conftest import accessible, shoot
+from tests.e2e.web.console_pages import choose, sign_in, sign_out, submit
 from tests.support.forms import BUS
 
 pytestmark = pytest.mark.e2e
@@ -36,28 +37,6 @@ def staff_ticket(cloud: Cloud, http: requests.Session, number: str) -> dict[str,
     assert reply.status_code == 200, reply.text
     ticket: dict[str, Any] = reply.json()
     return ticket
-
-
-def sign_in(page: Page, cloud: Cloud, role: str, password: str | None = None) -> None:
-    login = cloud.info["staff"][role]
-    expect(page.get_by_role("heading", name="12345 热线工作台 · 登录")).to_be_visible()
-    page.get_by_label("用户名").fill(login["username"])
-    page.get_by_label("密码").fill(password or login["password"])
-    page.get_by_role("button", name="登录").click()
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="退出").click()
-
-
-def choose(page: Page, action: str) -> None:
-    page.get_by_role("group", name="可办理的操作").get_by_role("button", name=action, exact=True).click()
-
-
-def submit(page: Page, action: str) -> None:
-    """Send the open form once: it is done."""
-    page.get_by_role("button", name=f"提交{action}").click()
-    expect(page.get_by_role("status").filter(has_text=f"已完成：{action}。")).to_be_visible()
 
 
 def test_a_dispatcher_dispatches_a_ticket_and_its_unit_accepts_and_replies(

@@ -5,7 +5,6 @@ admin creates a partner and sees its key once, and edits units and policies. Eac
 axe-core finds no serious or critical problem on it."""
 
 import json
-from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -15,17 +14,10 @@ from playwright.sync_api import Page, expect
 from infra.local.units import DEMO_UNITS
 from tests.e2e.conftest import Cloud
 from tests.e2e.web.conftest import accessible, shoot
+from tests.e2e.web.console_pages import sign_in
 from tests.support.forms import FORM
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(autouse=True)
-def patient() -> Iterator[None]:
-    """The local cloud, Chromium and other work share two cores here: a page may take seconds to show."""
-    expect.set_options(timeout=20_000)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def second_working_day_after(received: date, calendar: dict[str, list[str]]) -> date:
@@ -42,15 +34,6 @@ def second_working_day_after(received: date, calendar: dict[str, list[str]]) -> 
         day += timedelta(days=1)
         counted += working(day)
     return day
-
-
-def sign_in(page: Page, cloud: Cloud, role: str) -> None:
-    login = cloud.info["staff"][role]
-    page.goto(f"{cloud.url}/console/signin")
-    page.get_by_label("用户名").fill(login["username"])
-    page.get_by_label("密码").fill(login["password"])
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("button", name="退出")).to_be_visible()
 
 
 def open_page(page: Page, cloud: Cloud, path: str, heading: str) -> None:
