@@ -13,12 +13,11 @@ among them SearchUnavailable, when the runtime's SQLite lacks FTS5 or its trigra
 deployment rather than at an agent's first search.
 """
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
-from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from hotline.aws.s3 import INDEX_KEY
@@ -27,6 +26,7 @@ from infra.constructs.alarms import any_alarm, dead_letters_alarm
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
 from infra.constructs.schedules import run_on_schedule
+from infra.constructs.storage import private_bucket
 from infra.nag import acknowledge
 
 INDEX_RATE = "rate(5 minutes)"
@@ -51,20 +51,11 @@ class KnowledgeIndex(Construct):
         environment: dict[str, str],
     ) -> None:
         super().__init__(scope, id)
-        self.bucket = s3.Bucket(
+        self.bucket = private_bucket(
             self,
             "Images",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            enforce_ssl=True,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        acknowledge(
-            self.bucket,
-            "AwsSolutions::AwsSolutions-S1",
-            "It holds one object, derived from the table, which the knowledge function writes and API containers read"
-            " when they start; server access logs would record nothing the functions' own logs do not.",
+            unlogged_because="It holds one object, derived from the table, which the knowledge function writes and API"
+            " containers read when they start; server access logs would record nothing the functions' own logs do not.",
         )
         self.dead_letters = sqs.Queue(
             self,

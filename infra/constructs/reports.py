@@ -12,14 +12,13 @@
   as `report.published` on the bus and by e-mail to the `Mail` topic's subscribers (`-c report_emails=a@x,b@y`).
 """
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
@@ -29,6 +28,7 @@ from constructs import Construct
 from infra.constructs.alarms import any_alarm, dead_letters_alarm
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
+from infra.constructs.storage import private_bucket
 from infra.nag import acknowledge
 
 FILES = "reports/*"
@@ -82,20 +82,12 @@ class Reports(Construct):
     ) -> None:
         super().__init__(scope, id)
         self._aggregates(table, layers, environment)
-        self.bucket = s3.Bucket(
+        self.bucket = private_bucket(
             self,
             "Files",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            enforce_ssl=True,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        acknowledge(
-            self.bucket,
-            "AwsSolutions::AwsSolutions-S1",
-            "Only the reports function writes and the API function reads it (presigning downloads); both are logged"
-            " per request, so server access logs would add a second, costlier record of the same reads.",
+            unlogged_because="Only the reports function writes and the API function reads it (presigning"
+            " downloads); both are logged per request, so server access logs would add a second, costlier record of"
+            " the same reads.",
         )
         self.mail = sns.Topic(
             self,

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import cast
 from urllib.parse import urlsplit
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
@@ -20,6 +20,7 @@ from constructs import Construct
 from infra import web
 from infra.constructs.api import STAGE
 from infra.constructs.identity import StaffDirectory
+from infra.constructs.storage import private_bucket
 from infra.nag import acknowledge
 
 # Viewer requests: a page path of either app (no file extension) is that app's index.html, so the apps' own routers
@@ -58,32 +59,19 @@ class Site(Construct):
         `certificate_arn` certificate (ACM, us-east-1); without them, the distribution's own domain."""
         super().__init__(scope, id)
         stack = Stack.of(self)
-        self.bucket = s3.Bucket(
+        self.bucket = private_bucket(
             self,
             "Files",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            enforce_ssl=True,
-            removal_policy=RemovalPolicy.RETAIN,
+            unlogged_because="Only CloudFront reads it (origin access control), and CloudFront's access logs record"
+            " every request; server access logs would be a second record of the same reads.",
         )
-        acknowledge(
-            self.bucket,
-            "AwsSolutions::AwsSolutions-S1",
-            "Only CloudFront reads it (origin access control), and CloudFront's access logs record every request;"
-            " server access logs would be a second record of the same reads.",
-        )
-        access_logs = s3.Bucket(
+        access_logs = private_bucket(
             self,
             "AccessLogs",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            unlogged_because="It holds the site's access logs.",
             object_ownership=s3.ObjectOwnership.OBJECT_WRITER,  # CloudFront's standard logs are written with ACLs
-            enforce_ssl=True,
             lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(LOG_DAYS))],
-            removal_policy=RemovalPolicy.RETAIN,
         )
-        acknowledge(access_logs, "AwsSolutions::AwsSolutions-S1", "It holds the site's access logs.")
 
         self.api_origin = f"https://{api.rest_api_id}.execute-api.{stack.region}.{stack.url_suffix}"
         cognito_origin = f"https://cognito-idp.{stack.region}.{stack.url_suffix}"

@@ -7,13 +7,14 @@ No lifecycle rule removes files no ticket claimed: telling them apart would need
 an unclaimed file is unreachable (its key is random and nobody holds a link) and costs a fraction of a cent a month.
 """
 
-from aws_cdk import Fn, RemovalPolicy, Stack
+from aws_cdk import Fn, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 from hotline.domain.uploads.rules import PREFIX
 
+from infra.constructs.storage import private_bucket
 from infra.nag import acknowledge
 
 CORS_MAX_AGE_SECONDS = 3600
@@ -22,23 +23,14 @@ CORS_MAX_AGE_SECONDS = 3600
 class Uploads(Construct):
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
-        self.bucket = s3.Bucket(
+        self.bucket = private_bucket(
             self,
             "Files",
+            unlogged_because="Every file is posted with a form the API signed and read through a link it presigned,"
+            " both logged by the API per request; server access logs would add a costlier second record of the same.",
             # Named before it exists (unique to the stack): the site's CSP names the bucket and its CORS names the site,
             # which a reference each way would make a dependency cycle (infra/constructs/site.py).
             bucket_name=f"hotline-uploads-{Fn.select(2, Fn.split('/', Stack.of(self).stack_id))}",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            enforce_ssl=True,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        acknowledge(
-            self.bucket,
-            "AwsSolutions::AwsSolutions-S1",
-            "Every file is posted with a form the API signed and read through a link it presigned, both logged by the"
-            " API per request; server access logs would add a costlier second record of the same.",
         )
 
     def allow_origin(self, origin: str) -> None:

@@ -2,10 +2,8 @@
 six tickets, the seventh joins it, and resolving it reaches all seven customers."""
 
 import json
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from uuid import uuid4
 
 import pytest
@@ -13,19 +11,12 @@ import requests
 
 from tests.e2e.conftest import TIME_SCALE, Cloud
 from tests.support.forms import FORM
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
-T = TypeVar("T")
 RESULT = "供电线路故障已排除，已恢复供电"
-
-
-def _wait(what: str, check: Callable[[], T | None], seconds: float = 90) -> T:
-    deadline = time.monotonic() + seconds
-    while (found := check()) is None:
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.25)
-    return found
+WAIT_SECONDS = 90
 
 
 def _ok(reply: requests.Response) -> Any:
@@ -74,14 +65,18 @@ def test_six_reports_in_a_minute_make_one_incident_the_seventh_joins_and_resolvi
 
     try:
         numbers = [report(phone) for phone in phones[:6]]
-        incident = _wait("one incident of the six", lambda: _single(incidents(), numbers))
+        incident = wait_for("one incident of the six", lambda: _single(incidents(), numbers), WAIT_SECONDS)
         assert incident["primary"] == numbers[0] and incident["status"] == "open"
         # The declaration claims the tickets first and binds them under the primary just after.
         for number in numbers[1:]:
-            _wait(f"{number} bound under {numbers[0]}", lambda number=number: bound_to(number) == numbers[0] or None)
+            wait_for(
+                f"{number} bound under {numbers[0]}",
+                lambda number=number: bound_to(number) == numbers[0] or None,
+                WAIT_SECONDS,
+            )
 
         seventh = report(phones[6])
-        joined = _wait("the seventh to join", lambda: _single(incidents(), [*numbers, seventh]))
+        joined = wait_for("the seventh to join", lambda: _single(incidents(), [*numbers, seventh]), WAIT_SECONDS)
         assert joined["id"] == incident["id"]
 
         resolve = f"{cloud.url}/v1/staff/incidents/{incident['id']}/resolve"
@@ -95,12 +90,14 @@ def test_six_reports_in_a_minute_make_one_incident_the_seventh_joins_and_resolvi
             return record if record["status"] == "replied" else None
 
         for number in [*numbers, seventh]:
-            record = _wait(f"{number} replied", lambda number=number: replied(number))
+            record = wait_for(f"{number} replied", lambda number=number: replied(number), WAIT_SECONDS)
             assert record["result"] == RESULT and record["handling"]["survey"]["channel"] == "sms"
         # Each customer is texted the result with the survey's link (now, or at 08:00 after quiet hours).
         for phone in phones:
-            _wait(
-                f"the text to {phone}", lambda phone=phone: [t for t in _texts_to(cloud, phone) if RESULT in t] or None
+            wait_for(
+                f"the text to {phone}",
+                lambda phone=phone: [t for t in _texts_to(cloud, phone) if RESULT in t] or None,
+                WAIT_SECONDS,
             )
     finally:
         _ok(http.put(rules_url, json=defaults, headers=supervisor, timeout=30))

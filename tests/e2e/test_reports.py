@@ -4,7 +4,6 @@ a person running `make run` would follow them."""
 
 import csv
 import io
-import time
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +14,7 @@ from openpyxl import load_workbook
 
 from tests.e2e.conftest import Cloud
 from tests.support.forms import FORM
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -38,10 +38,9 @@ def test_the_daily_bulletin_is_generated_on_schedule_and_its_files_download(
     day = datetime.fromisoformat(created.json()["received_at"].replace("Z", "+00:00")).astimezone(SHANGHAI).date()
 
     # The next 08:00 after that day's receipt is at most a scaled day away: 24 s at 3600×.
-    deadline = time.monotonic() + 120
-    while (report := _report(cloud, http, f"daily-{day.isoformat()}")) is None:
-        assert time.monotonic() < deadline, "no daily bulletin for the ticket's day"
-        time.sleep(1)
+    report = wait_for(
+        "the daily bulletin of the ticket's day", lambda: _report(cloud, http, f"daily-{day.isoformat()}"), 120, pause=1
+    )
 
     assert report["requested_by"] == {"role": "system", "id": None}
     assert report["period"] == {"kind": "daily", "first": day.isoformat(), "last": day.isoformat()}

@@ -5,28 +5,19 @@ channel's answer closes or reopens the ticket."""
 import json
 import re
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import requests
 
 from tests.e2e.conftest import Cloud
 from tests.support.forms import FORM
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
-T = TypeVar("T")
 URBAN = "district-urban-management"  # where the demo routing sends FORM (urban.noise)
-
-
-def _wait(what: str, check: Callable[[], T | None], seconds: float = 60) -> T:
-    deadline = time.monotonic() + seconds
-    while (found := check()) is None:
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.25)
-    return found
 
 
 def _post(http: requests.Session, url: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> Any:
@@ -44,7 +35,7 @@ def _ticket(cloud: Cloud, http: requests.Session, number: str) -> dict[str, Any]
 
 def _handled_and_replied(cloud: Cloud, http: requests.Session, number: str, result: str) -> None:
     """The demo routing dispatches it at the clock's first wake-up; its unit accepts and replies."""
-    _wait("the routing", lambda: _ticket(cloud, http, number)["status"] == "dispatched" or None)
+    wait_for("the routing", lambda: _ticket(cloud, http, number)["status"] == "dispatched" or None)
     unit = cloud.staff("unit")
     _post(http, f"{cloud.url}/v1/staff/tickets/{number}/accept", {}, unit)
     _post(http, f"{cloud.url}/v1/staff/tickets/{number}/reply", {"result": result, "cause_code": "construction"}, unit)
@@ -67,7 +58,7 @@ def test_a_dissatisfied_customer_gets_a_rework_and_an_unanswered_survey_closes_n
     number = _post(http, f"{cloud.url}/v1/tickets", FORM)["number"]
     _handled_and_replied(cloud, http, number, "已责令工地停止夜间施工")
     # Sent with the reply, or by the schedule's sweep at 08:00 when the reply came in quiet hours.
-    (first,) = _wait("the survey text", lambda: _survey_links(cloud, number) or None)
+    (first,) = wait_for("the survey text", lambda: _survey_links(cloud, number) or None)
 
     answered = http.post(
         f"{cloud.url}/v1/tickets/{number}/survey",
@@ -93,10 +84,10 @@ def test_a_dissatisfied_customer_gets_a_rework_and_an_unanswered_survey_closes_n
         {"result": "已没收施工设备", "cause_code": "construction"},
         cloud.staff("unit"),
     )
-    second = _wait("the second survey text", lambda: _survey_links(cloud, number)[1:] or None)[0]
+    second = wait_for("the second survey text", lambda: _survey_links(cloud, number)[1:] or None)[0]
     assert second != first
     # Nobody answers: 2 working days after it was sent (a minute or two here, more over a weekend) the sweep closes it.
-    closed = _wait(
+    closed = wait_for(
         "the survey to expire",
         lambda: ticket if (ticket := _ticket(cloud, http, number))["status"] == "closed" else None,
         seconds=400,
@@ -121,7 +112,7 @@ def test_a_phone_ticket_is_surveyed_through_the_callback_queue(cloud: Cloud, htt
             if found or not page.get("next"):
                 return found
 
-    item = _wait("the callback queue", queued)
+    item = wait_for("the callback queue", queued)
     assert item["survey_round"] == 1 and item["attempts"] == 0
     called = _post(
         http,
@@ -139,7 +130,7 @@ def test_a_partner_answers_its_customers_survey_through_the_partner_route(cloud:
     submitted = {**FORM, "external_ref": f"SURVEY-{time.time_ns()}"}
     number = _post(http, f"{cloud.url}/v1/partner/tickets", submitted, cloud.partner)["number"]
     _handled_and_replied(cloud, http, number, "已责令工地停止夜间施工")
-    _wait("survey.sent", lambda: "survey.sent" in _types(_ticket(cloud, http, number)) or None)
+    wait_for("survey.sent", lambda: "survey.sent" in _types(_ticket(cloud, http, number)) or None)
 
     answered = _post(
         http,

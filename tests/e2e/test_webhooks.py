@@ -1,22 +1,11 @@
 """Webhooks through the local cloud: the deployed stream, bus rule, queues and pollers post to a loopback endpoint."""
 
-import time
-from collections.abc import Callable
-from typing import Any
-
 import requests
 
 from tests.e2e.conftest import Cloud
 from tests.e2e.test_local_cloud import FORM, post
+from tests.support.waiting import wait_for
 from tests.support.webhook_receiver import receiver
-
-
-def _eventually(check: Callable[[], Any], seconds: float = 30) -> Any:
-    deadline = time.monotonic() + seconds
-    while not (result := check()):
-        assert time.monotonic() < deadline, "did not happen in time"
-        time.sleep(0.2)
-    return result
 
 
 def test_a_partner_gets_signed_events_retries_and_redelivers(cloud: Cloud, http: requests.Session) -> None:
@@ -37,7 +26,11 @@ def test_a_partner_gets_signed_events_retries_and_redelivers(cloud: Cloud, http:
         number = submitted.json()["number"]
 
         # The clock routes the ticket at once, so `ticket.created` is followed by `ticket.dispatched`.
-        _eventually(lambda: endpoint.of_type("ticket.created")[1:] and endpoint.of_type("ticket.dispatched"))
+        wait_for(
+            "the retried ticket.created and ticket.dispatched",
+            lambda: (endpoint.of_type("ticket.created")[1:] and endpoint.of_type("ticket.dispatched")) or None,
+            30,
+        )
         created_event = endpoint.of_type("ticket.created")[-1]
         assert created_event.signed_with(secret) and created_event.payload["ticket_number"] == number
         assert endpoint.of_type("ticket.dispatched")[0].payload["ticket"]["status"] == "dispatched"
@@ -50,7 +43,7 @@ def test_a_partner_gets_signed_events_retries_and_redelivers(cloud: Cloud, http:
         count = len(endpoint.received)
         redelivered = http.post(f"{hook}/deliveries/{first['event_id']}/redeliver", headers=key, timeout=30)
         assert redelivered.status_code == 202, redelivered.text
-        again = _eventually(lambda: endpoint.received[count:])
+        again = wait_for("the redelivery", lambda: endpoint.received[count:] or None, 30)
         assert again[0].payload["id"] == first["event_id"] and again[0].signed_with(secret)
 
     # The demo partner registered nothing, so it is sent nothing and its log stays empty.

@@ -3,7 +3,6 @@
 import inspect
 import json
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 from uuid import uuid4
@@ -16,6 +15,7 @@ from moto.sqs.models import Queue, sqs_backends
 
 from infra.local import events, lambdas, pollers
 from infra.local.pollers import Filter, QueuePoller, StreamPoller
+from tests.support.waiting import wait_for
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 Event = dict[str, Any]
@@ -40,13 +40,6 @@ class Recorder:
 
 def failures(*identifiers: str) -> dict[str, Any]:
     return {"batchItemFailures": [{"itemIdentifier": identifier} for identifier in identifiers]}
-
-
-def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -328,7 +321,7 @@ def test_start_moves_cloudformation_mappings_from_moto_into_poller_threads(aws: 
         assert table.lambda_event_source_mappings == queue.lambda_event_source_mappings == {}
         boto3.client("dynamodb").put_item(TableName=physical["Table"], Item={"pk": {"S": "a"}})
         boto3.client("sqs").send_message(QueueUrl=physical["Queue"], MessageBody="hello")
-        wait_for(lambda: len(HANDLED) == 2)
+        wait_for("both events handled", lambda: len(HANDLED) == 2 or None, 5, pause=0.02)
     finally:
         running.stop()
     assert all(thread.startswith("poller-") for thread, _ in HANDLED)

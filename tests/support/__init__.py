@@ -1,2 +1,2 @@
 """What the test tiers share: a clock that stands still, a Lambda context, sample forms, seeding and cache reset,
-and a partner's webhook endpoint on loopback."""
+a partner's webhook endpoint on loopback, and waiting for what a running system does."""

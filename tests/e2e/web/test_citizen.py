@@ -3,15 +3,10 @@ problem with a photo, keeps the number and access code, tracks the ticket, answe
 reply from the texted link, while staff handle the ticket through the API. axe-core finds no serious or critical
 problem on any page, and each page is kept as a screenshot."""
 
-import json
 import re
-import struct
-import time
-import zlib
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,11 +14,12 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import Cloud
+from tests.e2e.web.citizen_pages import png, survey_link
 from tests.e2e.web.conftest import accessible, shoot
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
-T = TypeVar("T")
 UNIT = "district-urban-management"  # unit1's unit
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TITLE = "公交车晚点怎么办"
@@ -37,28 +33,6 @@ ARTICLE: dict[str, Any] = {
 }
 
 
-def _png(path: Path) -> Path:
-    """A real 8×8 PNG (a photo's stand-in), written without an imaging library."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + bytes([200, 40, 40]) * 8 for _ in range(8))
-    header = struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0)
-    path.write_bytes(
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
-    )
-    return path
-
-
-def _wait(what: str, check: Callable[[], T | None], seconds: float = 60) -> T:
-    deadline = time.monotonic() + seconds
-    while (found := check()) is None:
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.25)
-    return found
-
-
 def _staff(http: requests.Session, cloud: Cloud, role: str, number: str, action: str, body: dict[str, Any]) -> None:
     reply = http.post(
         f"{cloud.url}/v1/staff/tickets/{number}/{action}", json=body, headers=cloud.staff(role), timeout=30
@@ -70,16 +44,6 @@ def _clean(page: Page, name: str) -> None:
     """No serious or critical accessibility problem on the page as it stands; then it is kept as a screenshot."""
     assert accessible(page) == [], name
     shoot(page, f"citizen-{name}")
-
-
-def _survey_link(cloud: Cloud, number: str) -> str | None:
-    """The survey link texted about the ticket (the outbox holds what would have been texted, one JSON a line)."""
-    link = re.compile(rf"https?://\S+/survey/{re.escape(number)}\?code=[\w-]+")
-    for line in Path(cloud.info["outbox"]).read_text(encoding="utf-8").splitlines():
-        found = link.search(json.loads(line)["text"])
-        if found:
-            return found.group(0)
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +129,7 @@ def test_a_citizen_reports_tracks_answers_and_rates(
 
     note = tmp_path / "readme.txt"
     note.write_text("not a photo")
-    phone.get_by_label("添加照片或 PDF").set_input_files([note, _png(tmp_path / "站台.png")])
+    phone.get_by_label("添加照片或 PDF").set_input_files([note, png(tmp_path / "站台.png")])
     expect(phone.get_by_text("readme.txt：只能上传图片或 PDF 文件")).to_be_visible()  # refused before any upload
     expect(phone.get_by_text("已上传")).to_be_visible()
     expect(phone.get_by_role("img", name="站台.png 预览")).to_be_visible()
@@ -224,7 +188,7 @@ def test_a_citizen_reports_tracks_answers_and_rates(
 
     result = "已督促公交公司增加早高峰发车班次。"
     _staff(http, cloud, "unit", number, "reply", {"result": result, "cause_code": "management.coordination"})
-    link = _wait("the survey text", lambda: _survey_link(cloud, number))
+    link = wait_for("the survey text", lambda: survey_link(cloud, number))
     phone.goto(link)
     expect(phone.locator("h1")).to_have_text(f"工单 {number} 办理结果评价")
     expect(phone.get_by_test_id("result")).to_have_text(result)  # the result it asks about, before the grades

@@ -3,7 +3,6 @@ problem with a photo on a phone and tracks it, a dispatcher signs in to the cons
 accepts and replies, the citizen rates the reply from the texted link, and an admin adds next year's holiday."""
 
 import re
-import time
 from datetime import date
 from pathlib import Path
 
@@ -15,19 +14,12 @@ from tests.e2e.conftest import Cloud
 from tests.e2e.web.citizen_pages import png, survey_link
 from tests.e2e.web.conftest import DESK, PHONE
 from tests.e2e.web.console_pages import choose, sign_in, sign_out, submit
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
 URBAN = "district-urban-management"  # unit1's unit
 RESULT = "已通知公交公司更换站台顶棚，本周内完成。"
-
-
-def _texted_link(cloud: Cloud, number: str, seconds: float = 60) -> str:
-    deadline = time.monotonic() + seconds
-    while (link := survey_link(cloud, number)) is None:
-        assert time.monotonic() < deadline, f"no survey text for {number}"
-        time.sleep(0.25)
-    return link
 
 
 def _report(phone: Page, cloud: Cloud, tmp_path: Path) -> tuple[str, str]:
@@ -96,7 +88,7 @@ def test_a_ticket_from_the_citizens_phone_to_the_unit_and_back(
         _dispatch(desk, cloud, number)
         _accept_and_reply(desk, cloud, number)
 
-        phone.goto(_texted_link(cloud, number))
+        phone.goto(wait_for("the survey text", lambda: survey_link(cloud, number)))
         expect(phone.get_by_test_id("result")).to_have_text(RESULT)
         phone.get_by_role("radio", name="满意", exact=True).check()
         phone.get_by_role("radio", name="解决了").check()

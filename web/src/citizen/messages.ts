@@ -1,4 +1,6 @@
 // The citizen site's words in both languages. vue-i18n reads { } @ $ | as syntax: none of them appear literally.
+import { GRADE, RESOLUTION, STATUS } from "../shared/labels";
+
 const zh = {
   site: {
     name: "12345 政务服务便民热线",
@@ -150,9 +152,7 @@ const zh = {
     fromSms: "承办单位已答复您的工单，答复内容在短信里。请告诉我们您是否满意。",
     result: "办理结果",
     grade: "您对办理结果满意吗？",
-    satisfied: "满意",
-    basically_satisfied: "基本满意",
-    dissatisfied: "不满意",
+    ...GRADE,
     solved: "您的问题解决了吗？",
     yes: "解决了",
     no: "没有解决",
@@ -171,21 +171,8 @@ const zh = {
     failed: "提交失败，请稍后再试。",
     missingLink: "链接不完整，缺少评价码。",
   },
-  status: {
-    received: "已受理",
-    dispatched: "已派单",
-    in_progress: "办理中",
-    awaiting_customer: "待补充材料",
-    replied: "已答复",
-    closed: "已办结",
-  },
-  resolution: {
-    resolved: "已解决",
-    direct_answer: "直接答复",
-    referred: "告知转办",
-    duplicate: "重复诉求",
-    no_response: "回访未获回复",
-  },
+  status: STATUS,
+  resolution: RESOLUTION,
   notFound: {
     title: "页面不存在",
     lead: "您要找的页面不存在，可能地址有误或页面已经移走。",

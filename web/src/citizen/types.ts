@@ -1,6 +1,7 @@
 // The public API's shapes the citizen pages read (docs/openapi.json).
-export type Status = "received" | "dispatched" | "in_progress" | "awaiting_customer" | "replied" | "closed";
-export type Grade = "satisfied" | "basically_satisfied" | "dissatisfied";
+import type { Status } from "../shared/labels";
+
+export type { Grade, Status } from "../shared/labels";
 
 export interface PublicEntry {
   type: string;

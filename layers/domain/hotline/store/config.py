@@ -5,8 +5,10 @@ afresh every time, so a revoked or rotated key is refused at once."""
 
 import time
 from contextlib import suppress
+from typing import Any, TypeVar
 from uuid import uuid4
 
+from pydantic import BaseModel
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError
 from pynamodb.models import Model
@@ -27,6 +29,21 @@ def _get_doc(model: type[Model], pk: str, sk: str, *, consistent: bool = False) 
         return dict(model.get(pk, sk, consistent_read=consistent).doc)  # type: ignore[attr-defined]
     except model.DoesNotExist:
         return None
+
+
+Doc = TypeVar("Doc", bound=BaseModel)
+
+
+def _copies_page(item: Any, kind: str, listing: str, page: PageRequest, model: type[Doc]) -> Page[Doc]:
+    """One page, by id, of the copies kept for listing documents of a kind: `<kind>S` / `<kind>#<id>`."""
+    return paging.query_page(
+        listing,
+        page,
+        lambda start: item.query(
+            f"{kind}S", item.sk.startswith(f"{kind}#"), limit=page.limit, last_evaluated_key=start
+        ),
+        lambda found: model.model_validate(found.doc),
+    )
 
 
 class DynamoCatalogRepository:
@@ -145,14 +162,7 @@ class DynamoPartnerRepository:
             raise
 
     def list(self, page: PageRequest) -> Page[Partner]:
-        return paging.query_page(
-            self.LISTING,
-            page,
-            lambda start: self._item.query(
-                "PARTNERS", self._item.sk.startswith("PARTNER#"), limit=page.limit, last_evaluated_key=start
-            ),
-            lambda item: Partner.model_validate(item.doc),
-        )
+        return _copies_page(self._item, "PARTNER", self.LISTING, page, Partner)
 
     def _write(self, partner: Partner, *, new: bool, lease: str | None = None) -> None:
         doc = partner.model_dump(mode="json")
@@ -200,11 +210,4 @@ class DynamoUnitRepository:
         )
 
     def list(self, page: PageRequest) -> Page[Unit]:
-        return paging.query_page(
-            self.LISTING,
-            page,
-            lambda start: self._item.query(
-                "UNITS", self._item.sk.startswith("UNIT#"), limit=page.limit, last_evaluated_key=start
-            ),
-            lambda item: Unit.model_validate(item.doc),
-        )
+        return _copies_page(self._item, "UNIT", self.LISTING, page, Unit)

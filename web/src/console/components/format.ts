@@ -1,31 +1,10 @@
 // How the console writes the API's codes and instants for the centre's staff: Chinese labels, and every time in the
 // centre's calendar zone (Asia/Shanghai) whatever the browser's own zone is.
-import type { Grade, Resolution, Status, TimerName } from "./model";
+import type { TimerName } from "./model";
+
+export { GRADE, RESOLUTION, STATUS } from "../../shared/labels";
 
 export const ZONE = "Asia/Shanghai";
-
-export const STATUS: Record<Status, string> = {
-  received: "已受理",
-  dispatched: "已派单",
-  in_progress: "办理中",
-  awaiting_customer: "待补充材料",
-  replied: "已答复",
-  closed: "已办结",
-};
-
-export const RESOLUTION: Record<Resolution, string> = {
-  resolved: "已解决",
-  direct_answer: "直接答复",
-  referred: "告知转办",
-  duplicate: "重复诉求",
-  no_response: "回访未获回复",
-};
-
-export const GRADE: Record<Grade, string> = {
-  satisfied: "满意",
-  basically_satisfied: "基本满意",
-  dissatisfied: "不满意",
-};
 
 export const TIMER: Record<TimerName, string> = {
   dispatch: "派单时限",

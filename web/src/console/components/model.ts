@@ -1,7 +1,7 @@
 // The staff API's bodies the console reads (docs/openapi.json: StaffTicketSummary, StaffTicketView, CallbackItem …).
-export type Status = "received" | "dispatched" | "in_progress" | "awaiting_customer" | "replied" | "closed";
-export type Resolution = "resolved" | "direct_answer" | "referred" | "duplicate" | "no_response";
-export type Grade = "satisfied" | "basically_satisfied" | "dissatisfied";
+import type { Grade, Resolution, Status } from "../../shared/labels";
+
+export type { Grade, Resolution, Status };
 export type TimerName = "dispatch" | "accept" | "resolve" | "callback";
 
 export interface Actor {
