@@ -37,7 +37,8 @@ run: install web  ## start Hotline on http://127.0.0.1:$(PORT) (Ctrl-C to stop);
 test: install web lint $(CHROMIUM)  ## lint, type-check and run every test tier
 	$(PY) -m pytest -n 2 --dist loadfile
 
-# The report page's test renders it in Debian's Chromium, which Playwright drives (it never downloads a browser).
+# The browser tests (the web pages, the report page) run Debian's Chromium, which Playwright drives (it never downloads a
+# browser); the CJK font makes the screenshots readable.
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk
