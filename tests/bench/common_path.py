@@ -22,7 +22,7 @@ from typing import Any
 
 import boto3
 import pytest
-from hotline.domain.customers.messages import TEMPLATES
+from hotline.domain.config.messages import DEFAULT_TEMPLATES
 from hotline.domain.tickets.customer_message import MessageKind
 from hotline.services import api_services
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -312,10 +312,10 @@ def _texts() -> list[str]:
     """What the common path texts the customer (issue 11): the receipt, and the reply carrying the survey link."""
     number = "2611-000123"
     return [
-        TEMPLATES[MessageKind.RECEIPT].format(
+        DEFAULT_TEMPLATES.of(MessageKind.RECEIPT).format(
             number=number, code=SAMPLE_CODE, link=SAMPLE_LINK.replace("survey", "track")
         ),
-        TEMPLATES[MessageKind.REPLY].format(number=number, result=REPLY["result"], link=SAMPLE_LINK),
+        DEFAULT_TEMPLATES.of(MessageKind.REPLY).format(number=number, result=REPLY["result"], link=SAMPLE_LINK),
     ]
 
 
