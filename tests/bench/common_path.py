@@ -58,7 +58,8 @@ TICKET_ITEMS_ONLY = '{"dynamodb": {"Keys": {"sk": {"S": ["TICKET"]}}}}'
 API = "functions.api.handler.handler"
 CLOCK = "functions.clock.handler.handler"
 EVENTS = "functions.events.handler.handler"
-SAMPLE_LINK = "https://12345.example.gov.cn/survey/2611-000123?code=Xb3kP9qLmN2vR7tY4wZ8aQ"
+SITE = "https://12345.example.gov.cn"
+SAMPLE_LINK = f"{SITE}/survey/2611-000123?code=Xb3kP9qLmN2vR7tY4wZ8aQ"
 SAMPLE_CODE = "27191510"
 UNIT = staff_claims("unit", unit="district-urban-management", username="unit1")
 AGENT = staff_claims("agent", username="agent1")
@@ -91,7 +92,7 @@ class Measured:
 def memory_by_handler() -> dict[str, int]:
     """Each function's configured memory, from the synthesized template (what a deployment gets)."""
     with tempfile.TemporaryDirectory() as out:
-        template = json.loads((synthesize(Path(out)) / f"{STACK_NAME}.template.json").read_text())
+        template = json.loads((synthesize(Path(out), SITE) / f"{STACK_NAME}.template.json").read_text())
     return {
         props["Handler"]: int(props["MemorySize"])
         for props in (r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function")
