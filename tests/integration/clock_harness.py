@@ -168,7 +168,10 @@ def _deploy_clock() -> tuple[tuple[str, str], str, str]:
 
 
 @contextmanager
-def clock_harness(monkeypatch: pytest.MonkeyPatch, time_scale: float) -> Iterator[ClockHarness]:
+def clock_harness(
+    monkeypatch: pytest.MonkeyPatch, time_scale: float, origin: datetime | None = None
+) -> Iterator[ClockHarness]:
+    """`origin`: the domain's time when the harness starts (now unless given)."""
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):  # type: ignore[arg-type]
         table = f"hotline-{uuid4().hex[:8]}"
         create_table(table)
@@ -183,7 +186,7 @@ def clock_harness(monkeypatch: pytest.MonkeyPatch, time_scale: float) -> Iterato
         monkeypatch.setenv("EVENT_BUS_NAME", table)
         monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", topic)
         monkeypatch.setenv("HOTLINE_LOCAL_TIME_SCALE", str(time_scale))
-        monkeypatch.setenv("HOTLINE_LOCAL_TIME_ORIGIN", datetime.now(UTC).isoformat())
+        monkeypatch.setenv("HOTLINE_LOCAL_TIME_ORIGIN", (origin or datetime.now(UTC)).isoformat())
         lambdas.install()
         stepfunctions.install()
         reset_caches()
