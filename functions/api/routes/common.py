@@ -70,3 +70,11 @@ def created(registration: Registration) -> Response[TicketCreated]:
 
 def ticket_list(page: Page[Ticket]) -> TicketList:
     return TicketList(items=[TicketView.of(t) for t in page.items], next=page.next)
+
+
+def or_conflict(model: type[object], description: str, conflicts: str) -> dict[int, OpenAPIResponse]:
+    """An action's documented answers: 200 with `model`, or 409 with the codes `conflicts` names."""
+    return {
+        200: {"description": description, "content": {"application/json": {"model": model}}},
+        **errors.error(HTTPStatus.CONFLICT, conflicts),
+    }

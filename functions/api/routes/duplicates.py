@@ -1,19 +1,17 @@
 """Tickets about the same matter: binding a ticket to a primary (参阅工单) and undoing it, similar tickets (of a ticket,
 or of the call being registered), the caller's customer file, and the rules of what counts as the same matter."""
 
-from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.duplicates.rules import DuplicateRules
 from hotline.domain.duplicates.similar import MatterDraft
 from hotline.domain.staff.roles import ADMIN_ROLES, CENTRE_ROLES, StaffMember
 from hotline.services import api_services
 
-from functions.api import errors
 from functions.api.identity import STAFF, staff_of, staff_roles
+from functions.api.routes.common import or_conflict
 from functions.api.schemas.duplicates import CustomerFileView, LinkIn, SimilarList, UnlinkIn
 from functions.api.schemas.staff import StaffTicketView
 
@@ -27,13 +25,6 @@ def _staff() -> StaffMember:
     return staff_of(router.current_event)
 
 
-def _bound(description: str, conflicts: str) -> dict[int, OpenAPIResponse]:
-    return {
-        200: {"description": description, "content": {"application/json": {"model": StaffTicketView}}},
-        **errors.error(HTTPStatus.CONFLICT, conflicts),
-    }
-
-
 @router.post(
     "/v1/staff/tickets/<number>/link",
     summary="Bind the ticket to a primary (参阅工单): handled together, the primary's reply reaches it",
@@ -43,7 +34,8 @@ def _bound(description: str, conflicts: str) -> dict[int, OpenAPIResponse]:
     "itself or an unknown number.",
     tags=TAGS,
     security=CENTRE,
-    responses=_bound(
+    responses=or_conflict(
+        StaffTicketView,
         "The bound ticket's record",
         "`invalid_transition` (this ticket is closed), `primary_closed`, `is_primary` (tickets are bound to this one: "
         "unlink them first), `already_bound` (to another primary: unlink it first), `binding_cycle`",
@@ -64,7 +56,7 @@ def link(number: str, body: Annotated[LinkIn, Body()]) -> StaffTicketView:
     "was bound.",
     tags=TAGS,
     security=CENTRE,
-    responses=_bound("The ticket's record", "`not_bound`"),
+    responses=or_conflict(StaffTicketView, "The ticket's record", "`not_bound`"),
 )
 def unlink(number: str, body: Annotated[UnlinkIn, Body()]) -> StaffTicketView:
     services, staff = api_services(), _staff()

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.incidents.incident import ID_PATTERN, IncidentStatus
 from hotline.domain.incidents.rules import IncidentRules
@@ -15,7 +14,7 @@ from hotline.services import api_services
 
 from functions.api import errors
 from functions.api.identity import staff_of, staff_roles
-from functions.api.routes.common import Limit, NextToken, page_request
+from functions.api.routes.common import Limit, NextToken, or_conflict, page_request
 from functions.api.schemas.incidents import DismissIn, IncidentIn, IncidentList, IncidentView, MergeIn, ResolveIn
 
 router = APIGatewayRouter()
@@ -26,13 +25,6 @@ IncidentPath = Annotated[str, Path(pattern=ID_PATTERN, description="The incident
 
 def _staff() -> StaffMember:
     return staff_of(router.current_event)
-
-
-def _changed(description: str, conflicts: str) -> dict[int, OpenAPIResponse]:
-    return {
-        200: {"description": description, "content": {"application/json": {"model": IncidentView}}},
-        **errors.error(HTTPStatus.CONFLICT, conflicts),
-    }
 
 
 @router.get(
@@ -106,7 +98,7 @@ def incident(incident_id: IncidentPath) -> IncidentView:
     "other ends `merged`. 422 naming `other` for this incident itself or an unknown one.",
     tags=TAGS,
     security=SUPERVISORS,
-    responses=_changed("The incident with the other's tickets", "`incident_not_open` (either one)"),
+    responses=or_conflict(IncidentView, "The incident with the other's tickets", "`incident_not_open` (either one)"),
 )
 def merge(incident_id: IncidentPath, body: Annotated[MergeIn, Body()]) -> IncidentView:
     return IncidentView.of(api_services().incidents.merge(_staff(), incident_id, body.other))
@@ -119,7 +111,8 @@ def merge(incident_id: IncidentPath, body: Annotated[MergeIn, Body()]) -> Incide
     "its customer texted and surveyed. Leadership is told.",
     tags=TAGS,
     security=SUPERVISORS,
-    responses=_changed(
+    responses=or_conflict(
+        IncidentView,
         "The resolved incident",
         "`incident_not_open`, `primary_replied` (its primary was answered with another result: reopen it first), "
         "`primary_bound` (staff bound its primary to another ticket: unlink it first)",
@@ -136,7 +129,7 @@ def resolve(incident_id: IncidentPath, body: Annotated[ResolveIn, Body()]) -> In
     "Dismissing again finishes unbinding.",
     tags=TAGS,
     security=SUPERVISORS,
-    responses=_changed("The dismissed incident", "`incident_not_open` (resolved or merged)"),
+    responses=or_conflict(IncidentView, "The dismissed incident", "`incident_not_open` (resolved or merged)"),
 )
 def dismiss(incident_id: IncidentPath, body: Annotated[DismissIn, Body()]) -> IncidentView:
     return IncidentView.of(api_services().incidents.dismiss(_staff(), incident_id, body.reason))

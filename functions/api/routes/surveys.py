@@ -5,7 +5,6 @@ from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from hotline.domain.surveys.answering import CALLBACK_ROLES
 from hotline.domain.surveys.outcomes import Answer, CallRecord
@@ -14,7 +13,7 @@ from hotline.services import api_services
 
 from functions.api import errors
 from functions.api.identity import PARTNER, current_partner, staff_of, staff_roles
-from functions.api.routes.common import SURVEY_LINK_EXPIRED, Limit, NextToken, page_request
+from functions.api.routes.common import SURVEY_LINK_EXPIRED, Limit, NextToken, or_conflict, page_request
 from functions.api.schemas.public import CustomerTicketView
 from functions.api.schemas.staff import CallbackItem, CallbackList, StaffTicketView
 
@@ -24,13 +23,6 @@ ANSWERED = (
     "`survey_answered` (this reply's survey has its answer), `survey_expired` (it closed unanswered), "
     "`no_open_survey` (no reply waits for one)"
 )
-
-
-def _answered(model: type[object], description: str, conflicts: str = ANSWERED) -> dict[int, OpenAPIResponse]:
-    return {
-        200: {"description": description, "content": {"application/json": {"model": model}}},
-        **errors.error(HTTPStatus.CONFLICT, conflicts),
-    }
 
 
 @router.post(
@@ -43,7 +35,7 @@ def _answered(model: type[object], description: str, conflicts: str = ANSWERED) 
     "answered one past the survey's window, is 410 `survey_link_expired`.",
     tags=["public"],
     responses={
-        **_answered(CustomerTicketView, "The ticket as its customer sees it, closed or back with its unit"),
+        **or_conflict(CustomerTicketView, "The ticket as its customer sees it, closed or back with its unit", ANSWERED),
         **SURVEY_LINK_EXPIRED,
         **errors.error(
             HTTPStatus.TOO_MANY_REQUESTS,
@@ -65,7 +57,7 @@ def answer(
     "customer's own.",
     tags=["partner"],
     security=PARTNER,
-    responses=_answered(
+    responses=or_conflict(
         TicketView, "The ticket, closed or back with its unit", f"{ANSWERED}, `survey_channel` (not yours to answer)"
     ),
 )
@@ -91,7 +83,7 @@ def callbacks(limit: Limit = 50, next_token: NextToken = None) -> CallbackList:
     "a survey answer. Not reached: counted; after the policy's `callback_attempts` the ticket closes `no_response`.",
     tags=["staff: surveys"],
     security=staff_roles(CALLBACK_ROLES),
-    responses=_answered(StaffTicketView, "The updated record"),
+    responses=or_conflict(StaffTicketView, "The updated record", ANSWERED),
 )
 def record_call(number: str, body: Annotated[CallRecord, Body()]) -> StaffTicketView:
     services, staff = api_services(), staff_of(router.current_event)
