@@ -2,17 +2,17 @@
 
 Measured on moto with the real ticket clock (the ASL executed, every Lambda in this process, the table stream
 delivered to the events function one write at a time, as Lambda does when tickets are not queueing): a citizen
-submits with a mobile number, the clock routes it, the unit accepts and replies, and the ticket closes. A second
-ticket is measured after a first one warmed the containers (cold starts depend on traffic, not on the ticket).
+submits with a mobile number, the clock routes it, the unit accepts and replies, the reply's text carries the survey
+link, and the customer's answer through it closes the ticket. A second ticket is measured after a first one warmed the
+containers (cold starts depend on traffic, not on the ticket); each comes from its own customer (a second complaint
+from the same phone is a repeat complaint, not the common path).
 
-The survey (issue 11, being built on main) is modeled on what it will do: the customer's answer is the closing
-request measured here (an API request that reads and writes the ticket), plus its `survey.answered` timeline item
-and event; the receipt and the reply (carrying the survey link) are texted, one SNS publish each; the survey sweep
-runs every 5 minutes (a Scheduler invocation, a Lambda, one Query of its keys-only index), shared by the tickets of
-those 5 minutes at REFERENCE_TICKETS_PER_DAY.
+Only the survey sweep is modeled (marked *): it runs every 5 minutes (a Scheduler invocation, a Lambda, one Query of
+its keys-only index) whatever the traffic, shared by the tickets of those 5 minutes at REFERENCE_TICKETS_PER_DAY.
 """
 
 import json
+import re
 import statistics
 import tempfile
 import time
@@ -23,12 +23,11 @@ from typing import Any
 
 import boto3
 import pytest
-from hotline.domain.config.messages import DEFAULT_TEMPLATES
-from hotline.domain.tickets.customer_message import MessageKind
 from hotline.services import api_services
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.sns.models import sns_backends
 
 from infra.app import STACK_NAME
 from infra.local import atomic
@@ -48,12 +47,6 @@ LAMBDA_PLATFORM_LOG_BYTES = 400
 """Lambda's own `platform.start` and `platform.report` records per invocation (JSON log format)."""
 STEP_FUNCTIONS_LOG_ENVELOPE_BYTES = 150
 """What a logged history event carries besides the event (execution ARN, ids, timestamps)."""
-SURVEY_EVENTS = ("survey.sent", "survey.answered")
-"""Timeline items and bus events the survey adds: sent with the reply, answered with the close."""
-SURVEY_TRANSITIONS = 1
-"""After the reply, a clock generation sleeps until the callback needs it; the survey's answer stops it there."""
-TIMELINE_ITEM = {"pk": {"S": "TICKET#2611-000123"}, "sk": {"S": "EVENT#…"}, "doc": {"S": "x" * 600}}
-"""A timeline item's size class: under 1 KB, like the ones measured."""
 TICKET_ITEMS_ONLY = '{"dynamodb": {"Keys": {"sk": {"S": ["TICKET"]}}}}'
 """The stream mapping's filter (infra/constructs/ticket_events.py)."""
 API = "functions.api.handler.handler"
@@ -61,12 +54,14 @@ CLOCK = "functions.clock.handler.handler"
 EVENTS = "functions.events.handler.handler"
 SITE = "https://12345.example.gov.cn"
 WORKING_MORNING = datetime(2026, 12, 8, 2, 0, tzinfo=UTC)
-SAMPLE_LINK = f"{SITE}/survey/2611-000123?code=Xb3kP9qLmN2vR7tY4wZ8aQ"
-SAMPLE_CODE = "27191510"
+SURVEY_LINK = re.compile(re.escape(SITE) + r"/survey/(?P<number>[0-9-]+)\?code=(?P<code>[A-Za-z0-9_-]+)")
+PHONES = ("13800138001", "13800138002")
+"""The warming ticket's customer and the measured one's."""
 UNIT = staff_claims("unit", unit="district-urban-management", username="unit1")
 AGENT = staff_claims("agent", username="agent1")
 SUPERVISOR = staff_claims("supervisor", username="supervisor1")
 REPLY = {"result": "已协调施工单位，夜间已停止施工", "cause_code": "construction.permit"}
+ANSWER = {"grade": "satisfied", "solved": True}
 
 
 @dataclass(frozen=True)
@@ -86,6 +81,8 @@ class Measured:
     memory_mb: dict[str, int]
     ticket_item_bytes: int
     ticket_bytes_stored: int
+    texts: list[str]
+    """What the measured ticket's customer was texted."""
     listing: tuple[float, float]
     """Read units of one page of 50 tickets: keys and filters in the index + BatchGetItem, and had the index held
     every attribute."""
@@ -123,20 +120,28 @@ def _wait_for(number: str, status: str, seconds: float = 60) -> None:
         time.sleep(0.05)
 
 
-def _one_ticket(clock: ClockHarness, deliver: Any) -> str:
+def _texts_to(phone: str) -> list[str]:
+    return [
+        text for to, text in sns_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sms_messages.values() if to == f"+86{phone}"
+    ]
+
+
+def _one_ticket(clock: ClockHarness, deliver: Any, phone: str) -> str:
     """The common path; `deliver` hands each write to the events function as the stream's poller would."""
-    number = str(clock.api.call("POST", "/v1/tickets", FORM).body["number"])
+    form = {**FORM, "contact": {**FORM["contact"], "phone": phone}}  # type: ignore[dict-item]
+    number = str(clock.api.call("POST", "/v1/tickets", form).body["number"])
     deliver()
     _wait_for(number, "dispatched")  # the clock's first wake-up routes it
     deliver()
-    for action, claims, body in (
-        ("accept", UNIT, {}),
-        ("reply", UNIT, REPLY),
-        ("close", AGENT, {"resolution": "resolved", "note": "回访满意"}),  # stands in for the survey's answer
-    ):
-        reply = clock.api.call("POST", f"/v1/staff/tickets/{number}/{action}", body, claims=claims)
+    for action, body in (("accept", {}), ("reply", REPLY)):
+        reply = clock.api.call("POST", f"/v1/staff/tickets/{number}/{action}", body, claims=UNIT)
         assert reply.status == 200, reply.body
         deliver()
+    link = next(found for text in _texts_to(phone) if (found := SURVEY_LINK.search(text)))
+    assert link["number"] == number, link
+    answered = clock.api.call("POST", f"/v1/tickets/{number}/survey", ANSWER, query=f"code={link['code']}")
+    assert answered.status == 200 and answered.body["status"] == "closed", answered.body
+    deliver()
     return number
 
 
@@ -183,14 +188,15 @@ def measure() -> Measured:
             while poller.poll_once():
                 pass
 
-        _one_ticket(clock, deliver)  # warms every container and the configuration it keeps
+        _one_ticket(clock, deliver, PHONES[0])  # warms every container and the configuration it keeps
         with meter.running():
-            number = _one_ticket(clock, deliver)
+            number = _one_ticket(clock, deliver, PHONES[1])
         time.sleep(0.5)  # a stopped execution records its last event
         entered = clock.states_entered(number)
         sfn_logs = _step_functions_log_bytes(clock, number)
         ticket_item = _backend_item(f"TICKET#{number}", "TICKET")
         stored = _stored_bytes(number)
+        texts = _texts_to(PHONES[1])
         listing = _listing_read_units(clock)
     return Measured(
         usage=meter.usage,
@@ -199,6 +205,7 @@ def measure() -> Measured:
         memory_mb=memory,
         ticket_item_bytes=cost.item_size(ticket_item),
         ticket_bytes_stored=stored,
+        texts=texts,
         listing=listing,
     )
 
@@ -225,7 +232,7 @@ def _listing_read_units(clock: ClockHarness) -> tuple[float, float]:
 
 
 def price(measured: Measured) -> list[Term]:
-    """Each billed term of one ticket: what was measured, plus the survey's terms (marked *, modeled)."""
+    """Each billed term of one ticket: what was measured, plus the survey sweep's share (marked *, modeled)."""
     usage, dynamo, requests = measured.usage, measured.usage.dynamodb, measured.usage.requests
     sweeps = SWEEPS_PER_DAY / REFERENCE_TICKETS_PER_DAY
     api = sum(1 for invocation in usage.invocations if invocation.handler == API)
@@ -240,21 +247,19 @@ def price(measured: Measured) -> list[Term]:
         for i in usage.invocations
     ) + sweeps * cost.lambda_gb_seconds(sweep_ms, memory[CLOCK])
     invocations = len(usage.invocations) + sweeps
-    survey_items = len(SURVEY_EVENTS) * cost.item_write_units(None, TIMELINE_ITEM, transactional=True)
-    table_units = dynamo.write_units + survey_items
+    table_units = dynamo.write_units
     index_units = sum(dynamo.index_write_units.values())
     read_units = dynamo.read_units + sweeps * cost.read_units(0, consistent=False)
-    transitions = measured.transitions + SURVEY_TRANSITIONS
-    events = usage.events_put + len(SURVEY_EVENTS)
-    publishes = requests["sns", "Publish"] + len(_texts())
+    transitions = measured.transitions
+    events = usage.events_put
+    publishes = requests["sns", "Publish"]
     queued = sum(n for (service, _), n in requests.items() if service == "sqs")
     stored_objects = requests["s3", "PutObject"], requests["s3", "GetObject"]
-    per_transition = measured.step_functions_log_bytes / measured.transitions
-    log_bytes = usage.log_bytes + LAMBDA_PLATFORM_LOG_BYTES * invocations + per_transition * transitions
+    log_bytes = usage.log_bytes + LAMBDA_PLATFORM_LOG_BYTES * invocations + measured.step_functions_log_bytes
     return [
         Term(
             "API Gateway",
-            "REST requests: submit, accept, reply, the survey's answer*",
+            "REST requests: submit, accept, reply, the survey's answer",
             api,
             "requests",
             api * cost.API_REQUEST,
@@ -270,7 +275,7 @@ def price(measured: Measured) -> list[Term]:
         Term("Lambda", "duration at configured memory (arm64)", gb_seconds, "GB-s", gb_seconds * cost.LAMBDA_GB_SECOND),
         Term(
             "DynamoDB",
-            "table writes: ticket, timeline, serial; survey events*",
+            "table writes: ticket, timeline, serial",
             table_units,
             "WRU",
             table_units * cost.WRITE_UNIT,
@@ -287,15 +292,13 @@ def price(measured: Measured) -> list[Term]:
         ),
         Term(
             "Step Functions",
-            "state transitions; the survey's clock generation*",
+            "state transitions, from the execution histories",
             transitions,
             "transitions",
             transitions * cost.TRANSITION,
         ),
-        Term("EventBridge", "events on the bus; survey.sent, survey.answered*", events, "events", events * cost.EVENT),
-        Term(
-            "SNS", "publishes: unit notifications; the two texts*", publishes, "publishes", publishes * cost.SNS_PUBLISH
-        ),
+        Term("EventBridge", "events on the bus", events, "events", events * cost.EVENT),
+        Term("SNS", "publishes: the customer's texts", publishes, "publishes", publishes * cost.SNS_PUBLISH),
         Term("SQS", "requests (partners' deliveries only)", queued, "requests", queued * cost.SQS_REQUEST),
         Term("EventBridge Scheduler", "survey sweep runs, shared*", sweeps, "invocations", sweeps * cost.SCHEDULE),
         Term(
@@ -315,22 +318,11 @@ def price(measured: Measured) -> list[Term]:
     ]
 
 
-def _texts() -> list[str]:
-    """What the common path texts the customer (issue 11): the receipt, and the reply carrying the survey link."""
-    number = "2611-000123"
-    return [
-        DEFAULT_TEMPLATES.of(MessageKind.RECEIPT).format(
-            number=number, code=SAMPLE_CODE, link=SAMPLE_LINK.replace("survey", "track")
-        ),
-        DEFAULT_TEMPLATES.of(MessageKind.REPLY).format(number=number, result=REPLY["result"], link=SAMPLE_LINK),
-    ]
-
-
 def report() -> dict[str, float]:
     measured = measure()
     terms = price(measured)
     total = sum(term.usd for term in terms)
-    parts = sum(cost.sms_parts(text) for text in _texts())
+    parts = sum(cost.sms_parts(text) for text in measured.texts)
     dynamo = measured.usage.dynamodb
     listed, listed_if_all = measured.listing
     print("cost of a ticket on the common path, intake to a closed survey (us-east-1 list prices, arm64, on demand):")
@@ -339,7 +331,7 @@ def report() -> dict[str, float]:
         print(f"  {term.service:<22} {term.what:<58} {amount:>18} ${term.usd * 1000:.5f} per 1,000")
     print(f"  {'total':<22} {'':<58} {'':>18} ${total * 1000:.4f} per 1,000 tickets")
     print(
-        f"  * modeled: the survey (issue 11). Outside the total: SMS, {len(_texts())} texts = {parts} parts"
+        f"  * modeled: the survey sweep's share. Outside the total: SMS, {len(measured.texts)} texts = {parts} parts"
         f" (${parts * cost.SMS_PART * 1000:.2f} per 1,000 at ${cost.SMS_PART} a part); storage"
         f" {measured.ticket_bytes_stored / 1024:.1f} KB a ticket"
         f" (${measured.ticket_bytes_stored / 2**30 * cost.STORAGE_GB_MONTH * 1000:.5f} per 1,000 a month)"
@@ -352,7 +344,6 @@ def report() -> dict[str, float]:
     return {
         "cost_usd_per_1000_tickets_common_path": round(total * 1000, 4),
         "common_path_transitions": measured.transitions,
-        "common_path_transitions_with_survey": measured.transitions + SURVEY_TRANSITIONS,
         "sms_parts_per_ticket_common_path": parts,
         "sms_usd_per_1000_tickets_common_path": round(parts * cost.SMS_PART * 1000, 2),
         "dynamodb_index_wru_per_ticket": sum(dynamo.index_write_units.values()),

@@ -51,6 +51,8 @@ class FakeTicketRepository:
     serials: dict[str, int] = field(default_factory=dict)
     gets: list[str] = field(default_factory=list)
     """Every number `get` was asked for, so tests can see what reached storage."""
+    listed: list[TicketFilter] = field(default_factory=list)
+    """Every listing's filter, likewise."""
     stream: list[Write] = field(default_factory=list)
     """Every write, in order, as the table's stream hands it to the relay."""
 
@@ -115,6 +117,7 @@ class FakeTicketRepository:
         return [event.model_copy(deep=True) for event in self.events.get(number, [])]
 
     def list(self, where: TicketFilter, page: PageRequest) -> Page[Ticket]:
+        self.listed.append(where)
         matching = [t for t in self.tickets.values() if _matches(t, where)]
         if where.partner_id is not None:
             # As the store does: a partner syncs forward, oldest change first.

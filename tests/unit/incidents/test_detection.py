@@ -207,3 +207,5 @@ def test_tickets_without_a_place_make_no_incident(world: IncidentsWorld) -> None
 
     assert world.detect(*numbers) == [None] * 6
     assert all(world.ticket(n).status is Status.RECEIVED for n in numbers)
+    # A burst of them costs no reads of their category's tickets (a Query and a page of tickets each on AWS).
+    assert world.store.listed == []

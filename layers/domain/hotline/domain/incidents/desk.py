@@ -37,7 +37,7 @@ from hotline.domain.changes.due_points import reschedule
 from hotline.domain.config.handling import HandlingConfig
 from hotline.domain.customers.surveying import SurveyLinks, reply
 from hotline.domain.incidents.area import Area, Place
-from hotline.domain.incidents.detection import GATHERED, area_of, burst, gatherable, joins
+from hotline.domain.incidents.detection import GATHERED, area_of, areas_of, burst, gatherable, joins
 from hotline.domain.incidents.incident import (
     Incident,
     IncidentEvent,
@@ -281,7 +281,9 @@ class Detector(Gathering):
 
     def _burst(self, ticket: Ticket, rules: IncidentRules) -> tuple[list[Ticket], Area | None, Trigger] | None:
         """A burst of unclaimed tickets with this one (a ticket claimed by an incident, even one that ended, never
-        counts again)."""
+        counts again). A ticket that says nowhere starts none, and its category's tickets are not read for it."""
+        if not areas_of(ticket, rules):
+            return None
         others = self._recent(ticket, rules)
         while (found := burst(ticket, others, rules)) is not None:
             cluster, area = found

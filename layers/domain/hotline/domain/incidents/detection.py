@@ -17,28 +17,29 @@ def gatherable(ticket: Ticket) -> bool:
     return ticket.status in GATHERED and ticket.handling.primary is None and not ticket.handling.bound
 
 
+def areas_of(ticket: Ticket, rules: IncidentRules) -> list[Area]:
+    """Where an incident with `ticket` may gather, in the order tried: its region, then the circle around it. None
+    for a ticket that says nowhere: it can start no burst."""
+    place = Place.of(ticket)
+    areas = []
+    if rules.same_region and place.region is not None:
+        areas.append(Area.of_region(place.region))
+    if rules.radius_m is not None and place.lat is not None and place.long is not None:
+        areas.append(Area.around(place.lat, place.long, rules.radius_m))
+    return areas
+
+
 def area_of(ticket: Ticket, rules: IncidentRules) -> Area | None:
     """The area a single ticket stands for: its region, else the circle around it, else none."""
-    place = Place.of(ticket)
-    if place.region is not None and rules.same_region:
-        return Area.of_region(place.region)
-    if place.lat is not None and place.long is not None and rules.radius_m is not None:
-        return Area.around(place.lat, place.long, rules.radius_m)
-    return None
+    return next(iter(areas_of(ticket, rules)), None)
 
 
 def burst(ticket: Ticket, others: list[Ticket], rules: IncidentRules) -> tuple[list[Ticket], Area] | None:
     """The tickets that make an incident with `ticket` (it among them, oldest first) and their area: at least
     `min_tickets` of its category, in its region or within `radius_m` of it, all received within one window. Same
     region is tried first, then distance. `others` are the candidates (gatherable, unclaimed)."""
-    place = Place.of(ticket)
     same = [other for other in others if other.category == ticket.category and other.number != ticket.number]
-    areas = []
-    if rules.same_region and place.region is not None:
-        areas.append(Area.of_region(place.region))
-    if rules.radius_m is not None and place.lat is not None and place.long is not None:
-        areas.append(Area.around(place.lat, place.long, rules.radius_m))
-    for area in areas:
+    for area in areas_of(ticket, rules):
         cluster = busiest_window(ticket, [other for other in same if area.holds(Place.of(other))], rules.window)
         if len(cluster) >= rules.min_tickets:
             return cluster, area
