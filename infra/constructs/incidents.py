@@ -14,10 +14,8 @@ from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from hotline.aws.cloudwatch import INCIDENTS_DECLARED, NAMESPACE, SERVICE
 from hotline.domain.tickets.publication import SOURCE
@@ -25,7 +23,7 @@ from hotline.domain.tickets.publication import SOURCE
 from infra.constructs.alarms import any_alarm, dead_letters_alarm
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
-from infra.nag import acknowledge
+from infra.constructs.queues import dead_letter_queue, queue_target, work_queue
 
 LOOK_TIMEOUT = Duration.seconds(60)
 MAX_RECEIVES = 5
@@ -48,22 +46,13 @@ class Incidents(Construct):
         environment: dict[str, str],
     ) -> None:
         super().__init__(scope, id)
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        acknowledge(self.dead_letters, "AwsSolutions::AwsSolutions-SQS3", "It is the detection's dead-letter queue.")
-        self.queue = sqs.Queue(
+        self.dead_letters = dead_letter_queue(self, "DeadLetters", holds="It is the detection's dead-letter queue.")
+        self.queue = work_queue(
             self,
             "Detections",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            visibility_timeout=Duration.seconds(LOOK_TIMEOUT.to_seconds() * 6),  # AWS advice for Lambda consumers
-            retention_period=Duration.days(4),
-            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters, max_receive_count=MAX_RECEIVES),
+            consumer_timeout=LOOK_TIMEOUT,
+            dead_letters=self.dead_letters,
+            max_receives=MAX_RECEIVES,
         )
         events.Rule(
             self,
@@ -71,14 +60,7 @@ class Incidents(Construct):
             event_bus=bus,
             description="Every new ticket, for major-incident detection.",
             event_pattern=events.EventPattern(source=[SOURCE], detail_type=["ticket.created"]),
-            targets=[
-                targets.SqsQueue(
-                    self.queue,
-                    retry_attempts=TARGET_RETRY_ATTEMPTS,
-                    max_event_age=Duration.hours(24),
-                    dead_letter_queue=self.dead_letters,
-                )
-            ],
+            targets=[queue_target(self.queue, retry_attempts=TARGET_RETRY_ATTEMPTS, dead_letters=self.dead_letters)],
         )
         self.function = python_function(
             self,

@@ -18,16 +18,15 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from hotline.aws.s3 import INDEX_KEY
 
 from infra.constructs.alarms import any_alarm, dead_letters_alarm
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
+from infra.constructs.queues import dead_letter_queue
 from infra.constructs.schedules import run_on_schedule
 from infra.constructs.storage import private_bucket
-from infra.nag import acknowledge
 
 INDEX_RATE = "rate(5 minutes)"
 INDEX_TIMEOUT = Duration.minutes(2)  # below the rate: runs do not pile up
@@ -57,14 +56,7 @@ class KnowledgeIndex(Construct):
             unlogged_because="It holds one object, derived from the table, which the knowledge function writes and API"
             " containers read when they start; server access logs would record nothing the functions' own logs do not.",
         )
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        acknowledge(self.dead_letters, "AwsSolutions::AwsSolutions-SQS3", "It is the index runs' dead-letter queue.")
+        self.dead_letters = dead_letter_queue(self, "DeadLetters", holds="It is the index runs' dead-letter queue.")
         self.function = python_function(
             self,
             "Function",

@@ -22,12 +22,12 @@ from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.constructs.alarms import any_alarm, dead_letters_alarm
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
+from infra.constructs.queues import dead_letter_queue, work_queue
 from infra.constructs.storage import private_bucket
 from infra.nag import acknowledge
 
@@ -98,22 +98,13 @@ class Reports(Construct):
         )
         for address in emails:
             self.mail.add_subscription(subscriptions.EmailSubscription(address))
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        acknowledge(self.dead_letters, "AwsSolutions::AwsSolutions-SQS3", "It is the reports' dead-letter queue.")
-        self.requests = sqs.Queue(
+        self.dead_letters = dead_letter_queue(self, "DeadLetters", holds="It is the reports' dead-letter queue.")
+        self.requests = work_queue(
             self,
             "Requests",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            visibility_timeout=Duration.seconds(GENERATION_TIMEOUT.to_seconds() * 6),  # AWS advice for Lambda consumers
-            retention_period=Duration.days(4),
-            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters, max_receive_count=MAX_RECEIVES),
+            consumer_timeout=GENERATION_TIMEOUT,
+            dead_letters=self.dead_letters,
+            max_receives=MAX_RECEIVES,
         )
         self.function = python_function(
             self,
@@ -176,16 +167,7 @@ class Reports(Construct):
                 conditions=_only_keys("AGG#*", "AGG-SEEN#*"),
             )
         )
-        self.uncounted = sqs.Queue(
-            self,
-            "Uncounted",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        acknowledge(
-            self.uncounted, "AwsSolutions::AwsSolutions-SQS3", "It is the stream's own dead-letter destination."
-        )
+        self.uncounted = dead_letter_queue(self, "Uncounted", holds="It is the stream's own dead-letter destination.")
         self.aggregator.add_event_source(
             sources.DynamoEventSource(
                 table,

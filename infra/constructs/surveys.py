@@ -11,14 +11,13 @@ from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_secretsmanager as secretsmanager
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.constructs.alarms import any_alarm, dead_letters_alarm
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
+from infra.constructs.queues import dead_letter_queue
 from infra.constructs.schedules import run_on_schedule
-from infra.nag import acknowledge
 
 SWEEP_RATE = "rate(5 minutes)"
 SWEEP_TIMEOUT = Duration.minutes(4)  # below the rate: runs do not pile up
@@ -47,14 +46,7 @@ class Surveys(Construct):
         hash_key: secretsmanager.ISecret,
     ) -> None:
         super().__init__(scope, id)
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        acknowledge(self.dead_letters, "AwsSolutions::AwsSolutions-SQS3", "It is the sweep's dead-letter queue.")
+        self.dead_letters = dead_letter_queue(self, "DeadLetters", holds="It is the sweep's dead-letter queue.")
         self.function = python_function(
             self,
             "Sweep",

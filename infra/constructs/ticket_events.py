@@ -8,12 +8,12 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.constructs.alarms import dead_letters_alarm
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
+from infra.constructs.queues import dead_letter_queue
 from infra.nag import acknowledge
 
 FOLLOW_UP_READS = ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable")
@@ -65,15 +65,8 @@ class TicketEvents(Construct):
         # only be "*" (there is no condition key for the number either).
         self.function.add_to_role_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=["*"]))
         # Writes the stream could not publish after every retry: their sequence numbers, kept for replay.
-        self.unpublished = sqs.Queue(
-            self,
-            "Unpublished",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        acknowledge(
-            self.unpublished, "AwsSolutions::AwsSolutions-SQS3", "It is the stream's own dead-letter destination."
+        self.unpublished = dead_letter_queue(
+            self, "Unpublished", holds="It is the stream's own dead-letter destination."
         )
         self.function.add_event_source(
             sources.DynamoEventSource(

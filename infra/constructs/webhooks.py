@@ -8,10 +8,8 @@ for a day goes to a dead-letter queue of its own (alarmed too).
 from aws_cdk import Duration
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 from hotline.domain.tickets.publication import SOURCE
 from hotline.domain.webhooks.delivery import MAX_ATTEMPTS
@@ -19,7 +17,7 @@ from hotline.domain.webhooks.delivery import MAX_ATTEMPTS
 from infra.constructs.alarms import dead_letters_alarm
 from infra.constructs.functions import python_function
 from infra.constructs.layers import SharedLayers
-from infra.nag import acknowledge
+from infra.constructs.queues import dead_letter_queue, queue_target, work_queue
 
 TARGET_RETRY_ATTEMPTS = 185  # EventBridge's most: retries spread over `max_event_age`
 SENDER_TIMEOUT = Duration.seconds(60)  # a batch of 5 posts with a 5 s timeout each, with room to spare
@@ -40,46 +38,24 @@ class Webhooks(Construct):
         environment: dict[str, str],
     ) -> None:
         super().__init__(scope, id)
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        self.queue = sqs.Queue(
+        self.dead_letters = dead_letter_queue(self, "DeadLetters", holds="It is the deliveries' dead-letter queue.")
+        self.queue = work_queue(
             self,
             "Deliveries",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            visibility_timeout=Duration.seconds(SENDER_TIMEOUT.to_seconds() * 6),  # AWS advice for Lambda consumers
-            retention_period=Duration.days(4),
-            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters, max_receive_count=MAX_ATTEMPTS),
+            consumer_timeout=SENDER_TIMEOUT,
+            dead_letters=self.dead_letters,
+            max_receives=MAX_ATTEMPTS,
         )
         # Events the rule could not put on the queue (throttled, the queue's policy or key refused) after a
         # day of EventBridge's retries, kept for replay.
-        self.unqueued = sqs.Queue(
-            self,
-            "Unqueued",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        acknowledge(self.unqueued, "AwsSolutions::AwsSolutions-SQS3", "It is the rule target's dead-letter queue.")
+        self.unqueued = dead_letter_queue(self, "Unqueued", holds="It is the rule target's dead-letter queue.")
         events.Rule(
             self,
             "PartnerTicketEvents",
             event_bus=bus,
             description="Every event of a partner's ticket, for its webhook.",
             event_pattern=events.EventPattern(source=[SOURCE], detail={"partner_id": [{"exists": True}]}),
-            targets=[
-                targets.SqsQueue(
-                    self.queue,
-                    retry_attempts=TARGET_RETRY_ATTEMPTS,
-                    max_event_age=Duration.hours(24),
-                    dead_letter_queue=self.unqueued,
-                )
-            ],
+            targets=[queue_target(self.queue, retry_attempts=TARGET_RETRY_ATTEMPTS, dead_letters=self.unqueued)],
         )
         self.function = python_function(
             self,

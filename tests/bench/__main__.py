@@ -21,7 +21,7 @@ os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
 
-from tests.bench.figures import record
+from tests.bench.figures import record, start_afresh
 from tests.support.moto_requests import WRITES, dynamodb_requests
 
 BURST = 100
@@ -148,6 +148,7 @@ def burst(api: Any) -> dict[str, float]:
 def main() -> None:
     from tests.bench import clock, common_path, knowledge, local_cloud, reports
 
+    start_afresh()
     record(cold_imports())
     record(on_moto())
     clock.report()
