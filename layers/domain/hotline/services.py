@@ -7,7 +7,8 @@ running without a clock, and the clock's wake-up never needs the API's secrets.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import _lru_cache_wrapper, cache, lru_cache
+from typing import TypeVar
 
 from hotline.aws.api_gateway import ApiGatewayKeys
 from hotline.aws.cloudwatch import EmfMeter
@@ -59,6 +60,7 @@ from hotline.settings import (
     KnowledgeSettings,
     LocalCloud,
     ReportsSettings,
+    S,
     SurveysSettings,
     Table,
     WebhooksSettings,
@@ -460,46 +462,26 @@ def build_reports(config: ReportsSettings) -> ReportsServices:
     )
 
 
-@lru_cache(maxsize=1)
-def api_services() -> ApiServices:
-    return build_api(load(ApiSettings))
+T = TypeVar("T")
 
 
-@lru_cache(maxsize=1)
-def clock_services() -> ClockServices:
-    return build_clock(load(ClockSettings))
+def _per_container(build: Callable[[S], T], settings: type[S]) -> "_lru_cache_wrapper[T]":
+    """A function's services, built from its settings on first use (its cold start) and kept for the container's
+    life; a missing or misspelt variable fails that first use."""
+
+    @lru_cache(maxsize=1)
+    def services() -> T:
+        return build(load(settings))
+
+    return services
 
 
-@lru_cache(maxsize=1)
-def events_services() -> EventsServices:
-    return build_events(load(EventsSettings))
-
-
-@lru_cache(maxsize=1)
-def incidents_services() -> IncidentsServices:
-    return build_incidents(load(IncidentsSettings))
-
-
-@lru_cache(maxsize=1)
-def webhook_services() -> WebhookServices:
-    return build_webhooks(load(WebhooksSettings))
-
-
-@lru_cache(maxsize=1)
-def surveys_services() -> SurveysServices:
-    return build_surveys(load(SurveysSettings))
-
-
-@lru_cache(maxsize=1)
-def aggregates_services() -> AggregatesServices:
-    return build_aggregates(load(AggregatesSettings))
-
-
-@lru_cache(maxsize=1)
-def reports_services() -> ReportsServices:
-    return build_reports(load(ReportsSettings))
-
-
-@lru_cache(maxsize=1)
-def knowledge_services() -> KnowledgeServices:
-    return build_knowledge(load(KnowledgeSettings))
+api_services = _per_container(build_api, ApiSettings)
+clock_services = _per_container(build_clock, ClockSettings)
+events_services = _per_container(build_events, EventsSettings)
+incidents_services = _per_container(build_incidents, IncidentsSettings)
+webhook_services = _per_container(build_webhooks, WebhooksSettings)
+surveys_services = _per_container(build_surveys, SurveysSettings)
+aggregates_services = _per_container(build_aggregates, AggregatesSettings)
+reports_services = _per_container(build_reports, ReportsSettings)
+knowledge_services = _per_container(build_knowledge, KnowledgeSettings)
