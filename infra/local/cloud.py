@@ -24,12 +24,13 @@ from infra.local import (
     api_gateway,
     atomic,
     cognito,
-    dispatch,
     events,
     lambdas,
     memory,
+    moto_server,
     outbox,
     pollers,
+    query,
     s3_forms,
     scheduler,
     stepfunctions,
@@ -118,7 +119,7 @@ def start(port: int, state_dir: Path, host: str = "127.0.0.1", time_scale: float
     url = f"http://{host}:{port}"
     moto_port = free_port()
     _prepare_process(moto_port, time_scale)
-    dispatch.install()
+    moto_server.install()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     moto_url = f"http://127.0.0.1:{moto_port}"
@@ -133,6 +134,7 @@ def start(port: int, state_dir: Path, host: str = "127.0.0.1", time_scale: float
     api_gateway.install()
     memory.install()
     atomic.install()
+    query.install()
     stepfunctions.install()
     events.install()
     cognito.install()
