@@ -105,6 +105,21 @@ def test_each_queue_filter_selects_exactly_its_tickets(api: Api, tickets: dict[s
     assert names("supervised=true", HANDLERS[MARKET]) == {"market pending supervised"}
 
 
+def test_a_supervised_ticket_leaves_the_queue_when_it_closes_and_returns_when_reopened(
+    api: Api, tickets: dict[str, str]
+) -> None:
+    number = tickets["urban decided supervised"]
+    act(api, number, "reply", {"result": "已责令停止夜间施工", "cause_code": "construction.permit"}, HANDLERS[URBAN])
+    assert number in listed(api, "supervised=true")  # replied, the customer not yet heard: still supervised
+    act(api, number, "close", {"resolution": "resolved", "note": "回访满意"}, AGENT)
+
+    assert number not in listed(api, "supervised=true")
+    closed = api.call("GET", f"/v1/staff/tickets/{number}", claims=SUPERVISOR).body
+    assert closed["handling"]["supervised"] is True and "ticket.supervised" in [e["type"] for e in closed["timeline"]]
+    act(api, number, "reopen", {"reason": "群众反映仍在施工"}, SUPERVISOR)
+    assert number in listed(api, "supervised=true")
+
+
 def test_a_queue_pages_on_with_next(api: Api, tickets: dict[str, str]) -> None:
     first = api.call("GET", "/v1/staff/tickets", query="extension=pending&limit=1", claims=SUPERVISOR)
     assert first.status == 200 and len(first.body["items"]) == 1 and first.body["next"]

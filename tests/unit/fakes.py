@@ -166,7 +166,7 @@ def _matches(ticket: Ticket, where: TicketFilter) -> bool:
     if any(getattr(where, name) is not None and getattr(where, name) != value for name, value in wanted.items()):
         return False
     if (where.extension_pending and ticket.handling.extension is None) or (
-        where.supervised and not ticket.handling.supervised
+        where.supervised and not ticket.under_supervision
     ):
         return False
     if where.received_since is not None and ticket.received_at < where.received_since:

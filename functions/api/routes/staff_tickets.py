@@ -47,7 +47,7 @@ def listing(
     problem: Annotated[bool | None, Query(description="Only problem tickets (问题工单, true) or none")] = None,
     category: Annotated[str | None, Query(pattern=CATEGORY_CODE, description="Exactly this catalogue category")] = None,
     extension: Annotated[Literal["pending"] | None, Query(description="An extension request awaits a decision")] = None,
-    supervised: Annotated[Literal["true"] | None, Query(description="Under supervision (督办)")] = None,
+    supervised: Annotated[Literal["true"] | None, Query(description="Supervised (督办), not yet closed")] = None,
     limit: Limit = 50,
     next_token: NextToken = None,
 ) -> StaffTicketList:

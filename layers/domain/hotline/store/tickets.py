@@ -186,7 +186,7 @@ class DynamoTicketRepository:
             callback_key=_sort_key(to_iso_z(call), ticket.number) if (call := ticket.callback_due) else None,
             problem_key=_sort_key(received, ticket.number) if ticket.handling.problem else None,
             extension_key=_sort_key(received, ticket.number) if ticket.handling.extension is not None else None,
-            supervised_key=_sort_key(received, ticket.number) if ticket.handling.supervised else None,
+            supervised_key=_sort_key(received, ticket.number) if ticket.under_supervision else None,
             updated_key=_sort_key(to_iso_z(ticket.updated_at), ticket.number),
             channel_key=f"{ticket.type.value}#{_sort_key(received, ticket.number)}",
             outbox=[event.model_dump(mode="json") for event in events],

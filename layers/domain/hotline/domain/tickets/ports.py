@@ -26,7 +26,7 @@ class TicketFilter(BaseModel):
     overdue: bool | None = None
     problem: bool | None = None
     extension_pending: bool = Field(default=False, description="Only tickets whose extension awaits a decision.")
-    supervised: bool = Field(default=False, description="Only tickets under supervision (督办).")
+    supervised: bool = Field(default=False, description="Only tickets under supervision (督办) and not yet closed.")
 
 
 class TicketWrite(NamedTuple):

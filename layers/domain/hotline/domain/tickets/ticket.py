@@ -238,3 +238,9 @@ class Ticket(TicketDraft):
     @property
     def overdue(self) -> bool:
         return any(timer.open and timer.breached_at is not None for timer in self.handling.timers.values())
+
+    @property
+    def under_supervision(self) -> bool:
+        """Supervised (督办) and not yet closed: the supervisors' queue. `handling.supervised` stays as the record;
+        a closed ticket reopened for rework is under supervision again."""
+        return self.handling.supervised and self.status is not Status.CLOSED
