@@ -27,7 +27,6 @@ from hotline.services import api_services
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType
-from moto.sns.models import sns_backends
 
 from infra.app import STACK_NAME
 from infra.local import atomic
@@ -39,6 +38,7 @@ from tests.integration.clock_harness import ClockHarness, clock_harness
 from tests.integration.conftest import staff_claims
 from tests.support.forms import FORM
 from tests.support.lambda_context import LambdaContext
+from tests.support.texts import texts_to
 
 REFERENCE_TICKETS_PER_DAY = 1_000
 """A small centre's day: what the survey sweep's fixed runs are shared by (more tickets, less each)."""
@@ -58,7 +58,6 @@ SURVEY_LINK = re.compile(re.escape(SITE) + r"/survey/(?P<number>[0-9-]+)\?code=(
 PHONES = ("13800138001", "13800138002")
 """The warming ticket's customer and the measured one's."""
 UNIT = staff_claims("unit", unit="district-urban-management", username="unit1")
-AGENT = staff_claims("agent", username="agent1")
 SUPERVISOR = staff_claims("supervisor", username="supervisor1")
 REPLY = {"result": "已协调施工单位，夜间已停止施工", "cause_code": "construction.permit"}
 ANSWER = {"grade": "satisfied", "solved": True}
@@ -120,10 +119,20 @@ def _wait_for(number: str, status: str, seconds: float = 60) -> None:
         time.sleep(0.05)
 
 
-def _texts_to(phone: str) -> list[str]:
-    return [
-        text for to, text in sns_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sms_messages.values() if to == f"+86{phone}"
-    ]
+def _asleep(clock: ClockHarness, number: str, seconds: float = 60) -> None:
+    """Until the ticket's running clock generation has entered its Sleep. Hours pass before anyone acts next on
+    AWS; here the next request follows at once and could stop the generation before it got there, leaving a
+    transition every ticket pays out of the count."""
+    client = boto3.client("stepfunctions", region_name="us-east-1")
+    deadline = time.monotonic() + seconds
+    for execution in (e for e in clock.executions(number) if e["status"] == "RUNNING"):
+        arn = execution["executionArn"]
+        while not any(
+            e["type"] == "WaitStateEntered" for e in client.get_execution_history(executionArn=arn)["events"]
+        ):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{number}'s clock never went to sleep")
+            time.sleep(0.05)
 
 
 def _one_ticket(clock: ClockHarness, deliver: Any, phone: str) -> str:
@@ -134,10 +143,12 @@ def _one_ticket(clock: ClockHarness, deliver: Any, phone: str) -> str:
     _wait_for(number, "dispatched")  # the clock's first wake-up routes it
     deliver()
     for action, body in (("accept", {}), ("reply", REPLY)):
+        _asleep(clock, number)
         reply = clock.api.call("POST", f"/v1/staff/tickets/{number}/{action}", body, claims=UNIT)
         assert reply.status == 200, reply.body
         deliver()
-    link = next(found for text in _texts_to(phone) if (found := SURVEY_LINK.search(text)))
+    _asleep(clock, number)
+    link = next(found for text in texts_to(f"+86{phone}") if (found := SURVEY_LINK.search(text)))
     assert link["number"] == number, link
     answered = clock.api.call("POST", f"/v1/tickets/{number}/survey", ANSWER, query=f"code={link['code']}")
     assert answered.status == 200 and answered.body["status"] == "closed", answered.body
@@ -168,7 +179,7 @@ def measure() -> Measured:
     # Received at 10:00 on a working Tuesday in Beijing, whenever the bench runs: the path never meets a reminder.
     with (
         pytest.MonkeyPatch.context() as monkeypatch,
-        clock_harness(monkeypatch, time_scale=1, origin=WORKING_MORNING) as clock,
+        clock_harness(monkeypatch, time_scale=2, origin=WORKING_MORNING) as clock,
     ):
         from functions.events.handler import handler as events_handler
 
@@ -196,7 +207,7 @@ def measure() -> Measured:
         sfn_logs = _step_functions_log_bytes(clock, number)
         ticket_item = _backend_item(f"TICKET#{number}", "TICKET")
         stored = _stored_bytes(number)
-        texts = _texts_to(PHONES[1])
+        texts = texts_to(f"+86{PHONES[1]}")
         listing = _listing_read_units(clock)
     return Measured(
         usage=meter.usage,

@@ -27,6 +27,7 @@ from infra.local import lambdas, stepfunctions
 from infra.local.pollers import StreamPoller
 from tests.conftest import create_api_resources, create_hash_key, create_table
 from tests.integration.conftest import Api
+from tests.support.domain_time import time_origin_for
 from tests.support.lambda_context import LambdaContext
 from tests.support.services import reset_caches, seed_units
 
@@ -171,7 +172,7 @@ def _deploy_clock() -> tuple[tuple[str, str], str, str]:
 def clock_harness(
     monkeypatch: pytest.MonkeyPatch, time_scale: float, origin: datetime | None = None
 ) -> Iterator[ClockHarness]:
-    """`origin`: the domain's time when the harness starts (now unless given)."""
+    """`origin`: the domain's time when the harness starts (now unless given; a time scale other than 1 with it)."""
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):  # type: ignore[arg-type]
         table = f"hotline-{uuid4().hex[:8]}"
         create_table(table)
@@ -186,7 +187,8 @@ def clock_harness(
         monkeypatch.setenv("EVENT_BUS_NAME", table)
         monkeypatch.setenv("NOTIFICATIONS_TOPIC_ARN", topic)
         monkeypatch.setenv("HOTLINE_LOCAL_TIME_SCALE", str(time_scale))
-        monkeypatch.setenv("HOTLINE_LOCAL_TIME_ORIGIN", (origin or datetime.now(UTC)).isoformat())
+        start = datetime.now(UTC) if origin is None else time_origin_for(origin, time_scale)
+        monkeypatch.setenv("HOTLINE_LOCAL_TIME_ORIGIN", start.isoformat())
         lambdas.install()
         stepfunctions.install()
         reset_caches()

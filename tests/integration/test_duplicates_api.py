@@ -10,7 +10,6 @@ from typing import Any
 import boto3
 import pytest
 from hotline.services import api_services
-from moto.sns.models import sns_backends
 
 from infra.local.pollers import StreamPoller
 from tests.integration.conftest import Api, staff_claims
@@ -18,8 +17,8 @@ from tests.support.domain_time import domain_time_from
 from tests.support.forms import FORM
 from tests.support.lambda_context import LambdaContext
 from tests.support.services import seed_units
+from tests.support.texts import texts_to
 
-ACCOUNT, REGION = "123456789012", "us-east-1"
 URBAN = "district-urban-management"
 AGENT = staff_claims("agent", username="agent1")
 DISPATCHER = staff_claims("dispatcher", username="dispatcher1")
@@ -63,9 +62,6 @@ class Hotline:
         reply = self.api.call("GET", f"/v1/staff/tickets/{number}", claims=claims)
         assert reply.status == 200, reply.body
         return dict(reply.body)
-
-    def texts_to(self, phone: str) -> list[str]:
-        return [text for to, text in sns_backends[ACCOUNT][REGION].sms_messages.values() if to == phone]
 
 
 @pytest.fixture
@@ -147,7 +143,7 @@ def test_the_primarys_reply_reaches_every_bound_customer_by_text_and_survey_once
         assert record["status"] == "replied"
         assert record["result"] == "已责令***家旁边的工地停止夜间施工"  # the primary's customer's name masked
         assert record["handling"]["survey"]["channel"] == "sms" and record["handling"]["survey"]["sent_at"]
-        [reply_text] = [t for t in hotline.texts_to(phone) if "/survey/" in t]
+        [reply_text] = [t for t in texts_to(phone) if "/survey/" in t]
         assert f"/survey/{number}?code=" in reply_text and "张三" not in reply_text
     assert hotline.staff_view(primary)["status"] == "replied"  # the primary has its own survey
 
